@@ -1,0 +1,102 @@
+use crate::api::cart::{get_cart_count, AddToCart, RemoveCartLine, UpdateCartLine};
+use crate::i18n::{t, use_lang, Lang};
+use crate::session::use_buyer_token;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The cart's actions, shared by every page so the badge and the cart refetch whenever any
+/// of them completes.
+#[derive(Clone, Copy)]
+pub struct CartActions {
+    pub add: ServerAction<AddToCart>,
+    pub update: ServerAction<UpdateCartLine>,
+    pub remove: ServerAction<RemoveCartLine>,
+}
+
+impl CartActions {
+    pub fn new() -> Self {
+        CartActions {
+            add: ServerAction::new(),
+            update: ServerAction::new(),
+            remove: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever any cart action completes: the key for cart resources.
+    pub fn version(&self) -> (usize, usize, usize) {
+        (
+            self.add.version().get(),
+            self.update.version().get(),
+            self.remove.version().get(),
+        )
+    }
+}
+
+impl Default for CartActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_cart_actions() -> CartActions {
+    use_context::<CartActions>().unwrap_or_default()
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let t = t();
+    let actions = use_cart_actions();
+    let token = use_buyer_token();
+    let count = Resource::new(move || actions.version(), move |_| get_cart_count(token.clone()));
+    let location = use_location();
+    let other = match use_lang() {
+        Lang::Zh => "en",
+        Lang::En => "zh",
+    };
+    let lang_href = move || {
+        let back = format!("{}{}", location.pathname.get(), location.search.get());
+        let mut href = String::from("/lang?to=");
+        href.push_str(other);
+        href.push_str("&back=");
+        href.push_str(&encode_component(&back));
+        href
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">{crate::session::use_shop_name()}</a>
+            <nav class="topbar-actions">
+                // rel=external: the language switch is a server round trip, not a route.
+                <a class="lang-switch" href=lang_href rel="external">{t.switch_language}</a>
+                <a class="cart-link" href="/cart" aria-label=t.cart>
+                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d="M3 4h2l2.2 10.2a2 2 0 0 0 2 1.6h7.6a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+                        <circle cx="10" cy="20" r="1.5" fill="currentColor"/>
+                        <circle cx="17" cy="20" r="1.5" fill="currentColor"/>
+                    </svg>
+                    <span class="cart-label">{t.cart}</span>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match count.await {
+                                Ok(n) if n > 0 => Some(view! { <span class="badge" data-testid="cart-badge">{n}</span> }),
+                                _ => None,
+                            }
+                        })}
+                    </Transition>
+                </a>
+            </nav>
+        </header>
+    }
+}
+
+/// Percent-encodes a URL component (RFC 3986 unreserved characters stay as they are).
+pub fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

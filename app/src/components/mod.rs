@@ -1,0 +1,3 @@
+pub mod layout;
+pub mod notice;
+pub mod product_card;

@@ -1,0 +1,21 @@
+use crate::error::ShopError;
+use crate::i18n::t;
+use leptos::prelude::*;
+
+/// The outcome of a cart action, as a message the buyer can read.
+#[component]
+pub fn ActionNotice(
+    value: impl Get<Value = Option<Result<(), ShopError>>> + Send + Sync + 'static,
+    #[prop(optional)] success: Option<&'static str>,
+) -> impl IntoView {
+    let t = t();
+    move || match value.get() {
+        Some(Err(err)) => Some(view! {
+            <p class="notice notice-error" role="alert" data-testid="error">{err.message(t)}</p>
+        }.into_any()),
+        Some(Ok(_)) => success.map(|msg| view! {
+            <p class="notice notice-ok" role="status" data-testid="success">{msg}</p>
+        }.into_any()),
+        None => None,
+    }
+}

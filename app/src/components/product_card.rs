@@ -1,0 +1,31 @@
+use crate::i18n::t;
+use crate::model::ProductCard;
+use leptos::prelude::*;
+
+#[component]
+pub fn ProductCardView(product: ProductCard) -> impl IntoView {
+    let t = t();
+    let href = format!("/product/{}", product.id);
+    let stock_note = match product.stock {
+        0 => Some(view! { <span class="tag tag-muted">{t.sold_out.to_owned()}</span> }),
+        n if n <= 5 => Some(view! { <span class="tag tag-warn">{(t.only_left)(n)}</span> }),
+        _ => None,
+    };
+    view! {
+        <li class="card" data-testid="product-card">
+            <a href=href>
+                {product.image.map(|img| view! {
+                    <img class="card-img" src=img.url alt=img.alt width=img.width height=img.height loading="lazy" decoding="async"/>
+                })}
+                <div class="card-body">
+                    <h3 class="card-title">{product.title}</h3>
+                    <p class="card-sub">{product.subtitle}</p>
+                    <p class="card-price">
+                        <span class="price">{product.price.to_string()}</span>
+                        {stock_note}
+                    </p>
+                </div>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,74 @@
+//! The one error type that crosses the server/client boundary. Each variant is something a
+//! buyer can be told in their own language; the detail behind `Internal` stays in the logs.
+
+use crate::i18n::Strings;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ShopError {
+    #[error("not found")]
+    NotFound,
+    #[error("quantity must be at least 1")]
+    InvalidQuantity,
+    #[error("not enough stock: {available} available")]
+    InsufficientStock { available: i64 },
+    #[error("product is not on sale")]
+    Unavailable,
+    #[error("buyer session missing, expired or mismatched")]
+    SessionExpired,
+    #[error("cart is full")]
+    CartFull,
+    /// A failure the buyer cannot fix; the cause was logged on the server.
+    #[error("internal error")]
+    Internal,
+    /// The request could not be decoded or the server function transport failed.
+    #[error("request failed: {0}")]
+    Request(String),
+}
+
+impl ShopError {
+    pub fn message(&self, t: &Strings) -> String {
+        match self {
+            ShopError::NotFound => t.err_not_found.to_owned(),
+            ShopError::InvalidQuantity => t.err_quantity.to_owned(),
+            ShopError::InsufficientStock { available } => (t.err_stock)(*available),
+            ShopError::Unavailable => t.err_unavailable.to_owned(),
+            ShopError::SessionExpired => t.err_session.to_owned(),
+            ShopError::CartFull => t.err_cart_full.to_owned(),
+            ShopError::Internal => t.err_internal.to_owned(),
+            ShopError::Request(_) => t.err_request.to_owned(),
+        }
+    }
+
+    /// The HTTP status a page showing this error should carry.
+    pub fn status(&self) -> u16 {
+        match self {
+            ShopError::NotFound => 404,
+            ShopError::InvalidQuantity
+            | ShopError::InsufficientStock { .. }
+            | ShopError::Unavailable
+            | ShopError::CartFull
+            | ShopError::Request(_) => 400,
+            ShopError::SessionExpired => 401,
+            ShopError::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for ShopError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ShopError::Request(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for ShopError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        ShopError::Internal
+    }
+}

@@ -1,0 +1,171 @@
+//! Every string the buyer reads, in one place per language. Chinese is the default because
+//! buyers arrive from WeChat; English is a switch kept in a cookie.
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const COOKIE: &'static str = "shop_lang";
+
+    /// The value of `<html lang>`; the client reads it back on hydration.
+    pub fn html_tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The language of the current page, from context.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+pub fn t() -> &'static Strings {
+    use_lang().strings()
+}
+
+pub struct Strings {
+    pub all_products: &'static str,
+    pub categories: &'static str,
+    pub home: &'static str,
+    pub cart: &'static str,
+    pub loading: &'static str,
+    pub sold_out: &'static str,
+    pub in_stock: fn(i64) -> String,
+    pub only_left: fn(i64) -> String,
+    pub quantity: &'static str,
+    pub add_to_cart: &'static str,
+    pub added_to_cart: &'static str,
+    pub update: &'static str,
+    pub remove: &'static str,
+    pub cart_empty: &'static str,
+    pub go_shopping: &'static str,
+    pub subtotal: &'static str,
+    pub items_count: fn(i64) -> String,
+    pub no_products: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+    pub switch_language: &'static str,
+    pub description: &'static str,
+    pub unavailable_line: &'static str,
+    pub exceeds_stock_line: fn(i64) -> String,
+    pub checkout_next: &'static str,
+    // Errors the buyer can meet; see `ShopError::message`.
+    pub err_not_found: &'static str,
+    pub err_quantity: &'static str,
+    pub err_stock: fn(i64) -> String,
+    pub err_unavailable: &'static str,
+    pub err_session: &'static str,
+    pub err_cart_full: &'static str,
+    pub err_internal: &'static str,
+    pub err_request: &'static str,
+}
+
+pub static ZH: Strings = Strings {
+    all_products: "全部",
+    categories: "分类",
+    home: "首页",
+    cart: "购物车",
+    loading: "加载中…",
+    sold_out: "已售罄",
+    in_stock: |n| format!("库存 {n} 件"),
+    only_left: |n| format!("仅剩 {n} 件"),
+    quantity: "数量",
+    add_to_cart: "加入购物车",
+    added_to_cart: "已加入购物车",
+    update: "更新",
+    remove: "删除",
+    cart_empty: "购物车是空的",
+    go_shopping: "去逛逛",
+    subtotal: "合计",
+    items_count: |n| format!("共 {n} 件"),
+    no_products: "这个分类暂时没有商品",
+    not_found_title: "找不到这个页面",
+    not_found_body: "商品可能已下架或链接有误。您的购物车不受影响。",
+    back_home: "返回首页",
+    switch_language: "English",
+    description: "商品详情",
+    unavailable_line: "该商品已下架，请删除后再结算",
+    exceeds_stock_line: |n| format!("库存不足，仅剩 {n} 件，请减少数量"),
+    checkout_next: "结算功能即将开放",
+    err_not_found: "商品不存在或已下架",
+    err_quantity: "数量至少为 1",
+    err_stock: |n| {
+        if n <= 0 {
+            "库存不足，该商品已售罄".to_owned()
+        } else {
+            format!("库存不足，最多可购买 {n} 件")
+        }
+    },
+    err_unavailable: "该商品已下架",
+    err_session: "页面已过期，请刷新后重试",
+    err_cart_full: "购物车商品种类已达上限，请先结算或删除部分商品",
+    err_internal: "服务暂时繁忙，请稍后再试",
+    err_request: "请求无效，请刷新页面后重试",
+};
+
+pub static EN: Strings = Strings {
+    all_products: "All",
+    categories: "Categories",
+    home: "Home",
+    cart: "Cart",
+    loading: "Loading…",
+    sold_out: "Sold out",
+    in_stock: |n| format!("{n} in stock"),
+    only_left: |n| format!("Only {n} left"),
+    quantity: "Quantity",
+    add_to_cart: "Add to cart",
+    added_to_cart: "Added to cart",
+    update: "Update",
+    remove: "Remove",
+    cart_empty: "Your cart is empty",
+    go_shopping: "Start shopping",
+    subtotal: "Total",
+    items_count: |n| format!("{n} item(s)"),
+    no_products: "No products in this category yet",
+    not_found_title: "Page not found",
+    not_found_body: "The product may have been removed or the link is wrong. Your cart is safe.",
+    back_home: "Back to the shop",
+    switch_language: "中文",
+    description: "Details",
+    unavailable_line: "No longer on sale: please remove it before checkout",
+    exceeds_stock_line: |n| format!("Only {n} left: please lower the quantity"),
+    checkout_next: "Checkout opens soon",
+    err_not_found: "This product does not exist or is no longer on sale",
+    err_quantity: "The quantity must be at least 1",
+    err_stock: |n| {
+        if n <= 0 {
+            "Not enough stock: this product is sold out".to_owned()
+        } else {
+            format!("Not enough stock: you can buy at most {n}")
+        }
+    },
+    err_unavailable: "This product is no longer on sale",
+    err_session: "This page has expired. Please reload it and try again",
+    err_cart_full: "Your cart is full. Please check out or remove some products first",
+    err_internal: "The shop is busy. Please try again in a moment",
+    err_request: "Invalid request. Please reload the page and try again",
+};

@@ -1,0 +1,100 @@
+use crate::api::cart::get_cart;
+use crate::components::layout::use_cart_actions;
+use crate::components::notice::ActionNotice;
+use crate::i18n::t;
+use crate::model::{CartLine, CartView, LineProblem};
+use crate::session::use_buyer_token;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The buyer's cart, rendered on the server from the database. Each line's quantity and
+/// removal are forms: they work before hydration, and after it without a page load.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    let t = t();
+    let actions = use_cart_actions();
+    let token = use_buyer_token();
+    let cart = Resource::new(move || actions.version(), move |_| get_cart(token.clone()));
+    view! {
+        <Title text=t.cart/>
+        <h1 class="page-title">{t.cart}</h1>
+        <ActionNotice value=actions.update.value()/>
+        <ActionNotice value=actions.remove.value()/>
+        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match cart.await {
+                    Ok(cart) => view! { <CartContents cart/> }.into_any(),
+                    Err(err) => {
+                        super::set_status(err.status());
+                        view! { <p class="notice notice-error" role="alert">{err.message(t)}</p> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CartContents(cart: CartView) -> impl IntoView {
+    let t = t();
+    if cart.lines.is_empty() {
+        return view! {
+            <section class="empty" data-testid="cart-empty">
+                <p>{t.cart_empty}</p>
+                <a class="btn" href="/">{t.go_shopping}</a>
+            </section>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="cart-lines">
+            {cart.lines.into_iter().map(|line| view! { <CartLineView line/> }).collect_view()}
+        </ul>
+        <footer class="cart-total" data-testid="cart-total">
+            <span>{(t.items_count)(cart.count)}</span>
+            <span>{t.subtotal}" "<strong class="price">{cart.total.to_string()}</strong></span>
+        </footer>
+        <p class="muted center">{t.checkout_next}</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn CartLineView(line: CartLine) -> impl IntoView {
+    let t = t();
+    let actions = use_cart_actions();
+    let token = use_buyer_token();
+    let problem = line.problem().map(|p| match p {
+        LineProblem::Unavailable => t.unavailable_line.to_owned(),
+        LineProblem::ExceedsStock(n) => (t.exceeds_stock_line)(n),
+    });
+    let href = format!("/product/{}", line.product_id);
+    let remove_token = token.clone();
+    view! {
+        <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id>
+            <a class="cart-thumb" href=href.clone()>
+                {line.image.map(|img| view! { <img src=img.url alt=img.alt width="72" height="72" loading="lazy"/> })}
+            </a>
+            <div class="cart-info">
+                <a class="cart-title" href=href>{line.title}</a>
+                <p class="muted">{line.unit_price.to_string()}</p>
+                {problem.map(|p| view! { <p class="notice notice-error">{p}</p> })}
+                <div class="cart-controls">
+                    <ActionForm action=actions.update attr:class="qty-form">
+                        <input type="hidden" name="token" value=token/>
+                        <input type="hidden" name="product_id" value=line.product_id/>
+                        <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
+                            inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
+                        <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
+                    </ActionForm>
+                    <ActionForm action=actions.remove attr:class="remove-form">
+                        <input type="hidden" name="token" value=remove_token/>
+                        <input type="hidden" name="product_id" value=line.product_id/>
+                        <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>
+                    </ActionForm>
+                </div>
+            </div>
+            <strong class="cart-line-total price" data-testid="line-total">{line.line_total.to_string()}</strong>
+        </li>
+    }
+}

@@ -1,0 +1,174 @@
+//! The buyer's cart, kept on the server per openid. Quantities are checked against stock
+//! inside a write transaction, so two tabs adding at once cannot push a line past stock.
+//! (The cart reserves nothing: checkout does, with a conditional update.)
+
+use super::catalog::{cover_images, currency_of};
+use super::db::{flag, now_ms, Database, Tx};
+use crate::buyer::Openid;
+use crate::error::ShopError;
+use crate::model::{CartLine, CartView, MAX_CART_LINES, MAX_LINE_QUANTITY};
+use crate::money::{Currency, Money};
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    product_id: i64,
+    quantity: i64,
+    title: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    on_sale: i64,
+}
+
+pub async fn view(db: &Database, buyer: &Openid, currency: Currency) -> Result<CartView, ShopError> {
+    let rows: Vec<LineRow> = sqlx::query_as(
+        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock, p.on_sale
+         FROM cart_items ci JOIN products p ON p.id = ci.product_id
+         WHERE ci.openid = $1
+         ORDER BY ci.added_at, ci.product_id",
+    )
+    .bind(buyer.as_str())
+    .fetch_all(db.pool())
+    .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.product_id).collect();
+    let mut covers = cover_images(db, &ids).await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in rows {
+        let unit_price = Money::new(r.price_minor, currency_of(&r.currency)?);
+        let line_total = unit_price.times(r.quantity).ok_or(ShopError::Internal)?;
+        lines.push(CartLine {
+            product_id: r.product_id,
+            image: covers.remove(&r.product_id),
+            title: r.title,
+            unit_price,
+            quantity: r.quantity,
+            stock: r.stock,
+            on_sale: flag(r.on_sale),
+            line_total,
+        });
+    }
+    let total = Money::sum(currency, lines.iter().map(|l| l.line_total)).ok_or_else(|| {
+        tracing::error!(buyer = %buyer, "cart mixes currencies or overflows");
+        ShopError::Internal
+    })?;
+    let count = lines.iter().map(|l| l.quantity).sum();
+    Ok(CartView { lines, count, total })
+}
+
+/// The number on the cart badge.
+pub async fn count(db: &Database, buyer: &Openid) -> Result<i64, ShopError> {
+    // SUM over BIGINT is NUMERIC on PostgreSQL; the cast keeps one integer type for both.
+    let n: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_items WHERE openid = $1",
+    )
+    .bind(buyer.as_str())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
+}
+
+fn check_quantity(quantity: i64) -> Result<(), ShopError> {
+    if quantity < 1 {
+        return Err(ShopError::InvalidQuantity);
+    }
+    if quantity > MAX_LINE_QUANTITY {
+        return Err(ShopError::InsufficientStock {
+            available: MAX_LINE_QUANTITY,
+        });
+    }
+    Ok(())
+}
+
+/// The stock of a product the buyer may put in the cart.
+async fn stock_for_sale(tx: &mut Tx, product_id: i64) -> Result<i64, ShopError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT stock, on_sale FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match row {
+        None => Err(ShopError::NotFound),
+        Some((_, on_sale)) if !flag(on_sale) => Err(ShopError::Unavailable),
+        Some((stock, _)) => Ok(stock),
+    }
+}
+
+async fn current_quantity(tx: &mut Tx, buyer: &Openid, product_id: i64) -> Result<Option<i64>, ShopError> {
+    Ok(sqlx::query_scalar(
+        "SELECT quantity FROM cart_items WHERE openid = $1 AND product_id = $2",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+async fn write_line(tx: &mut Tx, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO cart_items (openid, product_id, quantity, added_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (openid, product_id) DO UPDATE SET quantity = $3, updated_at = $4",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .bind(quantity)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds `quantity` of a product; the line's new total must not exceed stock.
+pub async fn add(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
+    check_quantity(quantity)?;
+    let mut tx = db.begin_write().await?;
+    let stock = stock_for_sale(&mut tx, product_id).await?;
+    let existing = current_quantity(&mut tx, buyer, product_id).await?;
+    if existing.is_none() {
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE openid = $1")
+            .bind(buyer.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        if lines >= MAX_CART_LINES {
+            return Err(ShopError::CartFull);
+        }
+    }
+    let wanted = existing.unwrap_or(0).saturating_add(quantity);
+    if wanted > stock.min(MAX_LINE_QUANTITY) {
+        // Tell the buyer how many more they can still add.
+        let room = stock.min(MAX_LINE_QUANTITY) - existing.unwrap_or(0);
+        return Err(ShopError::InsufficientStock {
+            available: room.max(0),
+        });
+    }
+    write_line(&mut tx, buyer, product_id, wanted).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a line's quantity (1..=stock). The line must already be in the cart.
+pub async fn set_quantity(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
+    check_quantity(quantity)?;
+    let mut tx = db.begin_write().await?;
+    if current_quantity(&mut tx, buyer, product_id).await?.is_none() {
+        return Err(ShopError::NotFound);
+    }
+    let stock = stock_for_sale(&mut tx, product_id).await?;
+    if quantity > stock {
+        return Err(ShopError::InsufficientStock { available: stock });
+    }
+    write_line(&mut tx, buyer, product_id, quantity).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a line. Removing what is not there is not an error: the buyer's intent holds.
+pub async fn remove(db: &Database, buyer: &Openid, product_id: i64) -> Result<(), ShopError> {
+    sqlx::query("DELETE FROM cart_items WHERE openid = $1 AND product_id = $2")
+        .bind(buyer.as_str())
+        .bind(product_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

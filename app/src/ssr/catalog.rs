@@ -1,0 +1,196 @@
+//! Catalog reads. Every query here is on a hot path and uses an index (see the migration).
+
+use super::db::{flag, Database};
+use crate::error::ShopError;
+use crate::model::{Category, Image, Listing, ProductCard, ProductDetail};
+use crate::money::{Currency, Money};
+use std::collections::HashMap;
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: i64,
+    slug: String,
+    name: String,
+}
+
+impl From<CategoryRow> for Category {
+    fn from(r: CategoryRow) -> Self {
+        Category {
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    id: i64,
+    title: String,
+    subtitle: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+}
+
+pub(crate) fn currency_of(code: &str) -> Result<Currency, ShopError> {
+    Currency::from_code(code).ok_or_else(|| {
+        tracing::error!(code, "stored product has an unknown currency");
+        ShopError::Internal
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct CoverRow {
+    product_id: i64,
+    url: String,
+    alt: String,
+    width: i64,
+    height: i64,
+}
+
+/// The first image of each product, in one query (`product_images_by_product` serves it).
+pub(crate) async fn cover_images(
+    db: &Database,
+    product_ids: &[i64],
+) -> Result<HashMap<i64, Image>, ShopError> {
+    if product_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders = (1..=product_ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT product_id, url, alt, width, height FROM product_images
+         WHERE product_id IN ({placeholders}) ORDER BY product_id, sort_order, id"
+    );
+    let mut query = sqlx::query_as::<_, CoverRow>(&sql);
+    for id in product_ids {
+        query = query.bind(*id);
+    }
+    let mut covers = HashMap::new();
+    for row in query.fetch_all(db.pool()).await? {
+        covers.entry(row.product_id).or_insert(Image {
+            url: row.url,
+            alt: row.alt,
+            width: row.width,
+            height: row.height,
+        });
+    }
+    Ok(covers)
+}
+
+pub async fn categories(db: &Database) -> Result<Vec<Category>, ShopError> {
+    let rows: Vec<CategoryRow> = sqlx::query_as(
+        "SELECT id, slug, name FROM categories WHERE archived = 0 ORDER BY sort_order, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(Category::from).collect())
+}
+
+/// The products on sale, in the merchant's order, optionally within one category. An
+/// unknown category slug is an empty selection, not an error: links outlive categories.
+pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Listing, ShopError> {
+    let categories = categories(db).await?;
+    let selected = category_slug.and_then(|slug| categories.iter().find(|c| c.slug == slug).cloned());
+    let sql = format!(
+        "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock
+         FROM products p JOIN categories c ON c.id = p.category_id
+         WHERE p.on_sale = 1 AND c.archived = 0 {}
+         ORDER BY p.sort_order, p.id
+         LIMIT 200",
+        if selected.is_some() { "AND p.category_id = $1" } else { "" }
+    );
+    let mut query = sqlx::query_as::<_, CardRow>(&sql);
+    if let Some(cat) = &selected {
+        query = query.bind(cat.id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut covers = cover_images(db, &ids).await?;
+    let products = rows
+        .into_iter()
+        .map(|r| {
+            Ok(ProductCard {
+                id: r.id,
+                price: Money::new(r.price_minor, currency_of(&r.currency)?),
+                title: r.title,
+                subtitle: r.subtitle,
+                stock: r.stock,
+                image: covers.remove(&r.id),
+            })
+        })
+        .collect::<Result<Vec<_>, ShopError>>()?;
+    Ok(Listing {
+        categories,
+        selected: selected.map(|c| c.slug),
+        products,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    title: String,
+    subtitle: String,
+    description: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    on_sale: i64,
+    category_id: i64,
+    category_slug: String,
+    category_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ImageRow {
+    url: String,
+    alt: String,
+    width: i64,
+    height: i64,
+}
+
+/// A product a buyer may look at: it exists and is on sale. Anything else is `NotFound`.
+pub async fn product(db: &Database, id: i64) -> Result<ProductDetail, ShopError> {
+    let row: Option<DetailRow> = sqlx::query_as(
+        "SELECT p.id, p.title, p.subtitle, p.description, p.price_minor, p.currency, p.stock,
+                p.on_sale, c.id AS category_id, c.slug AS category_slug, c.name AS category_name
+         FROM products p JOIN categories c ON c.id = p.category_id
+         WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let row = row.filter(|r| flag(r.on_sale)).ok_or(ShopError::NotFound)?;
+    let images: Vec<ImageRow> = sqlx::query_as(
+        "SELECT url, alt, width, height FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(ProductDetail {
+        id: row.id,
+        price: Money::new(row.price_minor, currency_of(&row.currency)?),
+        title: row.title,
+        subtitle: row.subtitle,
+        description: row.description,
+        stock: row.stock,
+        category: Category {
+            id: row.category_id,
+            slug: row.category_slug,
+            name: row.category_name,
+        },
+        images: images
+            .into_iter()
+            .map(|i| Image {
+                url: i.url,
+                alt: i.alt,
+                width: i.width,
+                height: i.height,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,61 @@
+//! What a server function needs from the request, in one place, so no server function
+//! repeats the extraction.
+
+use super::config::Config;
+use super::db::Database;
+use super::session::{now_secs, Purpose, SessionKeys};
+use crate::buyer::Openid;
+use crate::error::ShopError;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+
+/// Shared by every request: provided to server functions and pages as context.
+#[derive(Clone)]
+pub struct ShopState {
+    pub db: Database,
+    pub config: Arc<Config>,
+    pub keys: SessionKeys,
+}
+
+/// The buyer a page request was bound to by the session middleware, with the form token
+/// the page hands back to buyer server functions.
+#[derive(Clone, Debug)]
+pub struct CurrentBuyer {
+    pub openid: Openid,
+    pub form_token: String,
+}
+
+pub fn state() -> Result<ShopState, ShopError> {
+    use_context::<ShopState>().ok_or_else(|| {
+        tracing::error!("ShopState missing from context");
+        ShopError::Internal
+    })
+}
+
+/// The buyer bound to the current request, if any.
+pub fn current_buyer() -> Option<CurrentBuyer> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentBuyer>()
+        .cloned()
+}
+
+/// The buyer a server function acts for: the one whose form token it carries. A request
+/// that also carries a session cookie for a *different* buyer comes from a stale page (the
+/// buyer switched accounts in another tab), and is refused rather than guessed at.
+pub fn buyer_from_token(state: &ShopState, token: &str) -> Result<Openid, ShopError> {
+    let openid = state
+        .keys
+        .verify(Purpose::Form, token, now_secs())
+        .map_err(|err| {
+            tracing::info!(%err, "refused a buyer form token");
+            ShopError::SessionExpired
+        })?;
+    if let Some(cookie_buyer) = current_buyer() {
+        if cookie_buyer.openid != openid {
+            tracing::info!("form token and session cookie name different buyers");
+            return Err(ShopError::SessionExpired);
+        }
+    }
+    Ok(openid)
+}

@@ -1,0 +1,276 @@
+//! The shop's HTTP edge: binding the buyer's openid to a session, refusing cross-site writes,
+//! the language switch and the health check. `server` assembles these into the router.
+
+use super::context::{CurrentBuyer, ShopState};
+use super::session::{now_secs, Purpose, SESSION_COOKIE, SESSION_TTL_SECS};
+use crate::buyer::Openid;
+use crate::i18n::Lang;
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// Paths that never need a buyer: health checks and the language switch.
+const PUBLIC_PATHS: [&str; 2] = ["/healthz", "/lang"];
+
+fn query_param(req: &Request, key: &str) -> Option<String> {
+    let query = req.uri().query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A redirect target from a query parameter: only a path on this site, never `//host` or
+/// a full URL, so the shop cannot be used as an open redirect.
+pub fn local_path(raw: &str) -> Option<&str> {
+    (raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\")
+        && !raw.chars().any(|c| c.is_control()))
+    .then_some(raw)
+}
+
+/// A page (an HTML navigation), as opposed to a server-function call or a static file.
+fn is_page_request(req: &Request) -> bool {
+    let path = req.uri().path();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    req.method() == Method::GET && !path.starts_with("/api/") && !last.contains('.')
+}
+
+fn session_cookie(state: &ShopState, token: &str) -> HeaderValue {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    // Lax, not Strict: the buyer arrives by a top-level redirect from the gateway's OAuth,
+    // and a Strict cookie would not be sent on that first navigation.
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_TTL_SECS}; HttpOnly; SameSite=Lax{secure}"
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn invalid_openid_page() -> Response {
+    let body = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>无效的用户标识</title></head><body style=\"font-family:sans-serif;padding:24px\">\
+        <h1>无效的用户标识</h1><p>链接中的 openid 无效，请从公众号菜单重新进入商城。</p>\
+        <p lang=\"en\">The openid in this link is not valid. Please open the shop again from WeChat.</p>\
+        </body></html>";
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+fn redirect(status: StatusCode, location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(loc) => (status, [(header::LOCATION, loc)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+/// Binds the buyer to the request.
+///
+/// The payment container appends `openid` to the query of every page it proxies (seed 000:
+/// the openid only exists on the backend). It is checked, bound to a signed HttpOnly
+/// session cookie, and put in the request for the page and its server functions. Without
+/// an openid or a session, a page request goes to the OAuth entry, carrying `return_to`,
+/// which the gateway hands back unchanged together with the new openid.
+pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if PUBLIC_PATHS.contains(&path.as_str()) {
+        return next.run(req).await;
+    }
+    let now = now_secs();
+    let cookie_token = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
+    let cookie_buyer = cookie_token
+        .as_deref()
+        .and_then(|t| state.keys.verify(Purpose::Cookie, t, now).ok());
+
+    let (buyer, issue_cookie) = match query_param(&req, "openid") {
+        Some(raw) => match Openid::parse(&raw) {
+            Ok(openid) => {
+                let fresh = cookie_buyer.as_ref() != Some(&openid);
+                (Some(openid), fresh)
+            }
+            Err(err) => {
+                tracing::info!(%err, path, "refused an implausible openid");
+                return invalid_openid_page();
+            }
+        },
+        None => (cookie_buyer, false),
+    };
+
+    let Some(openid) = buyer else {
+        if is_page_request(&req) {
+            let wanted = req
+                .uri()
+                .path_and_query()
+                .map(|pq| pq.as_str().to_owned())
+                .unwrap_or_else(|| "/".to_owned());
+            let mut entry = state.config.gateway.oauth_url.clone();
+            entry
+                .query_pairs_mut()
+                .append_pair("merchant_no", &state.config.gateway.merchant_no)
+                .append_pair("currency", state.config.currency.code())
+                .append_pair("return_to", &wanted);
+            return redirect(StatusCode::FOUND, entry.as_str());
+        }
+        return next.run(req).await;
+    };
+
+    // Re-issue the cookie when the openid is new or the session has aged a day, so an
+    // active buyer never meets an expiry.
+    let refresh = issue_cookie
+        || cookie_token
+            .as_deref()
+            .and_then(|t| t.split('.').nth(1))
+            .and_then(|exp| exp.parse::<i64>().ok())
+            .is_some_and(|exp| exp - now < SESSION_TTL_SECS - 24 * 3600);
+    let set_cookie = refresh.then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)));
+
+    // Back from the OAuth entry: go to the page the buyer wanted, now with a session.
+    if let Some(target) = query_param(&req, "return_to") {
+        if let (Some(target), true) = (local_path(&target), is_page_request(&req)) {
+            let mut res = redirect(StatusCode::SEE_OTHER, target);
+            if let Some(c) = set_cookie {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            return res;
+        }
+    }
+
+    let form_token = state.keys.issue(Purpose::Form, &openid, now);
+    req.extensions_mut().insert(CurrentBuyer { openid, form_token });
+    let mut res = next.run(req).await;
+    if let Some(c) = set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    // Pages carry the buyer's cart and form token: never cache them in a shared cache.
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
+}
+
+/// Refuses state-changing requests from other sites. The buyer's server functions also
+/// require the form token, which another site cannot read; this check is the second lock
+/// and covers every future POST endpoint. Allowed: the shop's own origin (as configured, or
+/// as the request's Host), and the payment container's origin, which serves the shop's
+/// pages from the gateway's domain.
+pub async fn refuse_cross_site(State(state): State<ShopState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let allowed = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => {
+            origin == state.config.public_origin()
+                || origin == state.config.gateway.container_origin
+                || same_host(origin, headers)
+        }
+        // Browsers send Origin on every cross-origin POST; without it, trust only what
+        // Fetch Metadata says (non-browser clients send neither).
+        None => !matches!(
+            headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()),
+            Some("cross-site")
+        ),
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(
+            origin = ?headers.get(header::ORIGIN),
+            path = req.uri().path(),
+            "refused a cross-site request"
+        );
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    }
+}
+
+fn same_host(origin: &str, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// `GET /lang?to=en&back=/cart`: a plain link, so it works before hydration and without JS.
+pub async fn switch_language(State(state): State<ShopState>, Query(q): Query<LangQuery>) -> Response {
+    let lang = Lang::from_tag(q.to.as_deref().unwrap_or("zh"));
+    let back = q.back.as_deref().and_then(local_path).unwrap_or("/");
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        Lang::COOKIE,
+        lang.html_tag()
+    );
+    let mut res = redirect(StatusCode::SEE_OTHER, back);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn healthz(State(state): State<ShopState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(state.db.pool()).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(err) => {
+            tracing::error!(%err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Body::from("database unavailable")).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(local_path("/cart"), Some("/cart"));
+        assert_eq!(local_path("/product/3?x=1"), Some("/product/3?x=1"));
+        assert_eq!(local_path("//evil.example"), None);
+        assert_eq!(local_path("/\\evil.example"), None);
+        assert_eq!(local_path("https://evil.example"), None);
+        assert_eq!(local_path("/a\r\nSet-Cookie: x"), None);
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("xshop_session=no; shop_session=yes; other=1"),
+        );
+        assert_eq!(cookie(&headers, "shop_session"), Some("yes"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}

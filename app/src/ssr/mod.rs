@@ -1,0 +1,10 @@
+//! Server-only code: configuration, the database, sessions and the HTTP edge.
+
+pub mod cart;
+pub mod catalog;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod http;
+pub mod seed;
+pub mod session;

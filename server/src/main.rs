@@ -1,0 +1,105 @@
+//! The shop's server: configuration, database, migrations, then HTTP.
+
+mod router;
+
+use app::ssr::config::{redact_url, Config};
+use app::ssr::context::ShopState;
+use app::ssr::db::Database;
+use app::ssr::seed::seed_demo_catalog;
+use app::ssr::session::SessionKeys;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+
+    let config = match Config::from_env() {
+        Ok(config) => Arc::new(config),
+        Err(err) => {
+            eprintln!("{err}");
+            eprintln!("See .env.example and the README's Configuration section.");
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(?config, "starting");
+
+    let db = match Database::connect(&config.database_url).await {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!(
+                "configuration error: DATABASE_URL: cannot open {}: {err}",
+                redact_url(&config.database_url)
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(err) = db.migrate().await {
+        eprintln!("database migration failed: {err}");
+        return ExitCode::from(1);
+    }
+    if config.seed_demo {
+        match seed_demo_catalog(&db, config.currency).await {
+            Ok(true) => tracing::info!("seeded the demo catalog"),
+            Ok(false) => {}
+            Err(err) => {
+                eprintln!("seeding the demo catalog failed: {err}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+
+    let state = ShopState {
+        keys: SessionKeys::new(&config.session_secret),
+        db,
+        config: config.clone(),
+    };
+    let app = router::build(state);
+
+    let listener = match tokio::net::TcpListener::bind(config.listen_addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!(
+                "configuration error: SHOP_LISTEN_ADDR: cannot listen on {}: {err}",
+                config.listen_addr
+            );
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!("listening on http://{}", config.listen_addr);
+    println!("shop listening on http://{}", config.listen_addr);
+    if let Err(err) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        eprintln!("server error: {err}");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

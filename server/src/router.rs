@@ -1,0 +1,60 @@
+//! The axum router: leptos pages and server functions, static files, and the shop's own
+//! middleware (buyer session, cross-site refusal).
+
+use app::ssr::context::ShopState;
+use app::ssr::http::{bind_buyer, healthz, refuse_cross_site, switch_language};
+use app::{shell, App};
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn build(state: ShopState) -> Router {
+    let config = state.config.clone();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("shop")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen_addr)
+        .env(match std::env::var("LEPTOS_ENV").as_deref() {
+            Ok("DEV") => Env::DEV,
+            _ => Env::PROD,
+        })
+        .build();
+    let routes = generate_route_list(App);
+
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let shell_options = leptos_options.clone();
+
+    let pages: Router<LeptosOptions> = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context, move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            shell,
+        ));
+
+    let shop_routes = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang", get(switch_language))
+        .with_state(state.clone());
+
+    pages
+        .with_state(leptos_options)
+        .merge(shop_routes)
+        .layer(from_fn_with_state(state.clone(), bind_buyer))
+        .layer(from_fn_with_state(state, refuse_cross_site))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
