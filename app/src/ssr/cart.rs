@@ -103,27 +103,16 @@ async fn current_quantity(tx: &mut Tx, buyer: &Openid, product_id: i64) -> Resul
     .await?)
 }
 
-async fn write_line(tx: &mut Tx, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO cart_items (openid, product_id, quantity, added_at, updated_at)
-         VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (openid, product_id) DO UPDATE SET quantity = $3, updated_at = $4",
-    )
-    .bind(buyer.as_str())
-    .bind(product_id)
-    .bind(quantity)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Adds `quantity` of a product; the line's new total must not exceed stock.
+///
+/// The accumulation is one conditional upsert rather than read-then-write: under
+/// PostgreSQL's READ COMMITTED two concurrent adds would both read the old quantity and the
+/// second would overwrite the first past stock. `ON CONFLICT DO UPDATE ... WHERE` is
+/// evaluated against the latest committed row on both databases.
 pub async fn add(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
     check_quantity(quantity)?;
     let mut tx = db.begin_write().await?;
-    let stock = stock_for_sale(&mut tx, product_id).await?;
+    let limit = stock_for_sale(&mut tx, product_id).await?.min(MAX_LINE_QUANTITY);
     let existing = current_quantity(&mut tx, buyer, product_id).await?;
     if existing.is_none() {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE openid = $1")
@@ -134,15 +123,33 @@ pub async fn add(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) 
             return Err(ShopError::CartFull);
         }
     }
-    let wanted = existing.unwrap_or(0).saturating_add(quantity);
-    if wanted > stock.min(MAX_LINE_QUANTITY) {
-        // Tell the buyer how many more they can still add.
-        let room = stock.min(MAX_LINE_QUANTITY) - existing.unwrap_or(0);
-        return Err(ShopError::InsufficientStock {
-            available: room.max(0),
-        });
+    let room = |existing: Option<i64>| ShopError::InsufficientStock {
+        available: (limit - existing.unwrap_or(0)).max(0),
+    };
+    if quantity > limit {
+        return Err(room(existing));
     }
-    write_line(&mut tx, buyer, product_id, wanted).await?;
+    let now = now_ms();
+    let stored: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO cart_items (openid, product_id, quantity, added_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (openid, product_id) DO UPDATE
+             SET quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at
+             WHERE cart_items.quantity + excluded.quantity <= $5
+         RETURNING quantity",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .bind(quantity)
+    .bind(now)
+    .bind(limit)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if stored.is_none() {
+        // The line is already as full as stock allows; say how many more would fit.
+        let existing = current_quantity(&mut tx, buyer, product_id).await?;
+        return Err(room(existing));
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -158,7 +165,15 @@ pub async fn set_quantity(db: &Database, buyer: &Openid, product_id: i64, quanti
     if quantity > stock {
         return Err(ShopError::InsufficientStock { available: stock });
     }
-    write_line(&mut tx, buyer, product_id, quantity).await?;
+    sqlx::query(
+        "UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE openid = $1 AND product_id = $2",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .bind(quantity)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

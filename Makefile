@@ -1,0 +1,42 @@
+# The two commands a new user needs: `make run` and `make test`. Both install what is
+# missing first (scripts/setup.sh is idempotent: seconds on a warm machine).
+SHELL := /bin/bash
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: run test setup release lint lint-setup fmt bundle-size
+
+## Start the shop on http://127.0.0.1:3000 with SQLite and the demo catalog.
+run:
+	scripts/setup.sh --no-test
+	cargo leptos serve
+
+## Every test: unit, integration (SQLite and a throwaway PostgreSQL), release build,
+## bundle budget and Playwright in Chromium.
+test:
+	scripts/setup.sh
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+## Release build of the server and the wasm bundle (target/release/server, target/site).
+release:
+	scripts/setup.sh --no-test
+	cargo leptos build --release
+
+## Lint needs only the Rust side of the setup (wasm target for the frontend check).
+lint-setup:
+	scripts/setup.sh --no-test
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+bundle-size:
+	scripts/bundle-size.sh
