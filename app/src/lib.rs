@@ -66,10 +66,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Everything inside the router: cart actions are created here, under the router, so that
-/// an error from a form posted without JavaScript (carried back in the URL) reaches them.
+/// Everything inside the router. The cart actions live here because the header's badge and
+/// the pages share them. A form posted without JavaScript comes back with its error in the
+/// URL (`__path`, `__err`); the router only hands that to actions created inside
+/// `<Routes>`, so it is provided here first, before the actions are created.
 #[component]
 fn ShopFrame() -> impl IntoView {
+    leptos_router::hooks::use_url()
+        .read_untracked()
+        .provide_server_action_error();
     provide_context(CartActions::new());
     view! {
         <Header/>

@@ -1,0 +1,299 @@
+//! Black-box tests: the real server binary, a real database (SQLite and PostgreSQL), HTTP.
+
+mod common;
+
+use common::{badge, buyer_client, form_token, product_id, Shop};
+use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+
+const BUYER: &str = "oHttpBuyerAAAAAAAAAAAAAAAAAA";
+const OTHER: &str = "oHttpBuyerBBBBBBBBBBBBBBBBBB";
+
+async fn shops() -> Vec<Shop> {
+    let mut shops = Vec::new();
+    for db in app::ssr::testing::all().await {
+        shops.push(Shop::start(db).await);
+    }
+    shops
+}
+
+async fn arrive(shop: &Shop, client: &reqwest::Client, openid: &str) -> String {
+    let res = client
+        .get(shop.url(&format!("/?openid={openid}")))
+        .send()
+        .await
+        .expect("home");
+    assert_eq!(res.status(), StatusCode::OK);
+    res.text().await.expect("body")
+}
+
+async fn add(shop: &Shop, client: &reqwest::Client, token: &str, product: i64, qty: &str) -> reqwest::Response {
+    client
+        .post(shop.url("/api/cart/add"))
+        .header("Accept", "application/json")
+        .form(&[("token", token), ("product_id", &product.to_string()), ("quantity", qty)])
+        .send()
+        .await
+        .expect("add")
+}
+
+#[tokio::test]
+async fn a_buyer_arriving_with_an_openid_gets_a_session_and_the_server_rendered_catalog() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let res = client.get(shop.url(&format!("/?openid={BUYER}"))).send().await.expect("home");
+        assert_eq!(res.status(), StatusCode::OK);
+        let cookie = res
+            .headers()
+            .get(SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .expect("session cookie")
+            .to_owned();
+        assert!(cookie.starts_with("shop_session="), "{cookie}");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http in development: {cookie}");
+        assert_eq!(
+            res.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("private, no-store")
+        );
+        let html = res.text().await.expect("body");
+        assert_eq!(html.matches("data-testid=\"product-card\"").count(), 12);
+        assert!(html.contains("<html lang=\"zh-CN\""));
+        assert!(html.contains("冻顶乌龙茶 150g") && html.contains("HK$128.00"));
+
+        // The cookie alone carries the buyer on the next page.
+        let res = client.get(shop.url("/cart")).send().await.expect("cart");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res.text().await.expect("body").contains("data-testid=\"cart-empty\""));
+    }
+}
+
+#[tokio::test]
+async fn a_page_without_openid_or_session_goes_to_the_oauth_entry_with_its_return_path() {
+    for shop in shops().await {
+        let res = buyer_client()
+            .get(shop.url("/product/3?from=menu"))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), StatusCode::FOUND);
+        let location = res.headers()[LOCATION].to_str().expect("location").to_owned();
+        assert!(
+            location.starts_with("http://127.0.0.1:3100/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to="),
+            "{location}"
+        );
+        assert!(location.ends_with("return_to=%2Fproduct%2F3%3Ffrom%3Dmenu"), "{location}");
+    }
+}
+
+#[tokio::test]
+async fn back_from_oauth_the_buyer_is_bound_and_sent_to_the_page_they_wanted() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let res = client
+            .get(shop.url(&format!("/?merchant_no=X&currency=HKD&return_to=%2Fcart&openid={BUYER}")))
+            .send()
+            .await
+            .expect("return");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()[LOCATION], "/cart");
+        assert!(res.headers().get(SET_COOKIE).is_some());
+
+        // An off-site return_to is not followed: the shop is no open redirect.
+        let res = client
+            .get(shop.url(&format!("/?return_to=%2F%2Fevil.example&openid={BUYER}")))
+            .send()
+            .await
+            .expect("evil");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn an_implausible_openid_gets_a_clear_400_and_binds_nothing() {
+    for shop in shops().await {
+        for bad in ["short", "oHttpBuyer%20AAAAAAAAAAAAAAAAA", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
+            let res = buyer_client()
+                .get(shop.url(&format!("/?openid={bad}")))
+                .send()
+                .await
+                .expect("bad");
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
+            assert!(res.headers().get(SET_COOKIE).is_none(), "{bad}");
+            assert!(res.text().await.expect("body").contains("无效的用户标识"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let html = arrive(&shop, &client, BUYER).await;
+        let token = form_token(&html);
+        let eggrolls = product_id(&html, "原味鸡蛋卷");
+        let tea = product_id(&html, "桂花红茶");
+
+        assert_eq!(add(&shop, &client, &token, eggrolls, "2").await.status(), StatusCode::OK);
+        assert_eq!(add(&shop, &client, &token, tea, "1").await.status(), StatusCode::OK);
+        let res = client
+            .post(shop.url("/api/cart/update"))
+            .form(&[("token", token.as_str()), ("product_id", &eggrolls.to_string()), ("quantity", "3")])
+            .send()
+            .await
+            .expect("update");
+        assert_eq!(res.status(), StatusCode::OK);
+
+        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 2);
+        assert!(cart.contains("HK$264.00"), "3 × HK$88.00");
+        assert!(cart.contains("HK$322.00"), "264 + 58");
+        assert_eq!(badge(&cart), Some(4), "badge from the server");
+
+        let other = buyer_client();
+        arrive(&shop, &other, OTHER).await;
+        let cart = other.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        assert!(cart.contains("data-testid=\"cart-empty\""));
+        assert_eq!(badge(&cart), None);
+    }
+}
+
+#[tokio::test]
+async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let html = arrive(&shop, &client, BUYER).await;
+        let token = form_token(&html);
+        let longjing = product_id(&html, "西湖龙井"); // stock 3
+
+        let res = add(&shop, &client, &token, longjing, "4").await;
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.text().await.expect("body"), r#"{"InsufficientStock":{"available":3}}"#);
+        let res = add(&shop, &client, &token, longjing, "0").await;
+        assert_eq!(res.text().await.expect("body"), r#""InvalidQuantity""#);
+        let res = add(&shop, &client, &token, longjing, "two").await;
+        assert_eq!(res.text().await.expect("body"), r#""InvalidQuantity""#);
+        let res = add(&shop, &client, &token, 999_999, "1").await;
+        assert_eq!(res.text().await.expect("body"), r#""NotFound""#);
+
+        // Without JavaScript the form's error comes back in the URL of the page it came from.
+        let res = client
+            .post(shop.url("/api/cart/add"))
+            .header("Accept", "text/html")
+            .header("Referer", shop.url(&format!("/product/{longjing}")))
+            .form(&[("token", token.as_str()), ("product_id", &longjing.to_string()), ("quantity", "9")])
+            .send()
+            .await
+            .expect("form post");
+        assert_eq!(res.status(), StatusCode::FOUND);
+        let back = res.headers()[LOCATION].to_str().expect("location").to_owned();
+        assert!(back.contains(&format!("/product/{longjing}?__path=%2Fapi%2Fcart%2Fadd&__err=")), "{back}");
+        let page = client.get(&back).send().await.expect("page").text().await.expect("body");
+        assert!(page.contains("库存不足，最多可购买 3 件"), "the page shows the error");
+
+        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        assert!(cart.contains("data-testid=\"cart-empty\""));
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_product_is_a_404_page_and_the_cart_survives() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let html = arrive(&shop, &client, BUYER).await;
+        let token = form_token(&html);
+        let tea = product_id(&html, "桂花红茶");
+        assert_eq!(add(&shop, &client, &token, tea, "1").await.status(), StatusCode::OK);
+
+        for path in ["/product/424242", "/product/not-a-number", "/no/such/page"] {
+            let res = client.get(shop.url(path)).send().await.expect("404");
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+            let body = res.text().await.expect("body");
+            assert!(body.contains("找不到这个页面"), "{path}");
+            assert_eq!(badge(&body), Some(1), "{path}: the cart survives");
+        }
+    }
+}
+
+#[tokio::test]
+async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let html = arrive(&shop, &client, BUYER).await;
+        let token = form_token(&html);
+        let tea = product_id(&html, "桂花红茶");
+
+        // Another site posting with the buyer's cookies is refused before any work.
+        let res = client
+            .post(shop.url("/api/cart/add"))
+            .header("Origin", "https://evil.example")
+            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .send()
+            .await
+            .expect("cross-site");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        let res = client
+            .post(shop.url("/api/cart/add"))
+            .header("Sec-Fetch-Site", "cross-site")
+            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .send()
+            .await
+            .expect("cross-site");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+        // A forged token, or none, is a stale session.
+        let forged = token.replacen(BUYER, OTHER, 1);
+        for bad in [forged.as_str(), ""] {
+            let res = add(&shop, &client, bad, tea, "1").await;
+            assert_eq!(res.text().await.expect("body"), r#""SessionExpired""#);
+        }
+
+        // A page of the other buyer's, submitted while this browser's cookie is BUYER's.
+        let other = buyer_client();
+        let other_token = form_token(&arrive(&shop, &other, OTHER).await);
+        let res = add(&shop, &client, &other_token, tea, "1").await;
+        assert_eq!(res.text().await.expect("body"), r#""SessionExpired""#);
+
+        // The payment container's origin is allowed (it serves the shop's pages).
+        let res = client
+            .post(shop.url("/api/cart/add"))
+            .header("Origin", "http://127.0.0.1:3100")
+            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .send()
+            .await
+            .expect("container");
+        assert_eq!(res.status(), StatusCode::OK);
+
+        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_is_a_cookie_and_a_redirect_back() {
+    for shop in shops().await {
+        let client = buyer_client();
+        arrive(&shop, &client, BUYER).await;
+        let res = client.get(shop.url("/lang?to=en&back=%2Fcart")).send().await.expect("lang");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(res.headers()[LOCATION], "/cart");
+        let page = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        assert!(page.contains("<html lang=\"en\""));
+        assert!(page.contains("Your cart is empty"));
+        let res = client.get(shop.url("/lang?to=en&back=https%3A%2F%2Fevil.example")).send().await.expect("lang");
+        assert_eq!(res.headers()[LOCATION], "/");
+    }
+}
+
+#[tokio::test]
+async fn production_start_up_names_the_missing_setting() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("SHOP_ENV", "production")
+        .env("SHOP_PUBLIC_URL", "https://shop.example.com")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("SHOP_SESSION_SECRET"), "{stderr}");
+}
