@@ -115,7 +115,7 @@ pub static ZH: Strings = Strings {
     err_quantity: "数量至少为 1",
     err_stock: |n| {
         if n <= 0 {
-            "库存不足，该商品已售罄".to_owned()
+            "库存不足，无法再添加".to_owned()
         } else {
             format!("库存不足，最多可购买 {n} 件")
         }
@@ -158,7 +158,7 @@ pub static EN: Strings = Strings {
     err_quantity: "The quantity must be at least 1",
     err_stock: |n| {
         if n <= 0 {
-            "Not enough stock: this product is sold out".to_owned()
+            "Not enough stock: you cannot add more".to_owned()
         } else {
             format!("Not enough stock: you can buy at most {n}")
         }

@@ -54,7 +54,13 @@ pub fn Header() -> impl IntoView {
         Lang::En => "zh",
     };
     let lang_href = move || {
-        let back = format!("{}{}", location.pathname.get(), location.search.get());
+        // The router's `search` has no leading `?`.
+        let search = location.search.get();
+        let back = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        };
         let mut href = String::from("/lang?to=");
         href.push_str(other);
         href.push_str("&back=");

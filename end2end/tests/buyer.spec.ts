@@ -1,0 +1,163 @@
+import { test as base, expect, Page } from '@playwright/test';
+
+// Every test gets its own buyer, so journeys running side by side never share a cart.
+function newOpenid(): string {
+  return 'oE2E' + Math.random().toString(36).slice(2).padEnd(12, 'x') + Date.now().toString(36);
+}
+
+// Fails a test on any console error or warning: a hydration mismatch, a panic in the wasm,
+// a failed resource load. A test that provokes an HTTP error on purpose (a 404 page, a
+// refused cart change) declares the status with `expectHttpError`, and only that status is
+// let through.
+const test = base.extend<{ consoleProblems: string[] }>({
+  consoleProblems: async ({ page }, use, testInfo) => {
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+      const expected = testInfo.annotations
+        .filter((a) => a.type === 'expected-http-error')
+        .some((a) => msg.text() === `Failed to load resource: the server responded with a status of ${a.description}`);
+      if (!expected) problems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    await use(problems);
+    expect(problems, 'console errors or warnings').toEqual([]);
+  },
+});
+
+function expectHttpError(status: string) {
+  test.info().annotations.push({ type: 'expected-http-error', description: status });
+}
+
+const badge = (page: Page) => page.getByTestId('cart-badge');
+
+async function openProduct(page: Page, category: string, title: string) {
+  await page.getByRole('link', { name: category, exact: true }).click();
+  await expect(page).toHaveURL(/category=/);
+  await page.getByTestId('product-card').filter({ hasText: title }).getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+}
+
+async function addToCart(page: Page, quantity: number) {
+  await page.getByTestId('quantity').fill(String(quantity));
+  await page.getByTestId('add-to-cart').click();
+}
+
+test('a buyer browses, fills the cart, changes a quantity and finds it all after a reload', async ({ page, consoleProblems, browser }) => {
+  const openid = newOpenid();
+  await page.goto(`/?openid=${openid}`);
+  await expect(page.getByTestId('product-card')).toHaveCount(12);
+  await expect(badge(page)).toHaveCount(0);
+
+  await openProduct(page, '零食', '原味鸡蛋卷 礼盒装');
+  await expect(page.getByText('HK$88.00')).toBeVisible();
+  await addToCart(page, 2);
+  await expect(badge(page)).toHaveText('2');
+
+  await page.getByRole('link', { name: '好物小店' }).click();
+  await openProduct(page, '茶饮', '桂花红茶 茶包 20 入');
+  await addToCart(page, 1);
+  await expect(badge(page)).toHaveText('3');
+
+  await page.getByRole('link', { name: '购物车' }).click();
+  await expect(page).toHaveURL(/\/cart$/);
+  const lines = page.getByTestId('cart-line');
+  await expect(lines).toHaveCount(2);
+  const eggrolls = lines.filter({ hasText: '原味鸡蛋卷' });
+  await eggrolls.getByTestId('line-quantity').fill('3');
+  await eggrolls.getByTestId('update-line').click();
+  await expect(eggrolls.getByTestId('line-total')).toHaveText('HK$264.00');
+  await expect(page.getByTestId('cart-total')).toContainText('HK$322.00');
+  await expect(badge(page)).toHaveText('4');
+
+  await page.reload();
+  await expect(lines).toHaveCount(2);
+  await expect(eggrolls.getByTestId('line-quantity')).toHaveValue('3');
+  await expect(page.getByTestId('cart-total')).toContainText('HK$322.00');
+  await expect(badge(page)).toHaveText('4');
+
+  // The cart is in the server's HTML itself, not put there by script after load.
+  const html = await (await page.request.get('/cart')).text();
+  expect(html).toContain('HK$322.00');
+  expect(html.match(/data-testid="cart-line"/g)?.length).toBe(2);
+
+  // Removing a line.
+  await lines.filter({ hasText: '桂花红茶' }).getByTestId('remove-line').click();
+  await expect(lines).toHaveCount(1);
+  await expect(page.getByTestId('cart-total')).toContainText('HK$264.00');
+
+  // A second buyer, in a browser of their own, sees an empty cart.
+  const other = await browser.newContext({ javaScriptEnabled: test.info().project.use.javaScriptEnabled });
+  const otherPage = await other.newPage();
+  await otherPage.goto(`/cart?openid=${newOpenid()}`);
+  await expect(otherPage.getByTestId('cart-empty')).toBeVisible();
+  await expect(otherPage.getByTestId('cart-badge')).toHaveCount(0);
+  await other.close();
+});
+
+test('asking for more than the stock is refused with a clear message and the cart is unchanged', async ({ page, consoleProblems }) => {
+  // Server functions answer a refused change with 500 and the typed error (leptos' convention).
+  expectHttpError('500 (Internal Server Error)');
+  await page.goto(`/?openid=${newOpenid()}`);
+  await openProduct(page, '茶饮', '西湖龙井 明前 100g'); // 3 in stock
+  await expect(page.getByTestId('stock')).toHaveText('仅剩 3 件');
+  await addToCart(page, 3);
+  await expect(badge(page)).toHaveText('3');
+  await addToCart(page, 1);
+  await expect(page.getByTestId('error')).toHaveText('库存不足，无法再添加');
+  await expect(badge(page)).toHaveText('3');
+
+  await page.getByRole('link', { name: '购物车' }).click();
+  const line = page.getByTestId('cart-line');
+  await line.getByTestId('line-quantity').fill('0');
+  // The browser's own validation (min=1) stops the form; the server's rule is the same.
+  await line.getByTestId('update-line').click();
+  await expect(line.getByTestId('line-quantity')).toHaveValue('0');
+  await page.reload();
+  await expect(line.getByTestId('line-quantity')).toHaveValue('3');
+});
+
+test('a sold-out product cannot be added', async ({ page, consoleProblems }) => {
+  await page.goto(`/?openid=${newOpenid()}`);
+  await openProduct(page, '零食', '菲律宾芒果干 250g');
+  await expect(page.getByTestId('add-to-cart')).toBeDisabled();
+  await expect(page.getByTestId('add-to-cart')).toHaveText('已售罄');
+});
+
+test('an unknown product shows a 404 page and the cart survives', async ({ page, consoleProblems }) => {
+  expectHttpError('404 (Not Found)');
+  await page.goto(`/?openid=${newOpenid()}`);
+  await openProduct(page, '生活好物', '棉麻环保购物袋');
+  await addToCart(page, 1);
+  await expect(badge(page)).toHaveText('1');
+
+  const res = await page.goto('/product/987654');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByTestId('not-found')).toContainText('找不到这个页面');
+  await expect(badge(page)).toHaveText('1');
+  await page.getByRole('link', { name: '返回首页' }).click();
+  await expect(page.getByTestId('product-card')).toHaveCount(12);
+});
+
+test('the buyer can switch the shop to English and back', async ({ page, consoleProblems }) => {
+  await page.goto(`/?openid=${newOpenid()}`);
+  await page.getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('link', { name: 'All', exact: true })).toBeVisible();
+  await page.getByTestId('product-card').first().getByRole('link').click();
+  await expect(page.getByTestId('add-to-cart')).toHaveText('Add to cart');
+  await page.getByRole('link', { name: '中文' }).click();
+  await expect(page.getByTestId('add-to-cart')).toHaveText('加入购物车');
+});
+
+test('without an openid or a session the buyer is sent to the OAuth entry', async ({ page }) => {
+  const res = await page.request.get('/cart', { maxRedirects: 0 });
+  expect(res.status()).toBe(302);
+  expect(res.headers()['location']).toContain('/mp_pay/oauth?merchant_no=');
+  expect(res.headers()['location']).toContain('return_to=%2Fcart');
+});
+
+test('an implausible openid gets a clear error page', async ({ page }) => {
+  const res = await page.goto('/?openid=not%20valid');
+  expect(res?.status()).toBe(400);
+  await expect(page.getByRole('heading', { name: '无效的用户标识' })).toBeVisible();
+});
