@@ -29,7 +29,9 @@ pub fn use_buyer_token() -> String {
 #[cfg(feature = "ssr")]
 pub fn request_lang() -> Lang {
     leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|parts| crate::ssr::http::cookie(&parts.headers, Lang::COOKIE).map(Lang::from_tag))
+        .and_then(|parts| {
+            crate::ssr::http::cookie(&parts.headers, Lang::COOKIE).map(Lang::from_tag)
+        })
         .unwrap_or_default()
 }
 

@@ -10,7 +10,9 @@ use app::ssr::{cart, catalog, seed, testing};
 async fn seeded(url: &str) -> Database {
     let db = Database::connect(url).await.expect("connect");
     db.migrate().await.expect("migrate");
-    assert!(seed::seed_demo_catalog(&db, Currency::Hkd).await.expect("seed"));
+    assert!(seed::seed_demo_catalog(&db, Currency::Hkd)
+        .await
+        .expect("seed"));
     db
 }
 
@@ -33,22 +35,35 @@ async fn the_demo_catalog_is_seeded_once_and_lists_by_category() {
     for t in testing::all().await {
         let db = seeded(&t.url).await;
         assert!(
-            !seed::seed_demo_catalog(&db, Currency::Hkd).await.expect("reseed"),
+            !seed::seed_demo_catalog(&db, Currency::Hkd)
+                .await
+                .expect("reseed"),
             "{}: seeding twice must be a no-op",
             t.label
         );
         let all = catalog::listing(&db, None).await.expect("listing");
         assert_eq!(all.categories.len(), 3, "{}", t.label);
         assert_eq!(all.products.len(), 12, "{}", t.label);
-        assert!(all.products.iter().all(|p| p.image.is_some()), "{}", t.label);
+        assert!(
+            all.products.iter().all(|p| p.image.is_some()),
+            "{}",
+            t.label
+        );
         assert_eq!(all.products[0].price, Money::new(12800, Currency::Hkd));
 
-        let tea = catalog::listing(&db, Some("tea".into())).await.expect("tea");
+        let tea = catalog::listing(&db, Some("tea".into()))
+            .await
+            .expect("tea");
         assert_eq!(tea.selected.as_deref(), Some("tea"));
         assert_eq!(tea.products.len(), 4, "{}", t.label);
 
-        let unknown = catalog::listing(&db, Some("nope".into())).await.expect("unknown");
-        assert_eq!(unknown.selected, None, "an unknown category shows everything");
+        let unknown = catalog::listing(&db, Some("nope".into()))
+            .await
+            .expect("unknown");
+        assert_eq!(
+            unknown.selected, None,
+            "an unknown category shows everything"
+        );
         assert_eq!(unknown.products.len(), 12);
     }
 }
@@ -63,13 +78,21 @@ async fn a_product_page_needs_a_product_on_sale() {
         assert!(detail.images[0].url.ends_with("-a.svg"));
         assert_eq!(detail.category.slug, "tea");
 
-        assert_eq!(catalog::product(&db, 987_654).await, Err(ShopError::NotFound));
+        assert_eq!(
+            catalog::product(&db, 987_654).await,
+            Err(ShopError::NotFound)
+        );
         sqlx::query("UPDATE products SET on_sale = 0 WHERE id = $1")
             .bind(id)
             .execute(db.pool())
             .await
             .expect("take off sale");
-        assert_eq!(catalog::product(&db, id).await, Err(ShopError::NotFound), "{}", t.label);
+        assert_eq!(
+            catalog::product(&db, id).await,
+            Err(ShopError::NotFound),
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -81,27 +104,45 @@ async fn a_buyer_adds_changes_and_removes_cart_lines() {
         let eggrolls = product_id(&db, "原味鸡蛋卷").await; // HK$88.00, stock 60
         let teabags = product_id(&db, "桂花红茶").await; // HK$58.00, stock 120
 
-        cart::add(&db, &me, eggrolls, 2).await.expect("add eggrolls");
+        cart::add(&db, &me, eggrolls, 2)
+            .await
+            .expect("add eggrolls");
         // Lines are ordered by the millisecond they were added.
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
         cart::add(&db, &me, teabags, 1).await.expect("add tea");
-        cart::add(&db, &me, teabags, 1).await.expect("add tea again");
+        cart::add(&db, &me, teabags, 1)
+            .await
+            .expect("add tea again");
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
         assert_eq!(view.lines.len(), 2, "{}", t.label);
-        assert_eq!(view.lines[0].product_id, eggrolls, "lines keep the order they were added");
+        assert_eq!(
+            view.lines[0].product_id, eggrolls,
+            "lines keep the order they were added"
+        );
         assert_eq!(view.lines[1].quantity, 2, "adding again accumulates");
         assert_eq!(view.count, 4);
         assert_eq!(view.total, Money::new(2 * 8800 + 2 * 5800, Currency::Hkd));
         assert_eq!(cart::count(&db, &me).await.expect("count"), 4);
 
-        cart::set_quantity(&db, &me, eggrolls, 3).await.expect("set");
+        cart::set_quantity(&db, &me, eggrolls, 3)
+            .await
+            .expect("set");
         cart::remove(&db, &me, teabags).await.expect("remove");
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
         assert_eq!(view.lines.len(), 1);
-        assert_eq!(view.lines[0].line_total, Money::new(3 * 8800, Currency::Hkd));
+        assert_eq!(
+            view.lines[0].line_total,
+            Money::new(3 * 8800, Currency::Hkd)
+        );
 
-        let other = cart::view(&db, &buyer(2), Currency::Hkd).await.expect("other");
-        assert!(other.lines.is_empty(), "{}: another buyer sees an empty cart", t.label);
+        let other = cart::view(&db, &buyer(2), Currency::Hkd)
+            .await
+            .expect("other");
+        assert!(
+            other.lines.is_empty(),
+            "{}: another buyer sees an empty cart",
+            t.label
+        );
         assert_eq!(other.total, Money::new(0, Currency::Hkd));
     }
 }
@@ -114,8 +155,14 @@ async fn quantities_must_be_at_least_one_and_within_stock() {
         let longjing = product_id(&db, "西湖龙井").await; // stock 3
         let mango = product_id(&db, "菲律宾芒果干").await; // stock 0
 
-        assert_eq!(cart::add(&db, &me, longjing, 0).await, Err(ShopError::InvalidQuantity));
-        assert_eq!(cart::add(&db, &me, longjing, -2).await, Err(ShopError::InvalidQuantity));
+        assert_eq!(
+            cart::add(&db, &me, longjing, 0).await,
+            Err(ShopError::InvalidQuantity)
+        );
+        assert_eq!(
+            cart::add(&db, &me, longjing, -2).await,
+            Err(ShopError::InvalidQuantity)
+        );
         assert_eq!(
             cart::add(&db, &me, longjing, 4).await,
             Err(ShopError::InsufficientStock { available: 3 }),
@@ -132,19 +179,30 @@ async fn quantities_must_be_at_least_one_and_within_stock() {
             cart::set_quantity(&db, &me, longjing, 4).await,
             Err(ShopError::InsufficientStock { available: 3 })
         );
-        assert_eq!(cart::set_quantity(&db, &me, longjing, 0).await, Err(ShopError::InvalidQuantity));
+        assert_eq!(
+            cart::set_quantity(&db, &me, longjing, 0).await,
+            Err(ShopError::InvalidQuantity)
+        );
         assert_eq!(
             cart::add(&db, &me, mango, 1).await,
             Err(ShopError::InsufficientStock { available: 0 })
         );
-        assert_eq!(cart::add(&db, &me, 424_242, 1).await, Err(ShopError::NotFound));
+        assert_eq!(
+            cart::add(&db, &me, 424_242, 1).await,
+            Err(ShopError::NotFound)
+        );
         assert_eq!(
             cart::set_quantity(&db, &me, mango, 1).await,
             Err(ShopError::NotFound),
             "only lines in the cart can be changed"
         );
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
-        assert_eq!(view.lines.len(), 1, "{}: failed changes leave the cart as it was", t.label);
+        assert_eq!(
+            view.lines.len(),
+            1,
+            "{}: failed changes leave the cart as it was",
+            t.label
+        );
         assert_eq!(view.lines[0].quantity, 2);
     }
 }
@@ -161,7 +219,10 @@ async fn a_line_taken_off_sale_stays_in_the_cart_flagged() {
             .execute(db.pool())
             .await
             .expect("off sale");
-        assert_eq!(cart::add(&db, &me, cup, 1).await, Err(ShopError::Unavailable));
+        assert_eq!(
+            cart::add(&db, &me, cup, 1).await,
+            Err(ShopError::Unavailable)
+        );
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
         assert_eq!(view.lines.len(), 1, "{}", t.label);
         assert_eq!(

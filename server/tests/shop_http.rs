@@ -27,11 +27,21 @@ async fn arrive(shop: &Shop, client: &reqwest::Client, openid: &str) -> String {
     res.text().await.expect("body")
 }
 
-async fn add(shop: &Shop, client: &reqwest::Client, token: &str, product: i64, qty: &str) -> reqwest::Response {
+async fn add(
+    shop: &Shop,
+    client: &reqwest::Client,
+    token: &str,
+    product: i64,
+    qty: &str,
+) -> reqwest::Response {
     client
         .post(shop.url("/api/cart/add"))
         .header("Accept", "application/json")
-        .form(&[("token", token), ("product_id", &product.to_string()), ("quantity", qty)])
+        .form(&[
+            ("token", token),
+            ("product_id", &product.to_string()),
+            ("quantity", qty),
+        ])
         .send()
         .await
         .expect("add")
@@ -41,7 +51,11 @@ async fn add(shop: &Shop, client: &reqwest::Client, token: &str, product: i64, q
 async fn a_buyer_arriving_with_an_openid_gets_a_session_and_the_server_rendered_catalog() {
     for shop in shops().await {
         let client = buyer_client();
-        let res = client.get(shop.url(&format!("/?openid={BUYER}"))).send().await.expect("home");
+        let res = client
+            .get(shop.url(&format!("/?openid={BUYER}")))
+            .send()
+            .await
+            .expect("home");
         assert_eq!(res.status(), StatusCode::OK);
         let cookie = res
             .headers()
@@ -50,10 +64,18 @@ async fn a_buyer_arriving_with_an_openid_gets_a_session_and_the_server_rendered_
             .expect("session cookie")
             .to_owned();
         assert!(cookie.starts_with("shop_session="), "{cookie}");
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "plain http in development: {cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http in development: {cookie}"
+        );
         assert_eq!(
-            res.headers().get("cache-control").and_then(|v| v.to_str().ok()),
+            res.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
             Some("private, no-store")
         );
         let html = res.text().await.expect("body");
@@ -64,7 +86,11 @@ async fn a_buyer_arriving_with_an_openid_gets_a_session_and_the_server_rendered_
         // The cookie alone carries the buyer on the next page.
         let res = client.get(shop.url("/cart")).send().await.expect("cart");
         assert_eq!(res.status(), StatusCode::OK);
-        assert!(res.text().await.expect("body").contains("data-testid=\"cart-empty\""));
+        assert!(res
+            .text()
+            .await
+            .expect("body")
+            .contains("data-testid=\"cart-empty\""));
     }
 }
 
@@ -77,12 +103,18 @@ async fn a_page_without_openid_or_session_goes_to_the_oauth_entry_with_its_retur
             .await
             .expect("page");
         assert_eq!(res.status(), StatusCode::FOUND);
-        let location = res.headers()[LOCATION].to_str().expect("location").to_owned();
+        let location = res.headers()[LOCATION]
+            .to_str()
+            .expect("location")
+            .to_owned();
         assert!(
             location.starts_with("http://127.0.0.1:3100/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to="),
             "{location}"
         );
-        assert!(location.ends_with("return_to=%2Fproduct%2F3%3Ffrom%3Dmenu"), "{location}");
+        assert!(
+            location.ends_with("return_to=%2Fproduct%2F3%3Ffrom%3Dmenu"),
+            "{location}"
+        );
     }
 }
 
@@ -91,7 +123,9 @@ async fn back_from_oauth_the_buyer_is_bound_and_sent_to_the_page_they_wanted() {
     for shop in shops().await {
         let client = buyer_client();
         let res = client
-            .get(shop.url(&format!("/?merchant_no=X&currency=HKD&return_to=%2Fcart&openid={BUYER}")))
+            .get(shop.url(&format!(
+                "/?merchant_no=X&currency=HKD&return_to=%2Fcart&openid={BUYER}"
+            )))
             .send()
             .await
             .expect("return");
@@ -112,7 +146,11 @@ async fn back_from_oauth_the_buyer_is_bound_and_sent_to_the_page_they_wanted() {
 #[tokio::test]
 async fn an_implausible_openid_gets_a_clear_400_and_binds_nothing() {
     for shop in shops().await {
-        for bad in ["short", "oHttpBuyer%20AAAAAAAAAAAAAAAAA", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
+        for bad in [
+            "short",
+            "oHttpBuyer%20AAAAAAAAAAAAAAAAA",
+            "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        ] {
             let res = buyer_client()
                 .get(shop.url(&format!("/?openid={bad}")))
                 .send()
@@ -134,17 +172,34 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
         let eggrolls = product_id(&html, "原味鸡蛋卷");
         let tea = product_id(&html, "桂花红茶");
 
-        assert_eq!(add(&shop, &client, &token, eggrolls, "2").await.status(), StatusCode::OK);
-        assert_eq!(add(&shop, &client, &token, tea, "1").await.status(), StatusCode::OK);
+        assert_eq!(
+            add(&shop, &client, &token, eggrolls, "2").await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            add(&shop, &client, &token, tea, "1").await.status(),
+            StatusCode::OK
+        );
         let res = client
             .post(shop.url("/api/cart/update"))
-            .form(&[("token", token.as_str()), ("product_id", &eggrolls.to_string()), ("quantity", "3")])
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &eggrolls.to_string()),
+                ("quantity", "3"),
+            ])
             .send()
             .await
             .expect("update");
         assert_eq!(res.status(), StatusCode::OK);
 
-        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        let cart = client
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("body");
         assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 2);
         assert!(cart.contains("HK$264.00"), "3 × HK$88.00");
         assert!(cart.contains("HK$322.00"), "264 + 58");
@@ -152,7 +207,14 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
 
         let other = buyer_client();
         arrive(&shop, &other, OTHER).await;
-        let cart = other.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        let cart = other
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("body");
         assert!(cart.contains("data-testid=\"cart-empty\""));
         assert_eq!(badge(&cart), None);
     }
@@ -168,7 +230,10 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
 
         let res = add(&shop, &client, &token, longjing, "4").await;
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(res.text().await.expect("body"), r#"{"InsufficientStock":{"available":3}}"#);
+        assert_eq!(
+            res.text().await.expect("body"),
+            r#"{"InsufficientStock":{"available":3}}"#
+        );
         let res = add(&shop, &client, &token, longjing, "0").await;
         assert_eq!(res.text().await.expect("body"), r#""InvalidQuantity""#);
         let res = add(&shop, &client, &token, longjing, "two").await;
@@ -181,17 +246,46 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
             .post(shop.url("/api/cart/add"))
             .header("Accept", "text/html")
             .header("Referer", shop.url(&format!("/product/{longjing}")))
-            .form(&[("token", token.as_str()), ("product_id", &longjing.to_string()), ("quantity", "9")])
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &longjing.to_string()),
+                ("quantity", "9"),
+            ])
             .send()
             .await
             .expect("form post");
         assert_eq!(res.status(), StatusCode::FOUND);
-        let back = res.headers()[LOCATION].to_str().expect("location").to_owned();
-        assert!(back.contains(&format!("/product/{longjing}?__path=%2Fapi%2Fcart%2Fadd&__err=")), "{back}");
-        let page = client.get(&back).send().await.expect("page").text().await.expect("body");
-        assert!(page.contains("库存不足，最多可购买 3 件"), "the page shows the error");
+        let back = res.headers()[LOCATION]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        assert!(
+            back.contains(&format!(
+                "/product/{longjing}?__path=%2Fapi%2Fcart%2Fadd&__err="
+            )),
+            "{back}"
+        );
+        let page = client
+            .get(&back)
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            page.contains("库存不足，最多可购买 3 件"),
+            "the page shows the error"
+        );
 
-        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        let cart = client
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("body");
         assert!(cart.contains("data-testid=\"cart-empty\""));
     }
 }
@@ -203,7 +297,10 @@ async fn an_unknown_product_is_a_404_page_and_the_cart_survives() {
         let html = arrive(&shop, &client, BUYER).await;
         let token = form_token(&html);
         let tea = product_id(&html, "桂花红茶");
-        assert_eq!(add(&shop, &client, &token, tea, "1").await.status(), StatusCode::OK);
+        assert_eq!(
+            add(&shop, &client, &token, tea, "1").await.status(),
+            StatusCode::OK
+        );
 
         for path in ["/product/424242", "/product/not-a-number", "/no/such/page"] {
             let res = client.get(shop.url(path)).send().await.expect("404");
@@ -227,7 +324,11 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         let res = client
             .post(shop.url("/api/cart/add"))
             .header("Origin", "https://evil.example")
-            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &tea.to_string()),
+                ("quantity", "1"),
+            ])
             .send()
             .await
             .expect("cross-site");
@@ -235,7 +336,11 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         let res = client
             .post(shop.url("/api/cart/add"))
             .header("Sec-Fetch-Site", "cross-site")
-            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &tea.to_string()),
+                ("quantity", "1"),
+            ])
             .send()
             .await
             .expect("cross-site");
@@ -258,13 +363,24 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         let res = client
             .post(shop.url("/api/cart/add"))
             .header("Origin", "http://127.0.0.1:3100")
-            .form(&[("token", token.as_str()), ("product_id", &tea.to_string()), ("quantity", "1")])
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &tea.to_string()),
+                ("quantity", "1"),
+            ])
             .send()
             .await
             .expect("container");
         assert_eq!(res.status(), StatusCode::OK);
 
-        let cart = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        let cart = client
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("body");
         assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 1);
     }
 }
@@ -274,13 +390,28 @@ async fn the_language_switch_is_a_cookie_and_a_redirect_back() {
     for shop in shops().await {
         let client = buyer_client();
         arrive(&shop, &client, BUYER).await;
-        let res = client.get(shop.url("/lang?to=en&back=%2Fcart")).send().await.expect("lang");
+        let res = client
+            .get(shop.url("/lang?to=en&back=%2Fcart"))
+            .send()
+            .await
+            .expect("lang");
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(res.headers()[LOCATION], "/cart");
-        let page = client.get(shop.url("/cart")).send().await.expect("cart").text().await.expect("body");
+        let page = client
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("body");
         assert!(page.contains("<html lang=\"en\""));
         assert!(page.contains("Your cart is empty"));
-        let res = client.get(shop.url("/lang?to=en&back=https%3A%2F%2Fevil.example")).send().await.expect("lang");
+        let res = client
+            .get(shop.url("/lang?to=en&back=https%3A%2F%2Fevil.example"))
+            .send()
+            .await
+            .expect("lang");
         assert_eq!(res.headers()[LOCATION], "/");
     }
 }

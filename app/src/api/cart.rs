@@ -32,7 +32,11 @@ pub async fn get_cart_count(token: String) -> Result<i64, ShopError> {
 
 /// `POST /api/cart/add`
 #[server(endpoint = "cart/add")]
-pub async fn add_to_cart(token: String, product_id: i64, quantity: String) -> Result<(), ShopError> {
+pub async fn add_to_cart(
+    token: String,
+    product_id: i64,
+    quantity: String,
+) -> Result<(), ShopError> {
     let state = crate::ssr::context::state()?;
     let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
     crate::ssr::cart::add(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await
@@ -40,7 +44,11 @@ pub async fn add_to_cart(token: String, product_id: i64, quantity: String) -> Re
 
 /// `POST /api/cart/update`: set a line's quantity.
 #[server(endpoint = "cart/update")]
-pub async fn update_cart_line(token: String, product_id: i64, quantity: String) -> Result<(), ShopError> {
+pub async fn update_cart_line(
+    token: String,
+    product_id: i64,
+    quantity: String,
+) -> Result<(), ShopError> {
     let state = crate::ssr::context::state()?;
     let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
     crate::ssr::cart::set_quantity(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await

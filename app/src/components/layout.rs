@@ -47,7 +47,10 @@ pub fn Header() -> impl IntoView {
     let t = t();
     let actions = use_cart_actions();
     let token = use_buyer_token();
-    let count = Resource::new(move || actions.version(), move |_| get_cart_count(token.clone()));
+    let count = Resource::new(
+        move || actions.version(),
+        move |_| get_cart_count(token.clone()),
+    );
     let location = use_location();
     let other = match use_lang() {
         Lang::Zh => "en",

@@ -10,12 +10,18 @@ pub fn ActionNotice(
 ) -> impl IntoView {
     let t = t();
     move || match value.get() {
-        Some(Err(err)) => Some(view! {
-            <p class="notice notice-error" role="alert" data-testid="error">{err.message(t)}</p>
-        }.into_any()),
-        Some(Ok(_)) => success.map(|msg| view! {
-            <p class="notice notice-ok" role="status" data-testid="success">{msg}</p>
-        }.into_any()),
+        Some(Err(err)) => Some(
+            view! {
+                <p class="notice notice-error" role="alert" data-testid="error">{err.message(t)}</p>
+            }
+            .into_any(),
+        ),
+        Some(Ok(_)) => success.map(|msg| {
+            view! {
+                <p class="notice notice-ok" role="status" data-testid="success">{msg}</p>
+            }
+            .into_any()
+        }),
         None => None,
     }
 }

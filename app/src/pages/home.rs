@@ -37,12 +37,16 @@ fn ListingView(listing: Listing) -> impl IntoView {
             <li><a class="chip" class:chip-active=active href=href aria-current=active.then_some("page")>{label}</a></li>
         }
     };
-    let chips = std::iter::once(chip("/".to_owned(), t.all_products.to_owned(), selected.is_none()))
-        .chain(listing.categories.into_iter().map(|c| {
-            let active = selected.as_deref() == Some(c.slug.as_str());
-            chip(format!("/?category={}", c.slug), c.name, active)
-        }))
-        .collect_view();
+    let chips = std::iter::once(chip(
+        "/".to_owned(),
+        t.all_products.to_owned(),
+        selected.is_none(),
+    ))
+    .chain(listing.categories.into_iter().map(|c| {
+        let active = selected.as_deref() == Some(c.slug.as_str());
+        chip(format!("/?category={}", c.slug), c.name, active)
+    }))
+    .collect_view();
     let empty = listing.products.is_empty();
     view! {
         <nav class="chips" aria-label=t.categories><ul>{chips}</ul></nav>

@@ -14,7 +14,12 @@ pub fn ProductPage() -> impl IntoView {
     let t = t();
     let params = use_params_map();
     // A non-numeric id is a missing product, not a server error.
-    let id = move || params.read().get("id").and_then(|raw| raw.parse::<i64>().ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|raw| raw.parse::<i64>().ok())
+    };
     let product = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_product(id).await,

@@ -20,7 +20,11 @@ struct LineRow {
     on_sale: i64,
 }
 
-pub async fn view(db: &Database, buyer: &Openid, currency: Currency) -> Result<CartView, ShopError> {
+pub async fn view(
+    db: &Database,
+    buyer: &Openid,
+    currency: Currency,
+) -> Result<CartView, ShopError> {
     let rows: Vec<LineRow> = sqlx::query_as(
         "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock, p.on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
@@ -52,7 +56,11 @@ pub async fn view(db: &Database, buyer: &Openid, currency: Currency) -> Result<C
         ShopError::Internal
     })?;
     let count = lines.iter().map(|l| l.quantity).sum();
-    Ok(CartView { lines, count, total })
+    Ok(CartView {
+        lines,
+        count,
+        total,
+    })
 }
 
 /// The number on the cart badge.
@@ -93,14 +101,18 @@ async fn stock_for_sale(tx: &mut Tx, product_id: i64) -> Result<i64, ShopError> 
     }
 }
 
-async fn current_quantity(tx: &mut Tx, buyer: &Openid, product_id: i64) -> Result<Option<i64>, ShopError> {
-    Ok(sqlx::query_scalar(
-        "SELECT quantity FROM cart_items WHERE openid = $1 AND product_id = $2",
+async fn current_quantity(
+    tx: &mut Tx,
+    buyer: &Openid,
+    product_id: i64,
+) -> Result<Option<i64>, ShopError> {
+    Ok(
+        sqlx::query_scalar("SELECT quantity FROM cart_items WHERE openid = $1 AND product_id = $2")
+            .bind(buyer.as_str())
+            .bind(product_id)
+            .fetch_optional(&mut **tx)
+            .await?,
     )
-    .bind(buyer.as_str())
-    .bind(product_id)
-    .fetch_optional(&mut **tx)
-    .await?)
 }
 
 /// Adds `quantity` of a product; the line's new total must not exceed stock.
@@ -109,10 +121,17 @@ async fn current_quantity(tx: &mut Tx, buyer: &Openid, product_id: i64) -> Resul
 /// PostgreSQL's READ COMMITTED two concurrent adds would both read the old quantity and the
 /// second would overwrite the first past stock. `ON CONFLICT DO UPDATE ... WHERE` is
 /// evaluated against the latest committed row on both databases.
-pub async fn add(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
+pub async fn add(
+    db: &Database,
+    buyer: &Openid,
+    product_id: i64,
+    quantity: i64,
+) -> Result<(), ShopError> {
     check_quantity(quantity)?;
     let mut tx = db.begin_write().await?;
-    let limit = stock_for_sale(&mut tx, product_id).await?.min(MAX_LINE_QUANTITY);
+    let limit = stock_for_sale(&mut tx, product_id)
+        .await?
+        .min(MAX_LINE_QUANTITY);
     let existing = current_quantity(&mut tx, buyer, product_id).await?;
     if existing.is_none() {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE openid = $1")
@@ -155,10 +174,18 @@ pub async fn add(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) 
 }
 
 /// Sets a line's quantity (1..=stock). The line must already be in the cart.
-pub async fn set_quantity(db: &Database, buyer: &Openid, product_id: i64, quantity: i64) -> Result<(), ShopError> {
+pub async fn set_quantity(
+    db: &Database,
+    buyer: &Openid,
+    product_id: i64,
+    quantity: i64,
+) -> Result<(), ShopError> {
     check_quantity(quantity)?;
     let mut tx = db.begin_write().await?;
-    if current_quantity(&mut tx, buyer, product_id).await?.is_none() {
+    if current_quantity(&mut tx, buyer, product_id)
+        .await?
+        .is_none()
+    {
         return Err(ShopError::NotFound);
     }
     let stock = stock_for_sale(&mut tx, product_id).await?;

@@ -94,14 +94,19 @@ pub async fn categories(db: &Database) -> Result<Vec<Category>, ShopError> {
 /// unknown category slug is an empty selection, not an error: links outlive categories.
 pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Listing, ShopError> {
     let categories = categories(db).await?;
-    let selected = category_slug.and_then(|slug| categories.iter().find(|c| c.slug == slug).cloned());
+    let selected =
+        category_slug.and_then(|slug| categories.iter().find(|c| c.slug == slug).cloned());
     let sql = format!(
         "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE p.on_sale = 1 AND c.archived = 0 {}
          ORDER BY p.sort_order, p.id
          LIMIT 200",
-        if selected.is_some() { "AND p.category_id = $1" } else { "" }
+        if selected.is_some() {
+            "AND p.category_id = $1"
+        } else {
+            ""
+        }
     );
     let mut query = sqlx::query_as::<_, CardRow>(&sql);
     if let Some(cat) = &selected {

@@ -159,7 +159,10 @@ impl Config {
         let gateway_raw = required("GATEWAY_BASE_URL", DEV_GATEWAY_URL)?;
         let base_url = parse_base_url("GATEWAY_BASE_URL", &gateway_raw)?;
         if prod && base_url.scheme() != "https" {
-            return Err(bad("GATEWAY_BASE_URL", "must be an https:// URL in production"));
+            return Err(bad(
+                "GATEWAY_BASE_URL",
+                "must be an https:// URL in production",
+            ));
         }
         let merchant_no = required("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO)?;
         if prod && merchant_no == DEV_MERCHANT_NO {
@@ -231,7 +234,10 @@ impl std::fmt::Debug for Config {
 fn parse_base_url(setting: &'static str, raw: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(raw).map_err(|e| bad(setting, format!("`{raw}` is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(bad(setting, format!("`{raw}` must be an http(s) URL with a host")));
+        return Err(bad(
+            setting,
+            format!("`{raw}` must be an http(s) URL with a host"),
+        ));
     }
     Ok(url)
 }

@@ -36,7 +36,9 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A redirect target from a query parameter: only a path on this site, never `//host` or
 /// a full URL, so the shop cannot be used as an open redirect.
 pub fn local_path(raw: &str) -> Option<&str> {
-    (raw.starts_with('/') && !raw.starts_with("//") && !raw.starts_with("/\\")
+    (raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
         && !raw.chars().any(|c| c.is_control()))
     .then_some(raw)
 }
@@ -49,7 +51,11 @@ fn is_page_request(req: &Request) -> bool {
 }
 
 fn session_cookie(state: &ShopState, token: &str) -> HeaderValue {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     // Lax, not Strict: the buyer arrives by a top-level redirect from the gateway's OAuth,
     // and a Strict cookie would not be sent on that first navigation.
     let value = format!(
@@ -138,7 +144,8 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
             .and_then(|t| t.split('.').nth(1))
             .and_then(|exp| exp.parse::<i64>().ok())
             .is_some_and(|exp| exp - now < SESSION_TTL_SECS - 24 * 3600);
-    let set_cookie = refresh.then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)));
+    let set_cookie =
+        refresh.then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)));
 
     // Back from the OAuth entry: go to the page the buyer wanted, now with a session.
     if let Some(target) = query_param(&req, "return_to") {
@@ -152,7 +159,8 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
     }
 
     let form_token = state.keys.issue(Purpose::Form, &openid, now);
-    req.extensions_mut().insert(CurrentBuyer { openid, form_token });
+    req.extensions_mut()
+        .insert(CurrentBuyer { openid, form_token });
     let mut res = next.run(req).await;
     if let Some(c) = set_cookie {
         res.headers_mut().append(header::SET_COOKIE, c);
@@ -177,7 +185,11 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
 /// and covers every future POST endpoint. Allowed: the shop's own origin (as configured, or
 /// as the request's Host), and the payment container's origin, which serves the shop's
 /// pages from the gateway's domain.
-pub async fn refuse_cross_site(State(state): State<ShopState>, req: Request, next: Next) -> Response {
+pub async fn refuse_cross_site(
+    State(state): State<ShopState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -223,10 +235,17 @@ pub struct LangQuery {
 }
 
 /// `GET /lang?to=en&back=/cart`: a plain link, so it works before hydration and without JS.
-pub async fn switch_language(State(state): State<ShopState>, Query(q): Query<LangQuery>) -> Response {
+pub async fn switch_language(
+    State(state): State<ShopState>,
+    Query(q): Query<LangQuery>,
+) -> Response {
     let lang = Lang::from_tag(q.to.as_deref().unwrap_or("zh"));
     let back = q.back.as_deref().and_then(local_path).unwrap_or("/");
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
         Lang::COOKIE,
@@ -240,11 +259,18 @@ pub async fn switch_language(State(state): State<ShopState>, Query(q): Query<Lan
 }
 
 pub async fn healthz(State(state): State<ShopState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(state.db.pool()).await {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(state.db.pool())
+        .await
+    {
         Ok(_) => (StatusCode::OK, "ok").into_response(),
         Err(err) => {
             tracing::error!(%err, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Body::from("database unavailable")).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Body::from("database unavailable"),
+            )
+                .into_response()
         }
     }
 }

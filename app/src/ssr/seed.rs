@@ -51,13 +51,15 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
     let now = now_ms();
     let divisor = 10i64.pow(2 - currency.exponent().min(2));
     for (sort, (slug, name)) in CATEGORIES.iter().enumerate() {
-        sqlx::query("INSERT INTO categories (slug, name, sort_order, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(*slug)
-            .bind(*name)
-            .bind(sort as i64)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO categories (slug, name, sort_order, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(*slug)
+        .bind(*name)
+        .bind(sort as i64)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
     for (sort, p) in PRODUCTS.iter().enumerate() {
         let product_id: i64 = sqlx::query_scalar(

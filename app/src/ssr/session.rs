@@ -84,7 +84,12 @@ impl SessionKeys {
         )
     }
 
-    pub fn verify(&self, purpose: Purpose, token: &str, now_secs: i64) -> Result<Openid, TokenError> {
+    pub fn verify(
+        &self,
+        purpose: Purpose,
+        token: &str,
+        now_secs: i64,
+    ) -> Result<Openid, TokenError> {
         let mut parts = token.split('.');
         let (Some(openid), Some(expires), Some(sig), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -154,7 +159,11 @@ mod tests {
             Err(TokenError::BadSignature)
         );
         // Swap in another buyer's openid but keep the signature.
-        let forged = token.replacen("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "oAttackerAAAAAAAAAAAAAAAAAAA", 1);
+        let forged = token.replacen(
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+            "oAttackerAAAAAAAAAAAAAAAAAAA",
+            1,
+        );
         assert_eq!(
             keys.verify(Purpose::Cookie, &forged, 1_001),
             Err(TokenError::BadSignature)
@@ -167,7 +176,13 @@ mod tests {
             keys.verify(Purpose::Cookie, &extended, 1_001),
             Err(TokenError::BadSignature)
         );
-        for junk in ["", "a.b", "a.b.c.d", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.x.y", "bad id.1.AA"] {
+        for junk in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o.x.y",
+            "bad id.1.AA",
+        ] {
             assert_eq!(
                 keys.verify(Purpose::Cookie, junk, 1_001),
                 Err(TokenError::Malformed),

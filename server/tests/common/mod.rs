@@ -92,8 +92,11 @@ pub fn form_token(html: &str) -> String {
 
 /// The product id of the card whose title starts with `title`, from the home page.
 pub fn product_id(html: &str, title: &str) -> i64 {
-    let at = html.find(title).unwrap_or_else(|| panic!("{title} not on page"));
-    let href = html[..at].rfind("href=\"/product/").expect("product link") + "href=\"/product/".len();
+    let at = html
+        .find(title)
+        .unwrap_or_else(|| panic!("{title} not on page"));
+    let href =
+        html[..at].rfind("href=\"/product/").expect("product link") + "href=\"/product/".len();
     let end = html[href..].find('"').expect("link end") + href;
     html[href..end].parse().expect("numeric id")
 }
