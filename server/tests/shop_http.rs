@@ -27,6 +27,28 @@ async fn arrive(shop: &Shop, client: &reqwest::Client, openid: &str) -> String {
     res.text().await.expect("body")
 }
 
+/// Posts a cart form (`token`, `product_id`, `quantity`) to `/api/cart/{action}`.
+async fn cart_post(
+    shop: &Shop,
+    client: &reqwest::Client,
+    action: &str,
+    headers: &[(&str, String)],
+    (token, product, qty): (&str, i64, &str),
+) -> reqwest::Response {
+    let mut req = client.post(shop.url(&format!("/api/cart/{action}")));
+    for (name, value) in headers {
+        req = req.header(*name, value);
+    }
+    req.form(&[
+        ("token", token),
+        ("product_id", &product.to_string()),
+        ("quantity", qty),
+    ])
+    .send()
+    .await
+    .expect(action)
+}
+
 async fn add(
     shop: &Shop,
     client: &reqwest::Client,
@@ -34,17 +56,8 @@ async fn add(
     product: i64,
     qty: &str,
 ) -> reqwest::Response {
-    client
-        .post(shop.url("/api/cart/add"))
-        .header("Accept", "application/json")
-        .form(&[
-            ("token", token),
-            ("product_id", &product.to_string()),
-            ("quantity", qty),
-        ])
-        .send()
-        .await
-        .expect("add")
+    let json = [("Accept", "application/json".to_owned())];
+    cart_post(shop, client, "add", &json, (token, product, qty)).await
 }
 
 #[tokio::test]
@@ -180,16 +193,7 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
             add(&shop, &client, &token, tea, "1").await.status(),
             StatusCode::OK
         );
-        let res = client
-            .post(shop.url("/api/cart/update"))
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &eggrolls.to_string()),
-                ("quantity", "3"),
-            ])
-            .send()
-            .await
-            .expect("update");
+        let res = cart_post(&shop, &client, "update", &[], (&token, eggrolls, "3")).await;
         assert_eq!(res.status(), StatusCode::OK);
 
         let cart = client
@@ -242,18 +246,17 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
         assert_eq!(res.text().await.expect("body"), r#""NotFound""#);
 
         // Without JavaScript the form's error comes back in the URL of the page it came from.
-        let res = client
-            .post(shop.url("/api/cart/add"))
-            .header("Accept", "text/html")
-            .header("Referer", shop.url(&format!("/product/{longjing}")))
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &longjing.to_string()),
-                ("quantity", "9"),
-            ])
-            .send()
-            .await
-            .expect("form post");
+        let res = cart_post(
+            &shop,
+            &client,
+            "add",
+            &[
+                ("Accept", "text/html".to_owned()),
+                ("Referer", shop.url(&format!("/product/{longjing}"))),
+            ],
+            (&token, longjing, "9"),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::FOUND);
         let back = res.headers()[LOCATION]
             .to_str()
@@ -321,29 +324,23 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         let tea = product_id(&html, "桂花红茶");
 
         // Another site posting with the buyer's cookies is refused before any work.
-        let res = client
-            .post(shop.url("/api/cart/add"))
-            .header("Origin", "https://evil.example")
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &tea.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
-            .await
-            .expect("cross-site");
+        let res = cart_post(
+            &shop,
+            &client,
+            "add",
+            &[("Origin", "https://evil.example".to_owned())],
+            (&token, tea, "1"),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
-        let res = client
-            .post(shop.url("/api/cart/add"))
-            .header("Sec-Fetch-Site", "cross-site")
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &tea.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
-            .await
-            .expect("cross-site");
+        let res = cart_post(
+            &shop,
+            &client,
+            "add",
+            &[("Sec-Fetch-Site", "cross-site".to_owned())],
+            (&token, tea, "1"),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
         // A forged token, or none, is a stale session.
@@ -360,17 +357,14 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         assert_eq!(res.text().await.expect("body"), r#""SessionExpired""#);
 
         // The payment container's origin is allowed (it serves the shop's pages).
-        let res = client
-            .post(shop.url("/api/cart/add"))
-            .header("Origin", "http://127.0.0.1:3100")
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &tea.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
-            .await
-            .expect("container");
+        let res = cart_post(
+            &shop,
+            &client,
+            "add",
+            &[("Origin", "http://127.0.0.1:3100".to_owned())],
+            (&token, tea, "1"),
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::OK);
 
         let cart = client
