@@ -9,7 +9,7 @@ cd "$root"
 export PATH="$root/end2end/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 pgdir=$(mktemp -d /tmp/shop-pg.XXXXXX)
-cleanup() { scripts/pg.sh stop "$pgdir"; }
+cleanup() { "$root/scripts/pg.sh" stop "$pgdir"; }
 trap cleanup EXIT
 
 step() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }

@@ -6,18 +6,23 @@ function newOpenid(): string {
 }
 
 // Fails a test on any console error or warning: a hydration mismatch, a panic in the wasm,
-// a failed resource load. A test that provokes an HTTP error on purpose (a 404 page, a
-// refused cart change) declares the status with `expectHttpError`, and only that status is
-// let through.
+// any failed request (named by URL). A test that provokes an HTTP error on purpose (a 404
+// page, a refused cart change) declares the status with `expectHttpError`, and only that
+// status is let through.
 const test = base.extend<{ consoleProblems: string[] }>({
   consoleProblems: async ({ page }, use, testInfo) => {
     const problems: string[] = [];
+    const expectedStatuses = () =>
+      testInfo.annotations.filter((a) => a.type === 'expected-http-error').map((a) => Number(a.description));
     page.on('console', (msg) => {
-      if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-      const expected = testInfo.annotations
-        .filter((a) => a.type === 'expected-http-error')
-        .some((a) => msg.text() === `Failed to load resource: the server responded with a status of ${a.description}`);
-      if (!expected) problems.push(`${msg.type()}: ${msg.text()}`);
+      // Failed loads are reported below with their URL, from the response itself.
+      if (msg.text().startsWith('Failed to load resource')) return;
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400 && !expectedStatuses().includes(res.status())) {
+        problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
+      }
     });
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     await use(problems);
@@ -25,8 +30,8 @@ const test = base.extend<{ consoleProblems: string[] }>({
   },
 });
 
-function expectHttpError(status: string) {
-  test.info().annotations.push({ type: 'expected-http-error', description: status });
+function expectHttpError(status: number) {
+  test.info().annotations.push({ type: 'expected-http-error', description: String(status) });
 }
 
 const badge = (page: Page) => page.getByTestId('cart-badge');
@@ -97,7 +102,7 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
 
 test('asking for more than the stock is refused with a clear message and the cart is unchanged', async ({ page, consoleProblems }) => {
   // Server functions answer a refused change with 500 and the typed error (leptos' convention).
-  expectHttpError('500 (Internal Server Error)');
+  expectHttpError(500);
   await page.goto(`/?openid=${newOpenid()}`);
   await openProduct(page, '茶饮', '西湖龙井 明前 100g'); // 3 in stock
   await expect(page.getByTestId('stock')).toHaveText('仅剩 3 件');
@@ -125,7 +130,7 @@ test('a sold-out product cannot be added', async ({ page, consoleProblems }) => 
 });
 
 test('an unknown product shows a 404 page and the cart survives', async ({ page, consoleProblems }) => {
-  expectHttpError('404 (Not Found)');
+  expectHttpError(404);
   await page.goto(`/?openid=${newOpenid()}`);
   await openProduct(page, '生活好物', '棉麻环保购物袋');
   await addToCart(page, 1);
