@@ -27,6 +27,12 @@ async fn arrive(shop: &Shop, client: &reqwest::Client, openid: &str) -> String {
     res.text().await.expect("body")
 }
 
+/// The body of a page, fetched by this buyer.
+async fn fetch_page(client: &reqwest::Client, url: &str) -> String {
+    let res = client.get(url).send().await.expect("page");
+    res.text().await.expect("body")
+}
+
 /// Posts a cart form (`token`, `product_id`, `quantity`) to `/api/cart/{action}`.
 async fn cart_post(
     shop: &Shop,
@@ -196,14 +202,7 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
         let res = cart_post(&shop, &client, "update", &[], (&token, eggrolls, "3")).await;
         assert_eq!(res.status(), StatusCode::OK);
 
-        let cart = client
-            .get(shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("body");
+        let cart = fetch_page(&client, &shop.url("/cart")).await;
         assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 2);
         assert!(cart.contains("HK$264.00"), "3 × HK$88.00");
         assert!(cart.contains("HK$322.00"), "264 + 58");
@@ -211,14 +210,7 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
 
         let other = buyer_client();
         arrive(&shop, &other, OTHER).await;
-        let cart = other
-            .get(shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("body");
+        let cart = fetch_page(&other, &shop.url("/cart")).await;
         assert!(cart.contains("data-testid=\"cart-empty\""));
         assert_eq!(badge(&cart), None);
     }
@@ -281,14 +273,7 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
             "the page shows the error"
         );
 
-        let cart = client
-            .get(shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("body");
+        let cart = fetch_page(&client, &shop.url("/cart")).await;
         assert!(cart.contains("data-testid=\"cart-empty\""));
     }
 }
@@ -367,14 +352,7 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
         .await;
         assert_eq!(res.status(), StatusCode::OK);
 
-        let cart = client
-            .get(shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("body");
+        let cart = fetch_page(&client, &shop.url("/cart")).await;
         assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 1);
     }
 }
@@ -391,14 +369,7 @@ async fn the_language_switch_is_a_cookie_and_a_redirect_back() {
             .expect("lang");
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(res.headers()[LOCATION], "/cart");
-        let page = client
-            .get(shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("body");
+        let page = fetch_page(&client, &shop.url("/cart")).await;
         assert!(page.contains("<html lang=\"en\""));
         assert!(page.contains("Your cart is empty"));
         let res = client
