@@ -32,7 +32,7 @@ lint-setup:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p server --all-targets -- -D warnings
-	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p app --features test-support --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 fmt:

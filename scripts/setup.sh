@@ -5,7 +5,7 @@
 # never tries to fetch wasm-bindgen, wasm-opt or sass from GitHub at build time.
 #
 #   scripts/setup.sh            build tools + browser (what `make run` and `make test` need)
-#   scripts/setup.sh --no-test  skip Chromium, Playwright and PostgreSQL (enough for `make run`)
+#   scripts/setup.sh --no-test  skip Chromium, PostgreSQL and brotli (enough for `make run`)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10
@@ -52,8 +52,9 @@ apt_missing=()
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || apt_missing+=(postgresql)
+  # scripts/bundle-size.sh measures the release bundle as a phone downloads it.
+  command -v brotli >/dev/null || apt_missing+=(brotli)
 fi
-command -v brotli >/dev/null || apt_missing+=(brotli)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${apt_missing[*]}"
   sudo_cmd=""

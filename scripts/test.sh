@@ -20,7 +20,7 @@ export SHOP_TEST_POSTGRES_URL
 echo "PostgreSQL at $SHOP_TEST_POSTGRES_URL"
 
 step "Rust tests: app (unit + data layer on SQLite and PostgreSQL)"
-cargo test -p app --features ssr
+cargo test -p app --features test-support
 
 step "Rust tests: server (integration: the real binary on SQLite and PostgreSQL)"
 cargo test -p server

@@ -7,7 +7,7 @@ use app::{shell, App};
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
-use leptos::config::{Env, LeptosOptions};
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -20,10 +20,6 @@ pub fn build(state: ShopState) -> Router {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.listen_addr)
-        .env(match std::env::var("LEPTOS_ENV").as_deref() {
-            Ok("DEV") => Env::DEV,
-            _ => Env::PROD,
-        })
         .build();
     let routes = generate_route_list(App);
 

@@ -25,3 +25,11 @@ pub fn ActionNotice(
         None => None,
     }
 }
+
+/// A page whose data could not be loaded: the buyer's message, and on the server the
+/// response status that goes with it.
+#[component]
+pub fn LoadError(err: ShopError) -> impl IntoView {
+    crate::pages::set_status(err.status());
+    view! { <p class="notice notice-error" role="alert">{err.message(t())}</p> }
+}

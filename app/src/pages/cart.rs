@@ -1,6 +1,6 @@
 use crate::api::cart::get_cart;
 use crate::components::layout::use_cart_actions;
-use crate::components::notice::ActionNotice;
+use crate::components::notice::{ActionNotice, LoadError};
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
 use crate::session::use_buyer_token;
@@ -24,10 +24,7 @@ pub fn CartPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cart.await {
                     Ok(cart) => view! { <CartContents cart/> }.into_any(),
-                    Err(err) => {
-                        super::set_status(err.status());
-                        view! { <p class="notice notice-error" role="alert">{err.message(t)}</p> }.into_any()
-                    }
+                    Err(err) => view! { <LoadError err/> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,4 +1,5 @@
 use crate::api::catalog::get_listing;
+use crate::components::notice::LoadError;
 use crate::components::product_card::ProductCardView;
 use crate::i18n::t;
 use crate::model::Listing;
@@ -18,10 +19,7 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match listing.await {
                     Ok(listing) => view! { <ListingView listing/> }.into_any(),
-                    Err(err) => {
-                        super::set_status(err.status());
-                        view! { <p class="notice notice-error" role="alert">{err.message(t)}</p> }.into_any()
-                    }
+                    Err(err) => view! { <LoadError err/> }.into_any(),
                 }
             })}
         </Transition>

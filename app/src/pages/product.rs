@@ -1,6 +1,6 @@
 use crate::api::catalog::get_product;
 use crate::components::layout::use_cart_actions;
-use crate::components::notice::ActionNotice;
+use crate::components::notice::{ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::ProductDetail;
@@ -32,10 +32,7 @@ pub fn ProductPage() -> impl IntoView {
                 match product.await {
                     Ok(product) => view! { <ProductView product/> }.into_any(),
                     Err(ShopError::NotFound) => view! { <super::not_found::NotFound/> }.into_any(),
-                    Err(err) => {
-                        super::set_status(err.status());
-                        view! { <p class="notice notice-error" role="alert">{err.message(t)}</p> }.into_any()
-                    }
+                    Err(err) => view! { <LoadError err/> }.into_any(),
                 }
             })}
         </Transition>

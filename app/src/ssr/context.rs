@@ -47,6 +47,7 @@ pub fn buyer_from_token(state: &ShopState, token: &str) -> Result<Openid, ShopEr
     let openid = state
         .keys
         .verify(Purpose::Form, token, now_secs())
+        .map(|verified| verified.openid)
         .map_err(|err| {
             tracing::info!(%err, "refused a buyer form token");
             ShopError::SessionExpired

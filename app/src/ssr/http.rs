@@ -50,7 +50,7 @@ fn is_page_request(req: &Request) -> bool {
     req.method() == Method::GET && !path.starts_with("/api/") && !last.contains('.')
 }
 
-fn session_cookie(state: &ShopState, token: &str) -> HeaderValue {
+fn session_cookie(state: &ShopState, token: &str) -> Option<HeaderValue> {
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {
@@ -61,7 +61,8 @@ fn session_cookie(state: &ShopState, token: &str) -> HeaderValue {
     let value = format!(
         "{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_TTL_SECS}; HttpOnly; SameSite=Lax{secure}"
     );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    // A token is ASCII by construction; `ok()` only guards the type conversion.
+    HeaderValue::from_str(&value).ok()
 }
 
 fn invalid_openid_page() -> Response {
@@ -99,23 +100,18 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
         return next.run(req).await;
     }
     let now = now_secs();
-    let cookie_token = cookie(req.headers(), SESSION_COOKIE).map(str::to_owned);
-    let cookie_buyer = cookie_token
-        .as_deref()
+    let session = cookie(req.headers(), SESSION_COOKIE)
         .and_then(|t| state.keys.verify(Purpose::Cookie, t, now).ok());
 
-    let (buyer, issue_cookie) = match query_param(&req, "openid") {
+    let buyer = match query_param(&req, "openid") {
         Some(raw) => match Openid::parse(&raw) {
-            Ok(openid) => {
-                let fresh = cookie_buyer.as_ref() != Some(&openid);
-                (Some(openid), fresh)
-            }
+            Ok(openid) => Some(openid),
             Err(err) => {
                 tracing::info!(%err, path, "refused an implausible openid");
                 return invalid_openid_page();
             }
         },
-        None => (cookie_buyer, false),
+        None => session.as_ref().map(|s| s.openid.clone()),
     };
 
     let Some(openid) = buyer else {
@@ -136,16 +132,14 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
         return next.run(req).await;
     };
 
-    // Re-issue the cookie when the openid is new or the session has aged a day, so an
-    // active buyer never meets an expiry.
-    let refresh = issue_cookie
-        || cookie_token
-            .as_deref()
-            .and_then(|t| t.split('.').nth(1))
-            .and_then(|exp| exp.parse::<i64>().ok())
-            .is_some_and(|exp| exp - now < SESSION_TTL_SECS - 24 * 3600);
-    let set_cookie =
-        refresh.then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)));
+    // A new cookie when the openid is new to this browser or the session is a day old.
+    let refresh = match &session {
+        Some(s) => s.openid != openid || s.due_for_refresh(now),
+        None => true,
+    };
+    let set_cookie = refresh
+        .then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)))
+        .flatten();
 
     // Back from the OAuth entry: go to the page the buyer wanted, now with a session.
     if let Some(target) = query_param(&req, "return_to") {

@@ -8,4 +8,5 @@ pub mod db;
 pub mod http;
 pub mod seed;
 pub mod session;
+#[cfg(feature = "test-support")]
 pub mod testing;

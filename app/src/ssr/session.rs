@@ -46,6 +46,20 @@ pub enum TokenError {
     Expired,
 }
 
+/// A token that checked out: whose it is and when it expires (unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub openid: Openid,
+    pub expires: i64,
+}
+
+impl Verified {
+    /// Re-issue once a day, so an active buyer never meets an expiry.
+    pub fn due_for_refresh(&self, now_secs: i64) -> bool {
+        self.expires - now_secs < SESSION_TTL_SECS - 24 * 3600
+    }
+}
+
 #[derive(Clone)]
 pub struct SessionKeys {
     secret: Vec<u8>,
@@ -89,7 +103,7 @@ impl SessionKeys {
         purpose: Purpose,
         token: &str,
         now_secs: i64,
-    ) -> Result<Openid, TokenError> {
+    ) -> Result<Verified, TokenError> {
         let mut parts = token.split('.');
         let (Some(openid), Some(expires), Some(sig), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -107,7 +121,7 @@ impl SessionKeys {
         if expires <= now_secs {
             return Err(TokenError::Expired);
         }
-        Ok(openid)
+        Ok(Verified { openid, expires })
     }
 }
 
@@ -127,7 +141,10 @@ mod tests {
     fn a_token_verifies_for_its_own_purpose_until_it_expires() {
         let keys = SessionKeys::new(b"0123456789abcdef0123456789abcdef");
         let token = keys.issue(Purpose::Form, &buyer(), 1_000);
-        assert_eq!(keys.verify(Purpose::Form, &token, 1_001), Ok(buyer()));
+        let verified = keys.verify(Purpose::Form, &token, 1_001).expect("valid");
+        assert_eq!(verified.openid, buyer());
+        assert!(!verified.due_for_refresh(1_001));
+        assert!(verified.due_for_refresh(1_000 + 24 * 3600 + 1));
         assert_eq!(
             keys.verify(Purpose::Form, &token, 1_000 + SESSION_TTL_SECS),
             Err(TokenError::Expired)
