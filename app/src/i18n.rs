@@ -37,9 +37,10 @@ impl Lang {
     }
 }
 
-/// The language of the current page, from context.
+/// The language of the current page: from context while the server renders, and from the
+/// document in an island hydrating in the browser (islands have no page context there).
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(crate::session::request_lang)
 }
 
 pub fn t() -> &'static Strings {

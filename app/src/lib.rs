@@ -14,7 +14,7 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use components::layout::{CartActions, Header};
+use components::layout::Header;
 use i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -22,12 +22,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use session::{BuyerToken, ShopName};
 
-/// The HTML document. Rendered on the server only; `<html lang>` and the buyer-token meta
-/// tag are how the browser build learns the language and the token on hydration.
+/// The HTML document, rendered on the server. The page is plain HTML; only islands hydrate
+/// (`islands=true`), and they read the language back from `<html lang>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = session::request_lang();
-    let token = session::request_buyer_token();
-    let name = session::request_shop_name();
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_tag()>
@@ -35,12 +33,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="format-detection" content="telephone=no"/>
-                <meta name=session::TOKEN_META content=token.0/>
-                <meta name=session::NAME_META content=name.0/>
                 <link rel="stylesheet" id="leptos" href="/pkg/shop.css"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -61,29 +57,22 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=t.home/>
         <Router>
-            <ShopFrame/>
+            <Header/>
+            <main class="page">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/product/:id") view=pages::product::ProductPage ssr=SsrMode::Async/>
+                    <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
         </Router>
     }
 }
 
-/// Everything inside the router. The cart actions live here because the header's badge and
-/// the pages share them. A form posted without JavaScript comes back with its error in the
-/// URL (`__path`, `__err`); the router only hands that to actions created inside
-/// `<Routes>`, so it is provided here first, before the actions are created.
-#[component]
-fn ShopFrame() -> impl IntoView {
-    leptos_router::hooks::use_url()
-        .read_untracked()
-        .provide_server_action_error();
-    provide_context(CartActions::new());
-    view! {
-        <Header/>
-        <main class="page">
-            <Routes fallback=pages::not_found::NotFound>
-                <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/product/:id") view=pages::product::ProductPage ssr=SsrMode::Async/>
-                <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
-            </Routes>
-        </main>
-    }
+/// Hydrates the islands on the page. Called from `frontend`; it lives here so the browser
+/// build links this crate, whose `#[island]` components export the functions the page
+/// looks up by name (a cdylib drops an rlib nothing references, exports and all).
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
 }

@@ -1,5 +1,7 @@
-//! The request's language and buyer token, known on the server from the request and on
-//! the client from the rendered document, so both sides render the same page.
+//! What the current request says about the page: its language, the buyer's form token and
+//! the shop's name. Pages are rendered on the server, which knows all three from the
+//! request. Islands hydrating in the browser get the token as a prop and read the language
+//! back from `<html lang>`.
 
 use crate::i18n::Lang;
 
@@ -7,21 +9,18 @@ use crate::i18n::Lang;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BuyerToken(pub String);
 
-pub const TOKEN_META: &str = "shop-buyer-token";
-pub const NAME_META: &str = "shop-name";
-
 /// The shop's configured name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShopName(pub String);
 
-pub fn use_shop_name() -> String {
-    leptos::prelude::use_context::<ShopName>()
+pub fn use_buyer_token() -> String {
+    leptos::prelude::use_context::<BuyerToken>()
         .unwrap_or_default()
         .0
 }
 
-pub fn use_buyer_token() -> String {
-    leptos::prelude::use_context::<BuyerToken>()
+pub fn use_shop_name() -> String {
+    leptos::prelude::use_context::<ShopName>()
         .unwrap_or_default()
         .0
 }
@@ -53,47 +52,27 @@ pub fn request_shop_name() -> ShopName {
     )
 }
 
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn meta_content(name: &str) -> String {
-    leptos::prelude::document()
-        .query_selector(&format!("meta[name={name}]"))
-        .ok()
-        .flatten()
-        .and_then(|m| m.get_attribute("content"))
-        .unwrap_or_default()
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-pub fn request_shop_name() -> ShopName {
-    ShopName(meta_content(NAME_META))
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+#[cfg(not(feature = "ssr"))]
 pub fn request_lang() -> Lang {
-    leptos::prelude::document()
-        .document_element()
-        .and_then(|html| html.get_attribute("lang"))
-        .map(|tag| Lang::from_tag(&tag))
-        .unwrap_or_default()
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-pub fn request_buyer_token() -> BuyerToken {
-    BuyerToken(meta_content(TOKEN_META))
-}
-
-/// Neither server nor browser (a plain `cargo check`): defaults.
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-pub fn request_lang() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .map(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
     Lang::default()
 }
 
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+/// Only the server renders whole pages; in the browser these are never asked for.
+#[cfg(not(feature = "ssr"))]
 pub fn request_buyer_token() -> BuyerToken {
     BuyerToken::default()
 }
 
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+#[cfg(not(feature = "ssr"))]
 pub fn request_shop_name() -> ShopName {
     ShopName::default()
 }

@@ -34,6 +34,17 @@ function expectHttpError(status: number) {
   test.info().annotations.push({ type: 'expected-http-error', description: String(status) });
 }
 
+const jsOn = () => test.info().project.use.javaScriptEnabled !== false;
+
+// With JavaScript on, the islands must do the work in place: a marker on `window` survives
+// only if the page was not reloaded by a plain form post.
+async function markPage(page: Page) {
+  if (jsOn()) await page.evaluate(() => ((window as any).__noReload = true));
+}
+async function expectNoReload(page: Page) {
+  if (jsOn()) expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+}
+
 const badge = (page: Page) => page.getByTestId('cart-badge');
 
 async function openProduct(page: Page, category: string, title: string) {
@@ -56,8 +67,11 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
 
   await openProduct(page, '零食', '原味鸡蛋卷 礼盒装');
   await expect(page.getByText('HK$88.00')).toBeVisible();
+  await markPage(page);
   await addToCart(page, 2);
   await expect(badge(page)).toHaveText('2');
+  if (jsOn()) await expect(page.getByTestId('success')).toHaveText('已加入购物车');
+  await expectNoReload(page);
 
   await page.getByRole('link', { name: '好物小店' }).click();
   await openProduct(page, '茶饮', '桂花红茶 茶包 20 入');
@@ -69,11 +83,13 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
   const lines = page.getByTestId('cart-line');
   await expect(lines).toHaveCount(2);
   const eggrolls = lines.filter({ hasText: '原味鸡蛋卷' });
+  await markPage(page);
   await eggrolls.getByTestId('line-quantity').fill('3');
   await eggrolls.getByTestId('update-line').click();
   await expect(eggrolls.getByTestId('line-total')).toHaveText('HK$264.00');
   await expect(page.getByTestId('cart-total')).toContainText('HK$322.00');
   await expect(badge(page)).toHaveText('4');
+  await expectNoReload(page);
 
   await page.reload();
   await expect(lines).toHaveCount(2);
@@ -108,9 +124,11 @@ test('asking for more than the stock is refused with a clear message and the car
   await expect(page.getByTestId('stock')).toHaveText('仅剩 3 件');
   await addToCart(page, 3);
   await expect(badge(page)).toHaveText('3');
+  await markPage(page);
   await addToCart(page, 1);
   await expect(page.getByTestId('error')).toHaveText('库存不足，无法再添加');
   await expect(badge(page)).toHaveText('3');
+  await expectNoReload(page);
 
   await page.getByRole('link', { name: '购物车' }).click();
   const line = page.getByTestId('cart-line');

@@ -1,7 +1,8 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point. Pages are server-rendered HTML; only the islands (the cart
+//! badge, the add-to-cart form and the cart editor) hydrate, which keeps the wasm small.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    app::hydrate_islands();
 }

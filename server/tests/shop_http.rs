@@ -33,6 +33,12 @@ async fn fetch_page(client: &reqwest::Client, url: &str) -> String {
     res.text().await.expect("body")
 }
 
+/// The buyer's form token, as a product page's add-to-cart form carries it.
+async fn page_token(shop: &Shop, client: &reqwest::Client, home: &str) -> String {
+    let product = product_id(home, "冻顶乌龙茶");
+    form_token(&fetch_page(client, &shop.url(&format!("/product/{product}"))).await)
+}
+
 /// Posts a cart form (`token`, `product_id`, `quantity`) to `/api/cart/{action}`.
 async fn cart_post(
     shop: &Shop,
@@ -187,20 +193,25 @@ async fn the_cart_is_kept_on_the_server_and_rendered_for_its_buyer_only() {
     for shop in shops().await {
         let client = buyer_client();
         let html = arrive(&shop, &client, BUYER).await;
-        let token = form_token(&html);
+        let token = page_token(&shop, &client, &html).await;
         let eggrolls = product_id(&html, "原味鸡蛋卷");
         let tea = product_id(&html, "桂花红茶");
 
-        assert_eq!(
-            add(&shop, &client, &token, eggrolls, "2").await.status(),
-            StatusCode::OK
-        );
-        assert_eq!(
-            add(&shop, &client, &token, tea, "1").await.status(),
-            StatusCode::OK
-        );
+        // Adding answers the cart's new item count (the badge island shows it).
+        let res = add(&shop, &client, &token, eggrolls, "2").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.text().await.expect("body"), "2");
+        let res = add(&shop, &client, &token, tea, "1").await;
+        assert_eq!(res.text().await.expect("body"), "3");
+        // Changing a line answers the whole new cart (the cart island re-renders from it).
         let res = cart_post(&shop, &client, "update", &[], (&token, eggrolls, "3")).await;
         assert_eq!(res.status(), StatusCode::OK);
+        let body = res.text().await.expect("body");
+        assert!(body.contains(r#""count":4"#), "{body}");
+        assert!(
+            body.contains(r#""total":{"minor":32200,"currency":"Hkd"}"#),
+            "{body}"
+        );
 
         let cart = fetch_page(&client, &shop.url("/cart")).await;
         assert_eq!(cart.matches("data-testid=\"cart-line\"").count(), 2);
@@ -221,7 +232,7 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
     for shop in shops().await {
         let client = buyer_client();
         let html = arrive(&shop, &client, BUYER).await;
-        let token = form_token(&html);
+        let token = page_token(&shop, &client, &html).await;
         let longjing = product_id(&html, "西湖龙井"); // stock 3
 
         let res = add(&shop, &client, &token, longjing, "4").await;
@@ -283,7 +294,7 @@ async fn an_unknown_product_is_a_404_page_and_the_cart_survives() {
     for shop in shops().await {
         let client = buyer_client();
         let html = arrive(&shop, &client, BUYER).await;
-        let token = form_token(&html);
+        let token = page_token(&shop, &client, &html).await;
         let tea = product_id(&html, "桂花红茶");
         assert_eq!(
             add(&shop, &client, &token, tea, "1").await.status(),
@@ -305,7 +316,7 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
     for shop in shops().await {
         let client = buyer_client();
         let html = arrive(&shop, &client, BUYER).await;
-        let token = form_token(&html);
+        let token = page_token(&shop, &client, &html).await;
         let tea = product_id(&html, "桂花红茶");
 
         // Another site posting with the buyer's cookies is refused before any work.
@@ -327,7 +338,8 @@ async fn cart_writes_need_the_buyers_own_token_and_a_same_site_origin() {
 
         // A page of the other buyer's, submitted while this browser's cookie is BUYER's.
         let other = buyer_client();
-        let other_token = form_token(&arrive(&shop, &other, OTHER).await);
+        let other_home = arrive(&shop, &other, OTHER).await;
+        let other_token = page_token(&shop, &other, &other_home).await;
         let res = add(&shop, &client, &other_token, tea, "1").await;
         assert_eq!(res.text().await.expect("body"), r#""SessionExpired""#);
 

@@ -30,34 +30,38 @@ pub async fn get_cart_count(token: String) -> Result<i64, ShopError> {
     crate::ssr::cart::count(&state.db, &buyer).await
 }
 
-/// `POST /api/cart/add`
+/// `POST /api/cart/add`: answers the cart's new item count, for the badge.
 #[server(endpoint = "cart/add")]
 pub async fn add_to_cart(
     token: String,
     product_id: i64,
     quantity: String,
-) -> Result<(), ShopError> {
+) -> Result<i64, ShopError> {
     let state = crate::ssr::context::state()?;
     let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::add(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await
+    crate::ssr::cart::add(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await?;
+    crate::ssr::cart::count(&state.db, &buyer).await
 }
 
-/// `POST /api/cart/update`: set a line's quantity.
+/// `POST /api/cart/update`: set a line's quantity; answers the cart as it now is.
 #[server(endpoint = "cart/update")]
 pub async fn update_cart_line(
     token: String,
     product_id: i64,
     quantity: String,
-) -> Result<(), ShopError> {
+) -> Result<CartView, ShopError> {
     let state = crate::ssr::context::state()?;
     let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::set_quantity(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await
+    let quantity = parse_quantity(&quantity)?;
+    crate::ssr::cart::set_quantity(&state.db, &buyer, product_id, quantity).await?;
+    crate::ssr::cart::view(&state.db, &buyer, state.config.currency).await
 }
 
-/// `POST /api/cart/remove`
+/// `POST /api/cart/remove`: answers the cart as it now is.
 #[server(endpoint = "cart/remove")]
-pub async fn remove_cart_line(token: String, product_id: i64) -> Result<(), ShopError> {
+pub async fn remove_cart_line(token: String, product_id: i64) -> Result<CartView, ShopError> {
     let state = crate::ssr::context::state()?;
     let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::remove(&state.db, &buyer, product_id).await
+    crate::ssr::cart::remove(&state.db, &buyer, product_id).await?;
+    crate::ssr::cart::view(&state.db, &buyer, state.config.currency).await
 }

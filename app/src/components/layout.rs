@@ -1,56 +1,15 @@
-use crate::api::cart::{get_cart_count, AddToCart, RemoveCartLine, UpdateCartLine};
+use crate::api::cart::get_cart_count;
+use crate::components::cart_count::CartBadge;
 use crate::i18n::{t, use_lang, Lang};
 use crate::session::use_buyer_token;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The cart's actions, shared by every page so the badge and the cart refetch whenever any
-/// of them completes.
-#[derive(Clone, Copy)]
-pub struct CartActions {
-    pub add: ServerAction<AddToCart>,
-    pub update: ServerAction<UpdateCartLine>,
-    pub remove: ServerAction<RemoveCartLine>,
-}
-
-impl CartActions {
-    pub fn new() -> Self {
-        CartActions {
-            add: ServerAction::new(),
-            update: ServerAction::new(),
-            remove: ServerAction::new(),
-        }
-    }
-
-    /// Changes whenever any cart action completes: the key for cart resources.
-    pub fn version(&self) -> (usize, usize, usize) {
-        (
-            self.add.version().get(),
-            self.update.version().get(),
-            self.remove.version().get(),
-        )
-    }
-}
-
-impl Default for CartActions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-pub fn use_cart_actions() -> CartActions {
-    use_context::<CartActions>().unwrap_or_default()
-}
-
 #[component]
 pub fn Header() -> impl IntoView {
     let t = t();
-    let actions = use_cart_actions();
     let token = use_buyer_token();
-    let count = Resource::new(
-        move || actions.version(),
-        move |_| get_cart_count(token.clone()),
-    );
+    let count = Resource::new(|| (), move |_| get_cart_count(token.clone()));
     let location = use_location();
     let other = match use_lang() {
         Lang::Zh => "en",
@@ -83,14 +42,13 @@ pub fn Header() -> impl IntoView {
                         <circle cx="17" cy="20" r="1.5" fill="currentColor"/>
                     </svg>
                     <span class="cart-label">{t.cart}</span>
-                    <Transition fallback=|| ()>
+                    <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match count.await {
-                                Ok(n) if n > 0 => Some(view! { <span class="badge" data-testid="cart-badge">{n}</span> }),
-                                _ => None,
-                            }
+                            // A page without a buyer has no cart: no badge.
+                            let count = count.await.unwrap_or(0);
+                            view! { <CartBadge count/> }
                         })}
-                    </Transition>
+                    </Suspense>
                 </a>
             </nav>
         </header>

@@ -1,3 +1,4 @@
+pub mod cart_count;
 pub mod layout;
 pub mod notice;
 pub mod product_card;

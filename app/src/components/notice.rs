@@ -2,14 +2,15 @@ use crate::error::ShopError;
 use crate::i18n::t;
 use leptos::prelude::*;
 
-/// The outcome of a cart action, as a message the buyer can read.
+/// The outcome of a cart action, as a message the buyer can read: `Some(Ok(()))` for
+/// success, `Some(Err(_))` for a refusal, `None` before anything happened.
 #[component]
 pub fn ActionNotice(
-    value: impl Get<Value = Option<Result<(), ShopError>>> + Send + Sync + 'static,
+    outcome: impl Fn() -> Option<Result<(), ShopError>> + Send + Sync + 'static,
     #[prop(optional)] success: Option<&'static str>,
 ) -> impl IntoView {
     let t = t();
-    move || match value.get() {
+    move || match outcome() {
         Some(Err(err)) => Some(
             view! {
                 <p class="notice notice-error" role="alert" data-testid="error">{err.message(t)}</p>
@@ -32,4 +33,19 @@ pub fn ActionNotice(
 pub fn LoadError(err: ShopError) -> impl IntoView {
     crate::pages::set_status(err.status());
     view! { <p class="notice notice-error" role="alert">{err.message(t())}</p> }
+}
+
+/// The error a form posted without JavaScript came back with (`__path`/`__err` in the URL)
+/// for server function `S`. Pages read it on the server and pass it to their island as a
+/// prop: an island hydrates without the page's router, so it could not read it itself, and
+/// server and browser must render the same notice.
+pub fn form_error<S>() -> Option<ShopError>
+where
+    S: server_fn::ServerFn<Error = ShopError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    ServerAction::<S>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
 }

@@ -1,38 +1,82 @@
-use crate::api::cart::get_cart;
-use crate::components::layout::use_cart_actions;
-use crate::components::notice::{ActionNotice, LoadError};
+use crate::api::cart::{get_cart, RemoveCartLine, UpdateCartLine};
+use crate::components::cart_count;
+use crate::components::notice::{form_error, ActionNotice, LoadError};
+use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
 use crate::session::use_buyer_token;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The buyer's cart, rendered on the server from the database. Each line's quantity and
-/// removal are forms: they work before hydration, and after it without a page load.
+/// The buyer's cart, rendered on the server from the database.
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = t();
-    let actions = use_cart_actions();
     let token = use_buyer_token();
-    let cart = Resource::new(move || actions.version(), move |_| get_cart(token.clone()));
+    let cart = Resource::new(|| (), {
+        let token = token.clone();
+        move |_| get_cart(token.clone())
+    });
+    let update_error = form_error::<UpdateCartLine>();
+    let remove_error = form_error::<RemoveCartLine>();
     view! {
         <Title text=t.cart/>
         <h1 class="page-title">{t.cart}</h1>
-        <ActionNotice value=actions.update.value()/>
-        <ActionNotice value=actions.remove.value()/>
-        <Transition fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match cart.await {
-                    Ok(cart) => view! { <CartContents cart/> }.into_any(),
-                    Err(err) => view! { <LoadError err/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || {
+                let token = token.clone();
+                let (update_error, remove_error) = (update_error.clone(), remove_error.clone());
+                Suspend::new(async move {
+                    match cart.await {
+                        Ok(cart) => view! { <CartEditor token cart update_error remove_error/> }.into_any(),
+                        Err(err) => view! { <LoadError err/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The cart's lines and total. Each line's quantity and removal are forms: they post and
+/// come back before hydration; once hydrated they answer with the new cart, which replaces
+/// this one in place and updates the header's badge.
+#[island]
+fn CartEditor(
+    token: String,
+    cart: CartView,
+    update_error: Option<ShopError>,
+    remove_error: Option<ShopError>,
+) -> impl IntoView {
+    let update = ServerAction::<UpdateCartLine>::new();
+    let remove = ServerAction::<RemoveCartLine>::new();
+    let cart = RwSignal::new(cart);
+    for action in [update.value(), remove.value()] {
+        Effect::new(move || {
+            if let Some(Ok(now)) = action.get() {
+                cart_count::publish(now.count);
+                cart.set(now);
+            }
+        });
+    }
+    let refusal = move |value: Option<Result<CartView, ShopError>>,
+                        from_url: &Option<ShopError>| match value {
+        Some(result) => result.err().map(Err),
+        None => from_url.clone().map(Err),
+    };
+    view! {
+        <ActionNotice outcome=move || refusal(update.value().get(), &update_error)/>
+        <ActionNotice outcome=move || refusal(remove.value().get(), &remove_error)/>
+        {move || view! { <CartContents cart=cart.get() token=token.clone() update remove/> }}
     }
 }
 
 #[component]
-fn CartContents(cart: CartView) -> impl IntoView {
+fn CartContents(
+    cart: CartView,
+    token: String,
+    update: ServerAction<UpdateCartLine>,
+    remove: ServerAction<RemoveCartLine>,
+) -> impl IntoView {
     let t = t();
     if cart.lines.is_empty() {
         return view! {
@@ -45,7 +89,10 @@ fn CartContents(cart: CartView) -> impl IntoView {
     }
     view! {
         <ul class="cart-lines">
-            {cart.lines.into_iter().map(|line| view! { <CartLineView line/> }).collect_view()}
+            {cart.lines.into_iter().map(|line| {
+                let token = token.clone();
+                view! { <CartLineView line token update remove/> }
+            }).collect_view()}
         </ul>
         <footer class="cart-total" data-testid="cart-total">
             <span>{(t.items_count)(cart.count)}</span>
@@ -57,10 +104,13 @@ fn CartContents(cart: CartView) -> impl IntoView {
 }
 
 #[component]
-fn CartLineView(line: CartLine) -> impl IntoView {
+fn CartLineView(
+    line: CartLine,
+    token: String,
+    update: ServerAction<UpdateCartLine>,
+    remove: ServerAction<RemoveCartLine>,
+) -> impl IntoView {
     let t = t();
-    let actions = use_cart_actions();
-    let token = use_buyer_token();
     let problem = line.problem().map(|p| match p {
         LineProblem::Unavailable => t.unavailable_line.to_owned(),
         LineProblem::ExceedsStock(n) => (t.exceeds_stock_line)(n),
@@ -77,14 +127,14 @@ fn CartLineView(line: CartLine) -> impl IntoView {
                 <p class="muted">{line.unit_price.to_string()}</p>
                 {problem.map(|p| view! { <p class="notice notice-error">{p}</p> })}
                 <div class="cart-controls">
-                    <ActionForm action=actions.update attr:class="qty-form">
+                    <ActionForm action=update attr:class="qty-form">
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="product_id" value=line.product_id/>
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
                             inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
                         <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
                     </ActionForm>
-                    <ActionForm action=actions.remove attr:class="remove-form">
+                    <ActionForm action=remove attr:class="remove-form">
                         <input type="hidden" name="token" value=remove_token/>
                         <input type="hidden" name="product_id" value=line.product_id/>
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>

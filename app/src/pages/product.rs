@@ -1,6 +1,7 @@
+use crate::api::cart::AddToCart;
 use crate::api::catalog::get_product;
-use crate::components::layout::use_cart_actions;
-use crate::components::notice::{ActionNotice, LoadError};
+use crate::components::cart_count;
+use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::ProductDetail;
@@ -42,9 +43,8 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let t = t();
-    let actions = use_cart_actions();
     let token = use_buyer_token();
-    let sold_out = product.stock == 0;
+    let url_error = form_error::<AddToCart>();
     let stock_text = match product.stock {
         0 => t.sold_out.to_owned(),
         n if n <= 5 => (t.only_left)(n),
@@ -72,23 +72,50 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
                 <p class="product-stock" class:tag-warn=product.stock <= 5 data-testid="stock">{stock_text}</p>
                 <a class="product-cat" href=format!("/?category={}", product.category.slug)>{product.category.name}</a>
             </div>
-            <ActionForm action=actions.add attr:class="buy-bar">
-                <input type="hidden" name="token" value=token/>
-                <input type="hidden" name="product_id" value=product.id/>
-                <label class="qty">
-                    <span>{t.quantity}</span>
-                    <input type="number" name="quantity" value="1" min="1" max=product.stock.max(1)
-                        inputmode="numeric" required disabled=sold_out data-testid="quantity"/>
-                </label>
-                <button type="submit" class="btn btn-primary" disabled=sold_out data-testid="add-to-cart">
-                    {if sold_out { t.sold_out } else { t.add_to_cart }}
-                </button>
-            </ActionForm>
-            <ActionNotice value=actions.add.value() success=t.added_to_cart/>
+            <AddToCartForm token product_id=product.id stock=product.stock
+                url_error/>
             <section class="product-desc">
                 <h2>{t.description}</h2>
                 {paragraphs}
             </section>
         </article>
+    }
+}
+
+/// The buy bar: a plain form that posts to `/api/cart/add` before hydration, and once
+/// hydrated adds without a page load and updates the header's badge.
+#[island]
+fn AddToCartForm(
+    token: String,
+    product_id: i64,
+    stock: i64,
+    url_error: Option<ShopError>,
+) -> impl IntoView {
+    let t = t();
+    let add = ServerAction::<AddToCart>::new();
+    Effect::new(move || {
+        if let Some(Ok(count)) = add.value().get() {
+            cart_count::publish(count);
+        }
+    });
+    let outcome = move || match add.value().get() {
+        Some(result) => Some(result.map(|_| ())),
+        None => url_error.clone().map(Err),
+    };
+    let sold_out = stock == 0;
+    view! {
+        <ActionForm action=add attr:class="buy-bar">
+            <input type="hidden" name="token" value=token/>
+            <input type="hidden" name="product_id" value=product_id/>
+            <label class="qty">
+                <span>{t.quantity}</span>
+                <input type="number" name="quantity" value="1" min="1" max=stock.max(1)
+                    inputmode="numeric" required disabled=sold_out data-testid="quantity"/>
+            </label>
+            <button type="submit" class="btn btn-primary" disabled=sold_out data-testid="add-to-cart">
+                {if sold_out { t.sold_out } else { t.add_to_cart }}
+            </button>
+        </ActionForm>
+        <ActionNotice outcome success=t.added_to_cart/>
     }
 }

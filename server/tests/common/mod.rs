@@ -82,9 +82,9 @@ pub fn buyer_client() -> reqwest::Client {
         .expect("client")
 }
 
-/// The buyer form token rendered into a page.
+/// The buyer form token a page's cart form carries (its hidden `token` input).
 pub fn form_token(html: &str) -> String {
-    let marker = "name=\"shop-buyer-token\" content=\"";
+    let marker = "name=\"token\" value=\"";
     let start = html.find(marker).expect("token meta tag") + marker.len();
     let end = html[start..].find('"').expect("token end") + start;
     html[start..end].to_owned()
