@@ -20,6 +20,18 @@ pub enum ShopError {
     SessionExpired,
     #[error("cart is full")]
     CartFull,
+    #[error("cart is empty")]
+    CartEmpty,
+    /// The order can no longer be paid or changed this way (paid, cancelled, expired).
+    #[error("order is closed for this action")]
+    OrderClosed,
+    /// The payment gateway could not be reached or gave no usable answer; nothing was
+    /// charged and the reserved stock was released.
+    #[error("payment gateway unavailable")]
+    PaymentUnavailable,
+    /// The payment gateway refused the order, in its own words.
+    #[error("payment refused: {0}")]
+    PaymentRefused(String),
     /// A failure the buyer cannot fix; the cause was logged on the server.
     #[error("internal error")]
     Internal,
@@ -37,6 +49,10 @@ impl ShopError {
             ShopError::Unavailable => t.err_unavailable.to_owned(),
             ShopError::SessionExpired => t.err_session.to_owned(),
             ShopError::CartFull => t.err_cart_full.to_owned(),
+            ShopError::CartEmpty => t.cart_empty.to_owned(),
+            ShopError::OrderClosed => t.err_order_closed.to_owned(),
+            ShopError::PaymentUnavailable => t.err_payment_unavailable.to_owned(),
+            ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
         }
@@ -50,7 +66,11 @@ impl ShopError {
             | ShopError::InsufficientStock { .. }
             | ShopError::Unavailable
             | ShopError::CartFull
+            | ShopError::CartEmpty
             | ShopError::Request(_) => 400,
+            ShopError::OrderClosed => 409,
+            ShopError::PaymentRefused(_) => 402,
+            ShopError::PaymentUnavailable => 503,
             ShopError::SessionExpired => 401,
             ShopError::Internal => 500,
         }

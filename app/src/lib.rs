@@ -9,6 +9,7 @@ pub mod error;
 pub mod i18n;
 pub mod model;
 pub mod money;
+pub mod orders;
 pub mod pages;
 pub mod session;
 #[cfg(feature = "ssr")]

@@ -135,6 +135,37 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Parses a gateway decimal string (`"12.50"`, `"12.5"`, `"1200"`) in `currency`'s major
+    /// unit. Refuses signs, exponents, and more precision than the currency has (beyond
+    /// trailing zeros), so a tampered or malformed amount never rounds into a match.
+    pub fn parse_decimal(raw: &str, currency: Currency) -> Option<Money> {
+        let (whole, frac) = match raw.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (raw, ""),
+        };
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        if !frac.bytes().all(|b| b.is_ascii_digit()) || (raw.contains('.') && frac.is_empty()) {
+            return None;
+        }
+        let exp = currency.exponent() as usize;
+        let (kept, extra) = frac.split_at(frac.len().min(exp));
+        if extra.bytes().any(|b| b != b'0') {
+            return None;
+        }
+        let scale = 10i64.checked_pow(exp as u32)?;
+        let whole: i64 = whole.parse().ok()?;
+        let kept_value: i64 = if kept.is_empty() { 0 } else { kept.parse().ok()? };
+        let kept_scale = 10i64.checked_pow((exp - kept.len()) as u32)?;
+        let minor = whole
+            .checked_mul(scale)?
+            .checked_add(kept_value.checked_mul(kept_scale)?)?;
+        Some(Money::new(minor, currency))
+    }
+}
+
 impl fmt::Display for Money {
     /// Display for buyers: currency symbol and major units, `HK$12.50`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -153,6 +184,29 @@ mod tests {
         assert_eq!(Money::new(0, Currency::Cny).decimal(), "0.00");
         assert_eq!(Money::new(1200, Currency::Jpy).decimal(), "1200");
         assert_eq!(Money::new(-199, Currency::Usd).decimal(), "-1.99");
+    }
+
+    #[test]
+    fn gateway_decimals_parse_exactly() {
+        let hkd = |m| Some(Money::new(m, Currency::Hkd));
+        assert_eq!(Money::parse_decimal("12.50", Currency::Hkd), hkd(1250));
+        assert_eq!(Money::parse_decimal("12.5", Currency::Hkd), hkd(1250));
+        assert_eq!(Money::parse_decimal("12", Currency::Hkd), hkd(1200));
+        assert_eq!(Money::parse_decimal("0.05", Currency::Hkd), hkd(5));
+        assert_eq!(Money::parse_decimal("12.500", Currency::Hkd), hkd(1250));
+        assert_eq!(Money::parse_decimal("12.501", Currency::Hkd), None);
+        assert_eq!(
+            Money::parse_decimal("1200", Currency::Jpy),
+            Some(Money::new(1200, Currency::Jpy))
+        );
+        assert_eq!(Money::parse_decimal("1200.5", Currency::Jpy), None);
+        for bad in ["", "-1.00", "+1", "1e3", "1.", ".5", "1,00", " 1.00", "abc", "99999999999999999999"] {
+            assert_eq!(Money::parse_decimal(bad, Currency::Hkd), None, "{bad}");
+        }
+        for m in [0, 1, 99, 100, 123456] {
+            let money = Money::new(m, Currency::Cny);
+            assert_eq!(Money::parse_decimal(&money.decimal(), Currency::Cny), Some(money));
+        }
     }
 
     #[test]

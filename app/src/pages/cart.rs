@@ -98,7 +98,7 @@ fn CartContents(
             <span>{(t.items_count)(cart.count)}</span>
             <span>{t.subtotal}" "<strong class="price">{cart.total.to_string()}</strong></span>
         </footer>
-        <p class="muted center">{t.checkout_next}</p>
+        <p class="muted center">{t.checkout}</p>
     }
     .into_any()
 }

@@ -2,8 +2,11 @@
 //! setting a real merchant must supply is required; a missing or invalid one stops the
 //! server with a message naming the variable.
 
+use super::pay::signing::{PrivateKey, PublicKey};
+use super::pay::wisecashier::Wallet;
 use crate::money::Currency;
 use std::net::SocketAddr;
+use std::time::Duration;
 use url::Url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +30,54 @@ pub struct Config {
     /// Directory with the built site (`pkg/`, assets). cargo-leptos sets `LEPTOS_SITE_ROOT`.
     pub site_root: String,
     pub gateway: GatewayConfig,
+    pub orders: OrderConfig,
+    pub oauth: OAuthMode,
+}
+
+/// Order timing.
+#[derive(Debug, Clone)]
+pub struct OrderConfig {
+    /// Unpaid orders expire (after the gateway is asked) and release their stock.
+    pub expiry: Duration,
+    /// A pending order is queried at the gateway once it has waited this long.
+    pub check_after: Duration,
+    /// How often the settlement job looks for due orders.
+    pub job_interval: Duration,
+}
+
+/// How a buyer without a session gets an openid.
+#[derive(Clone)]
+pub enum OAuthMode {
+    /// The gateway's payment container (seed 000): `{gateway}/mp_pay/oauth`.
+    Gateway,
+    /// The merchant's own official account (seed 002): WeChat `snsapi_base`.
+    OfficialAccount(OfficialAccount),
+}
+
+#[derive(Clone)]
+pub struct OfficialAccount {
+    pub appid: String,
+    pub secret: String,
+    /// `https://open.weixin.qq.com` (the sandbox in development).
+    pub authorize_base: Url,
+    /// `https://api.weixin.qq.com` (the sandbox in development).
+    pub api_base: Url,
+}
+
+impl std::fmt::Debug for OAuthMode {
+    /// Hand-written: the app secret never reaches a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OAuthMode::Gateway => f.write_str("Gateway"),
+            OAuthMode::OfficialAccount(oa) => f
+                .debug_struct("OfficialAccount")
+                .field("appid", &oa.appid)
+                .field("secret", &"<redacted>")
+                .field("authorize_base", &oa.authorize_base.as_str())
+                .field("api_base", &oa.api_base.as_str())
+                .finish(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -39,7 +90,25 @@ pub struct GatewayConfig {
     /// The origin the payment container serves the shop's pages from. Server-function calls
     /// from it are cross-origin and are allowed for the buyer's own functions.
     pub container_origin: String,
+    /// The merchant's RSA private key (signs requests). Never printed.
+    pub private_key: PrivateKey,
+    /// The gateway's RSA public key (verifies notifications).
+    pub public_key: PublicKey,
+    /// `is_rmb=TRUE`: prices are in CNY.
+    pub is_rmb: bool,
+    pub wallet: Wallet,
+    /// Per-call timeout for gateway requests.
+    pub timeout: Duration,
 }
+
+/// The sandbox's key pairs, committed for development and tests only. Production refuses
+/// to start with them.
+pub const SANDBOX_MERCHANT_PRIVATE_KEY: &str =
+    include_str!("../../../server/keys/sandbox/merchant_private.pem");
+pub const SANDBOX_MERCHANT_PUBLIC_KEY: &str =
+    include_str!("../../../server/keys/sandbox/merchant_public.pem");
+pub const SANDBOX_GATEWAY_PUBLIC_KEY: &str =
+    include_str!("../../../server/keys/sandbox/gateway_public.pem");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {setting}: {problem}")]
@@ -142,17 +211,7 @@ impl Config {
             ));
         }
 
-        let seed_demo = match get("SHOP_SEED_DEMO").as_deref() {
-            None => !prod,
-            Some("1") | Some("true") | Some("yes") => true,
-            Some("0") | Some("false") | Some("no") => false,
-            Some(other) => {
-                return Err(bad(
-                    "SHOP_SEED_DEMO",
-                    format!("expected true or false, got `{other}`"),
-                ))
-            }
-        };
+        let seed_demo = parse_flag(&get, "SHOP_SEED_DEMO", !prod)?;
 
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned());
 
@@ -184,6 +243,91 @@ impl Config {
             None => base_url.origin().ascii_serialization(),
         };
 
+        let private_key = match get("GATEWAY_PRIVATE_KEY_PATH") {
+            Some(path) => PrivateKey::from_pem_file(&path)
+                .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
+            None if prod => {
+                return Err(bad(
+                    "GATEWAY_PRIVATE_KEY_PATH",
+                    "is required in production (the PEM file of your RSA private key)",
+                ))
+            }
+            None => PrivateKey::from_pem(SANDBOX_MERCHANT_PRIVATE_KEY.as_bytes())
+                .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
+        };
+        let public_key = match get("GATEWAY_PUBLIC_KEY_PATH") {
+            Some(path) => PublicKey::from_pem_file(&path)
+                .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
+            None if prod => {
+                return Err(bad(
+                    "GATEWAY_PUBLIC_KEY_PATH",
+                    "is required in production (the PEM file of Wisecashier's public key)",
+                ))
+            }
+            None => PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
+                .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
+        };
+        if prod {
+            let sandbox_merchant = PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()).ok();
+            if sandbox_merchant.as_ref() == Some(&private_key.public_key()) {
+                return Err(bad(
+                    "GATEWAY_PRIVATE_KEY_PATH",
+                    "is the sandbox key; generate your own key pair",
+                ));
+            }
+            let sandbox_gateway = PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes()).ok();
+            if sandbox_gateway.as_ref() == Some(&public_key) {
+                return Err(bad(
+                    "GATEWAY_PUBLIC_KEY_PATH",
+                    "is the sandbox gateway's key; use the key Wisecashier gave you",
+                ));
+            }
+        }
+        let is_rmb = parse_flag(&get, "GATEWAY_IS_RMB", false)?;
+        let wallet = match get("GATEWAY_WALLET") {
+            None => Wallet::Mainland,
+            Some(raw) => Wallet::parse(&raw)
+                .ok_or_else(|| bad("GATEWAY_WALLET", format!("expected `mainland` or `hk`, got `{raw}`")))?,
+        };
+        let timeout = Duration::from_secs(parse_number(&get, "GATEWAY_TIMEOUT_SECS", 15, 1..=120)?);
+
+        let expiry = match get("SHOP_ORDER_EXPIRY_SECS") {
+            // Seconds, for tests; WeChat keeps a prepay order for two hours at most.
+            Some(_) => Duration::from_secs(parse_number(&get, "SHOP_ORDER_EXPIRY_SECS", 1800, 1..=6600)?),
+            None => Duration::from_secs(60 * parse_number(&get, "SHOP_ORDER_EXPIRY_MINUTES", 30, 1..=110)?),
+        };
+        let orders = OrderConfig {
+            expiry,
+            check_after: Duration::from_secs(parse_number(&get, "SHOP_PAYMENT_CHECK_AFTER_SECS", 60, 1..=3600)?),
+            job_interval: Duration::from_secs(parse_number(&get, "SHOP_SETTLE_INTERVAL_SECS", 5, 1..=600)?),
+        };
+
+        let oauth = match get("SHOP_OAUTH").as_deref() {
+            None | Some("gateway") => OAuthMode::Gateway,
+            Some("official_account") => {
+                let appid = get("WECHAT_APPID").ok_or_else(|| bad("WECHAT_APPID", "is required when SHOP_OAUTH=official_account"))?;
+                let secret = get("WECHAT_APPSECRET").ok_or_else(|| bad("WECHAT_APPSECRET", "is required when SHOP_OAUTH=official_account"))?;
+                let authorize_raw = get("WECHAT_OAUTH_BASE").unwrap_or_else(|| {
+                    if prod { "https://open.weixin.qq.com".to_owned() } else { DEV_GATEWAY_URL.to_owned() }
+                });
+                let api_raw = get("WECHAT_API_BASE").unwrap_or_else(|| {
+                    if prod { "https://api.weixin.qq.com".to_owned() } else { DEV_GATEWAY_URL.to_owned() }
+                });
+                OAuthMode::OfficialAccount(OfficialAccount {
+                    appid,
+                    secret,
+                    authorize_base: parse_base_url("WECHAT_OAUTH_BASE", &authorize_raw)?,
+                    api_base: parse_base_url("WECHAT_API_BASE", &api_raw)?,
+                })
+            }
+            Some(other) => {
+                return Err(bad(
+                    "SHOP_OAUTH",
+                    format!("expected `gateway` or `official_account`, got `{other}`"),
+                ))
+            }
+        };
+
         Ok(Config {
             environment,
             database_url,
@@ -199,7 +343,14 @@ impl Config {
                 merchant_no,
                 oauth_url,
                 container_origin,
+                private_key,
+                public_key,
+                is_rmb,
+                wallet,
+                timeout,
             },
+            orders,
+            oauth,
         })
     }
 
@@ -227,7 +378,40 @@ impl std::fmt::Debug for Config {
             .field("seed_demo", &self.seed_demo)
             .field("site_root", &self.site_root)
             .field("gateway", &self.gateway)
+            .field("orders", &self.orders)
+            .field("oauth", &self.oauth)
             .finish()
+    }
+}
+
+fn parse_flag(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(key).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some("0" | "false" | "no") => Ok(false),
+        Some(other) => Err(bad(key, format!("expected true or false, got `{other}`"))),
+    }
+}
+
+fn parse_number(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = get(key) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(bad(
+            key,
+            format!("expected a whole number from {} to {}, got `{raw}`", range.start(), range.end()),
+        )),
     }
 }
 
@@ -322,24 +506,86 @@ mod tests {
         assert_eq!(err.setting, "SHOP_SESSION_SECRET");
     }
 
+    fn testdata(name: &str) -> String {
+        format!("{}/src/ssr/pay/testdata/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn sandbox_key(name: &str) -> String {
+        format!("{}/../server/keys/sandbox/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("SHOP_ENV", "production".into()),
+            ("DATABASE_URL", "postgres://shop:pw@db/shop".into()),
+            ("SHOP_PUBLIC_URL", "https://shop.example.com".into()),
+            ("SHOP_SESSION_SECRET", "s".repeat(64)),
+            ("GATEWAY_BASE_URL", "https://api.wisecashier.com".into()),
+            ("GATEWAY_MERCHANT_NO", "M100001".into()),
+            ("SHOP_CURRENCY", "cny".into()),
+            ("GATEWAY_PRIVATE_KEY_PATH", private.into()),
+            ("GATEWAY_PUBLIC_KEY_PATH", public.into()),
+            ("WECHAT_APPSECRET", "app-secret-value".into()),
+        ]
+    }
+
+    fn load_owned(vars: &[(&'static str, String)]) -> Result<Config, ConfigError> {
+        let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        load(&borrowed)
+    }
+
     #[test]
     fn a_complete_production_configuration_loads() {
-        let cfg = load(&[
-            ("SHOP_ENV", "production"),
-            ("DATABASE_URL", "postgres://shop:pw@db/shop"),
-            ("SHOP_PUBLIC_URL", "https://shop.example.com"),
-            ("SHOP_SESSION_SECRET", &"s".repeat(64)),
-            ("GATEWAY_BASE_URL", "https://api.wisecashier.com"),
-            ("GATEWAY_MERCHANT_NO", "M100001"),
-            ("SHOP_CURRENCY", "cny"),
-        ])
+        let cfg = load_owned(&production(
+            &testdata("test_private.pem"),
+            &testdata("test_public.pem"),
+        ))
         .expect("loads");
         assert!(cfg.secure_cookies());
         assert!(!cfg.seed_demo);
         assert_eq!(cfg.currency, Currency::Cny);
+        assert_eq!(cfg.orders.expiry, Duration::from_secs(30 * 60));
         let debug = format!("{cfg:?}");
         assert!(!debug.contains(&"s".repeat(64)), "secret leaked: {debug}");
         assert!(!debug.contains(":pw@"), "db password leaked: {debug}");
+        assert!(!debug.contains("PRIVATE KEY"), "private key leaked: {debug}");
+    }
+
+    #[test]
+    fn production_refuses_sandbox_keys_and_missing_keys() {
+        let err = load_owned(&production(
+            &sandbox_key("merchant_private.pem"),
+            &testdata("test_public.pem"),
+        ))
+        .expect_err("sandbox merchant key");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let err = load_owned(&production(
+            &testdata("test_private.pem"),
+            &sandbox_key("gateway_public.pem"),
+        ))
+        .expect_err("sandbox gateway key");
+        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
+        let err = load_owned(&production("/nonexistent.pem", &testdata("test_public.pem")))
+            .expect_err("missing file");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
+        vars.retain(|(k, _)| *k != "GATEWAY_PUBLIC_KEY_PATH");
+        assert_eq!(load_owned(&vars).expect_err("no key").setting, "GATEWAY_PUBLIC_KEY_PATH");
+    }
+
+    #[test]
+    fn official_account_mode_needs_its_secret_and_hides_it() {
+        let err = load(&[("SHOP_OAUTH", "official_account"), ("WECHAT_APPID", "wx1")])
+            .expect_err("no secret");
+        assert_eq!(err.setting, "WECHAT_APPSECRET");
+        let cfg = load(&[
+            ("SHOP_OAUTH", "official_account"),
+            ("WECHAT_APPID", "wx1"),
+            ("WECHAT_APPSECRET", "app-secret-value"),
+        ])
+        .expect("loads");
+        assert!(matches!(cfg.oauth, OAuthMode::OfficialAccount(_)));
+        assert!(!format!("{cfg:?}").contains("app-secret-value"));
     }
 
     #[test]
@@ -352,6 +598,11 @@ mod tests {
             ("SHOP_SESSION_SECRET", "short"),
             ("SHOP_SEED_DEMO", "maybe"),
             ("GATEWAY_BASE_URL", "ftp://gateway"),
+            ("GATEWAY_WALLET", "moon"),
+            ("GATEWAY_IS_RMB", "perhaps"),
+            ("GATEWAY_TIMEOUT_SECS", "0"),
+            ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
+            ("SHOP_OAUTH", "qq"),
         ] {
             let err = load(&[(key, value)]).expect_err(key);
             assert_eq!(err.setting, key, "{err}");

@@ -3,6 +3,8 @@
 
 use super::config::Config;
 use super::db::Database;
+use super::pay::wisecashier::{Wisecashier, WisecashierConfig};
+use super::pay::{GatewayError, PaymentProvider};
 use super::session::{now_secs, Purpose, SessionKeys};
 use crate::buyer::Openid;
 use crate::error::ShopError;
@@ -15,6 +17,30 @@ pub struct ShopState {
     pub db: Database,
     pub config: Arc<Config>,
     pub keys: SessionKeys,
+    pub pay: Arc<dyn PaymentProvider>,
+}
+
+impl ShopState {
+    /// The state for a configured, connected shop, with the Wisecashier provider.
+    pub fn new(config: Arc<Config>, db: Database) -> Result<ShopState, GatewayError> {
+        let g = &config.gateway;
+        let provider = Wisecashier::new(WisecashierConfig {
+            base_url: g.base_url.clone(),
+            merchant_no: g.merchant_no.clone(),
+            private_key: g.private_key.clone(),
+            gateway_public_key: g.public_key.clone(),
+            currency: config.currency,
+            is_rmb: g.is_rmb,
+            wallet: g.wallet,
+            timeout: g.timeout,
+        })?;
+        Ok(ShopState {
+            keys: SessionKeys::new(&config.session_secret),
+            db,
+            config,
+            pay: Arc::new(provider),
+        })
+    }
 }
 
 /// The buyer a page request was bound to by the session middleware, with the form token

@@ -6,7 +6,10 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod http;
+pub mod orders;
+pub mod pay;
 pub mod seed;
 pub mod session;
+pub mod time;
 #[cfg(feature = "test-support")]
 pub mod testing;

@@ -1,0 +1,121 @@
+//! Orders as the buyer's pages see them. The state machine that moves them lives on the
+//! server (`ssr::orders::machine`); this is only the vocabulary both sides share.
+
+use crate::money::Money;
+use serde::{Deserialize, Serialize};
+
+/// Where an order is in its life. Stored as [`OrderStatus::code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OrderStatus {
+    /// Created, stock reserved, not yet placed with the gateway.
+    Pending,
+    /// Placed with the gateway; the buyer can pay.
+    AwaitingPayment,
+    /// The gateway confirmed payment (notification or query).
+    Paid,
+    Shipped,
+    Completed,
+    /// Cancelled before payment (by the buyer, or because the gateway refused it); stock
+    /// released.
+    Cancelled,
+    /// Not paid in time; stock released.
+    Expired,
+    /// Paid, but the shop cannot fulfil it (paid after expiry with the stock gone): the
+    /// merchant must refund.
+    RefundPending,
+    Refunded,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 9] = [
+        OrderStatus::Pending,
+        OrderStatus::AwaitingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Shipped,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+        OrderStatus::Expired,
+        OrderStatus::RefundPending,
+        OrderStatus::Refunded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::AwaitingPayment => "awaiting_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::Expired => "expired",
+            OrderStatus::RefundPending => "refund_pending",
+            OrderStatus::Refunded => "refunded",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The buyer may (still) pay: the stock is reserved and the gateway order is open.
+    pub fn is_payable(self) -> bool {
+        matches!(self, OrderStatus::Pending | OrderStatus::AwaitingPayment)
+    }
+
+    /// The gateway has confirmed the money.
+    pub fn is_paid(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Paid
+                | OrderStatus::Shipped
+                | OrderStatus::Completed
+                | OrderStatus::RefundPending
+                | OrderStatus::Refunded
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub order_no: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub item_count: i64,
+    pub title: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub product_id: i64,
+    pub title: String,
+    pub unit_price: Money,
+    pub quantity: i64,
+    pub line_total: Money,
+}
+
+/// One step of the order's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderStep {
+    pub status: OrderStatus,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub summary: OrderSummary,
+    pub lines: Vec<OrderLine>,
+    pub timeline: Vec<OrderStep>,
+    /// Unpaid orders expire (and release their stock) at this time.
+    pub expires_at_ms: i64,
+    pub paid_at_ms: Option<i64>,
+}
+
+/// What the page needs to open WeChat's pay sheet for an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayParams {
+    pub order_no: String,
+    /// The gateway's `js_param` as JSON text, passed to `getBrandWCPayRequest` untouched.
+    /// `None` while the order is still being placed (a second click of the same checkout).
+    pub js_param: Option<String>,
+}

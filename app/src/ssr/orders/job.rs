@@ -1,0 +1,176 @@
+//! Settling without notifications. Every few seconds each app server looks for open orders
+//! that are due a check: pending past the first deadline (about a minute), or past expiry.
+//! A server claims an order by moving its `next_check_at` with a compare-and-set, so with
+//! several app servers on one PostgreSQL each due order is checked by exactly one of them.
+//!
+//! Expiry never trusts the clock alone: the gateway is asked first, and only an order it
+//! does not report as paid is expired (releasing its stock). If the gateway cannot be
+//! reached, the order stays open and is asked again later.
+
+use super::machine::Event;
+use super::service::{settle, SettleError, Settled};
+use super::store::{self, Changes, OrderRow};
+use crate::error::ShopError;
+use crate::orders::OrderStatus;
+use crate::ssr::context::ShopState;
+use crate::ssr::db::now_ms;
+use crate::ssr::pay::PayStatus;
+use std::time::Duration;
+
+/// What one pass did, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub checked: usize,
+    pub paid: usize,
+    pub expired: usize,
+    pub gateway_errors: usize,
+}
+
+/// Runs passes forever, `interval` apart.
+pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
+    let interval = state.config.orders.job_interval;
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match run_pass(&state).await {
+                Ok(pass) if pass.checked > 0 => tracing::info!(?pass, "settlement pass"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(?err, "settlement pass failed"),
+            }
+        }
+    })
+}
+
+fn backoff(base: Duration, checks: i64) -> i64 {
+    let base = i64::try_from(base.as_millis()).unwrap_or(60_000).max(1000);
+    let factor = 1i64 << checks.clamp(0, 4);
+    (base * factor).min(10 * 60 * 1000)
+}
+
+pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
+    let now = now_ms();
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, next_check_at FROM orders
+         WHERE status IN ('pending', 'awaiting_payment') AND next_check_at <= $1
+         ORDER BY next_check_at LIMIT 50",
+    )
+    .bind(now)
+    .fetch_all(state.db.pool())
+    .await?;
+    let mut pass = Pass::default();
+    for (id, seen_next) in due {
+        let Some(row) = store::by_id(&state.db, id).await? else {
+            continue;
+        };
+        let wait = backoff(state.config.orders.check_after, row.checks);
+        let next = if now < row.expires_at {
+            (now + wait).min(row.expires_at)
+        } else {
+            now + wait
+        };
+        let claimed = sqlx::query(
+            "UPDATE orders SET next_check_at = $1, checks = checks + 1
+             WHERE id = $2 AND next_check_at = $3 AND status IN ('pending', 'awaiting_payment')",
+        )
+        .bind(next)
+        .bind(id)
+        .bind(seen_next)
+        .execute(state.db.pool())
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue; // another server took it
+        }
+        pass.checked += 1;
+        check_one(state, &row, now, &mut pass).await?;
+    }
+    Ok(pass)
+}
+
+async fn check_one(state: &ShopState, row: &OrderRow, now: i64, pass: &mut Pass) -> Result<(), ShopError> {
+    let expired = now >= row.expires_at;
+    let said = match state.pay.query_payment(&row.order_no).await {
+        Err(err) => {
+            pass.gateway_errors += 1;
+            tracing::warn!(order = %row.order_no, %err, "payment query failed; will ask again");
+            return Ok(());
+        }
+        Ok(None) => "unknown to the gateway".to_owned(),
+        Ok(Some(report)) => match settle(state, &report, "query").await {
+            Ok(Settled::Applied(_)) if report.status == PayStatus::Paid => {
+                pass.paid += 1;
+                return Ok(());
+            }
+            Ok(Settled::Applied(_)) => {
+                // The gateway expired it: settle already moved the order.
+                pass.expired += 1;
+                return Ok(());
+            }
+            Ok(Settled::Noted) => format!("gateway status {:?}", report.status),
+            Err(SettleError::Mismatch(why)) => {
+                tracing::error!(order = %row.order_no, why, "payment query disagrees with the order; left open for the merchant");
+                flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
+                return Ok(());
+            }
+            Err(SettleError::Refused) => return Ok(()),
+            Err(e) => {
+                tracing::error!(order = %row.order_no, ?e, "query result not applied");
+                return Ok(());
+            }
+        },
+    };
+    if expired {
+        let mut tx = state.db.begin_write().await?;
+        let detail = format!(
+            "unpaid after {} min; {said}",
+            state.config.orders.expiry.as_secs() / 60
+        );
+        match store::apply(
+            &mut tx,
+            state.db.backend(),
+            row.id,
+            Event::Expire,
+            "job",
+            &detail,
+            &Changes::default(),
+        )
+        .await
+        {
+            Ok(_) => {
+                tx.commit().await?;
+                pass.expired += 1;
+            }
+            Err(ShopError::OrderClosed) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn flag(state: &ShopState, order_id: i64, note: &str) -> Result<(), ShopError> {
+    sqlx::query("UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE id = $2")
+        .bind(note)
+        .bind(order_id)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Statuses the job looks after (kept next to the SQL above).
+pub const OPEN: [OrderStatus; 2] = [OrderStatus::Pending, OrderStatus::AwaitingPayment];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_back_off_to_ten_minutes() {
+        let base = Duration::from_secs(60);
+        assert_eq!(backoff(base, 0), 60_000);
+        assert_eq!(backoff(base, 1), 120_000);
+        assert_eq!(backoff(base, 3), 480_000);
+        assert_eq!(backoff(base, 9), 600_000);
+        assert_eq!(backoff(Duration::from_millis(10), 0), 1000);
+    }
+}

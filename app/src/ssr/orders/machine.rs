@@ -1,0 +1,203 @@
+//! The order state machine: which event moves an order from which status to which, and
+//! what else must happen with it. Pure; `store::apply` is the one function that executes a
+//! decision against the database.
+
+use crate::orders::OrderStatus::{self, *};
+
+/// Something that happened to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The gateway accepted the order and returned the pay parameters.
+    Placed,
+    /// The gateway refused the order, failed, or timed out before the buyer could pay.
+    PlacementFailed,
+    BuyerCancelled,
+    /// A verified notification or a query says the money arrived.
+    PaymentConfirmed,
+    /// Unpaid past its deadline, after the gateway was asked.
+    Expire,
+    Ship,
+    Complete,
+    /// The merchant refunded the payment.
+    Refunded,
+}
+
+impl Event {
+    pub const ALL: [Event; 8] = [
+        Event::Placed,
+        Event::PlacementFailed,
+        Event::BuyerCancelled,
+        Event::PaymentConfirmed,
+        Event::Expire,
+        Event::Ship,
+        Event::Complete,
+        Event::Refunded,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Event::Placed => "placed",
+            Event::PlacementFailed => "placement_failed",
+            Event::BuyerCancelled => "buyer_cancelled",
+            Event::PaymentConfirmed => "payment_confirmed",
+            Event::Expire => "expire",
+            Event::Ship => "ship",
+            Event::Complete => "complete",
+            Event::Refunded => "refunded",
+        }
+    }
+}
+
+/// What must happen to stock alongside the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    None,
+    /// Give the reserved units back.
+    ReleaseStock,
+    /// Money arrived for an order whose stock was already released: reserve it again, and
+    /// if that is impossible the order becomes `RefundPending` instead. Either way the
+    /// merchant is told.
+    ReReserveOrRefund,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Move { to: OrderStatus, effect: Effect },
+    /// The order is already where this event would take it (a duplicate notification, a
+    /// second query): nothing to do, and not an error.
+    Already,
+    /// The event makes no sense in this status; nothing changes.
+    Forbidden,
+}
+
+pub fn decide(from: OrderStatus, event: Event) -> Decision {
+    use Decision::{Already, Forbidden};
+    let go = |to| Decision::Move {
+        to,
+        effect: Effect::None,
+    };
+    let release = |to| Decision::Move {
+        to,
+        effect: Effect::ReleaseStock,
+    };
+    match (event, from) {
+        (Event::Placed, Pending) => go(AwaitingPayment),
+        (Event::Placed, AwaitingPayment) => Already,
+
+        (Event::PlacementFailed, Pending) => release(Cancelled),
+
+        (Event::BuyerCancelled, Pending | AwaitingPayment) => release(Cancelled),
+        (Event::BuyerCancelled, Cancelled) => Already,
+
+        (Event::PaymentConfirmed, Pending | AwaitingPayment) => go(Paid),
+        (Event::PaymentConfirmed, Cancelled | Expired) => Decision::Move {
+            to: Paid,
+            effect: Effect::ReReserveOrRefund,
+        },
+        // Once paid, a repeated confirmation never moves the order (litemall#271: a
+        // duplicate notification flipped a shipped order back to paid).
+        (Event::PaymentConfirmed, Paid | Shipped | Completed | RefundPending | Refunded) => {
+            Already
+        }
+
+        (Event::Expire, Pending | AwaitingPayment) => release(Expired),
+        (Event::Expire, Expired) => Already,
+
+        (Event::Ship, Paid) => go(Shipped),
+        (Event::Ship, Shipped) => Already,
+        (Event::Complete, Shipped) => go(Completed),
+        (Event::Complete, Completed) => Already,
+
+        (Event::Refunded, Paid | Shipped | Completed | RefundPending) => go(OrderStatus::Refunded),
+        (Event::Refunded, OrderStatus::Refunded) => Already,
+
+        _ => Forbidden,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::{Already, Forbidden};
+
+    fn mv(to: OrderStatus) -> Decision {
+        Decision::Move {
+            to,
+            effect: Effect::None,
+        }
+    }
+    fn rel(to: OrderStatus) -> Decision {
+        Decision::Move {
+            to,
+            effect: Effect::ReleaseStock,
+        }
+    }
+
+    /// The whole table, every (event, status) pair: anything not listed is forbidden.
+    #[test]
+    fn every_transition_allowed_and_forbidden() {
+        let late = Decision::Move {
+            to: Paid,
+            effect: Effect::ReReserveOrRefund,
+        };
+        let allowed: Vec<(Event, OrderStatus, Decision)> = vec![
+            (Event::Placed, Pending, mv(AwaitingPayment)),
+            (Event::Placed, AwaitingPayment, Already),
+            (Event::PlacementFailed, Pending, rel(Cancelled)),
+            (Event::BuyerCancelled, Pending, rel(Cancelled)),
+            (Event::BuyerCancelled, AwaitingPayment, rel(Cancelled)),
+            (Event::BuyerCancelled, Cancelled, Already),
+            (Event::PaymentConfirmed, Pending, mv(Paid)),
+            (Event::PaymentConfirmed, AwaitingPayment, mv(Paid)),
+            (Event::PaymentConfirmed, Cancelled, late),
+            (Event::PaymentConfirmed, Expired, late),
+            (Event::PaymentConfirmed, Paid, Already),
+            (Event::PaymentConfirmed, Shipped, Already),
+            (Event::PaymentConfirmed, Completed, Already),
+            (Event::PaymentConfirmed, RefundPending, Already),
+            (Event::PaymentConfirmed, Refunded, Already),
+            (Event::Expire, Pending, rel(Expired)),
+            (Event::Expire, AwaitingPayment, rel(Expired)),
+            (Event::Expire, Expired, Already),
+            (Event::Ship, Paid, mv(Shipped)),
+            (Event::Ship, Shipped, Already),
+            (Event::Complete, Shipped, mv(Completed)),
+            (Event::Complete, Completed, Already),
+            (Event::Refunded, Paid, mv(Refunded)),
+            (Event::Refunded, Shipped, mv(Refunded)),
+            (Event::Refunded, Completed, mv(Refunded)),
+            (Event::Refunded, RefundPending, mv(Refunded)),
+            (Event::Refunded, Refunded, Already),
+        ];
+        let mut checked = 0;
+        for event in Event::ALL {
+            for from in OrderStatus::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(e, f, _)| *e == event && *f == from)
+                    .map(|(_, _, d)| *d)
+                    .unwrap_or(Forbidden);
+                assert_eq!(decide(from, event), expected, "{event:?} from {from:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, Event::ALL.len() * OrderStatus::ALL.len());
+    }
+
+    #[test]
+    fn paid_orders_never_lose_their_payment() {
+        for from in OrderStatus::ALL.into_iter().filter(|s| s.is_paid()) {
+            for event in [Event::Expire, Event::BuyerCancelled, Event::PlacementFailed, Event::Placed] {
+                assert_eq!(decide(from, event), Forbidden, "{event:?} from {from:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn status_codes_round_trip() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(OrderStatus::from_code("nope"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! Payment providers. The shop talks to a gateway only through [`PaymentProvider`], so a
+//! second gateway (UseePay, say) is one new module next to [`wisecashier`].
+
+pub mod signing;
+pub mod wisecashier;
+
+use crate::money::Money;
+use std::future::Future;
+use std::pin::Pin;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a gateway call did not give an answer the shop can use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// The gateway answered and said no; `message` is its own words.
+    #[error("gateway refused ({code}): {message}")]
+    Refused { code: String, message: String },
+    /// No answer at all: connection refused, DNS, TLS, or a 5xx from the gateway.
+    #[error("gateway unreachable: {0}")]
+    Unreachable(String),
+    /// The gateway did not answer within the timeout (it may or may not have acted).
+    #[error("gateway timed out")]
+    Timeout,
+    /// The gateway answered something that is not its documented envelope.
+    #[error("gateway answered garbage: {0}")]
+    Garbage(String),
+}
+
+/// A JSAPI order to place with the gateway.
+#[derive(Debug, Clone)]
+pub struct PlaceOrder {
+    /// The shop's order number (`agent_order_id` / `out_trade_id`).
+    pub order_no: String,
+    pub amount: Money,
+    pub openid: String,
+    pub product_info: String,
+    pub notify_url: String,
+    pub client_ip: String,
+}
+
+/// The gateway's answer to a placed order.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    /// `js_param` exactly as the gateway sent it (JSON object text), for
+    /// `WeixinJSBridge.invoke('getBrandWCPayRequest', js_param, …)`. Never re-keyed: the
+    /// names are case-sensitive and `paySign` covers them.
+    pub js_param: String,
+    /// The gateway's payment number, when it tells us at placement.
+    pub payment_no: Option<String>,
+}
+
+/// What the gateway says about a payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayStatus {
+    /// Waiting to be paid.
+    Init,
+    Paid,
+    Fail,
+    Expired,
+}
+
+impl PayStatus {
+    pub fn parse(raw: &str) -> Option<PayStatus> {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "INIT" | "WAITING" | "NOTPAY" => Some(PayStatus::Init),
+            "PAID" | "SUCCESS" => Some(PayStatus::Paid),
+            "FAIL" | "FAILED" | "CLOSED" => Some(PayStatus::Fail),
+            "EXPIRED" => Some(PayStatus::Expired),
+            _ => None,
+        }
+    }
+}
+
+/// A payment as reported by a notification or a query, with every field it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentReport {
+    pub status: PayStatus,
+    /// The shop's order number (`agent_order_id`, later `out_trade_id`).
+    pub order_no: String,
+    /// The gateway's payment number (`no`, later `payment_no`).
+    pub payment_no: Option<String>,
+    /// Decimal string in the major unit, as sent.
+    pub amount: String,
+    pub currency: String,
+    pub pay_currency: Option<String>,
+    pub pay_amount: Option<String>,
+    pub exchange_rate: Option<String>,
+    pub trade_time: Option<String>,
+    pub trade_type: Option<String>,
+    pub openid: Option<String>,
+}
+
+/// A received notification: its fields exactly as posted and the two signature headers.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub fields: Vec<(String, String)>,
+    pub timestamp: Option<String>,
+    pub signature: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotificationError {
+    #[error("missing Timestamp or Signature header")]
+    MissingHeaders,
+    #[error("signature does not verify")]
+    BadSignature,
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    #[error("unknown payment status `{0}`")]
+    UnknownStatus(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub payment_no: String,
+    pub refund_no: String,
+    /// `None` refunds the whole payment.
+    pub amount: Option<Money>,
+}
+
+/// A refund as the gateway reports it (fields beyond these are not documented).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundReport {
+    pub refund_no: Option<String>,
+    pub out_refund_id: Option<String>,
+    pub status: Option<String>,
+    pub amount: Option<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+/// A payment gateway as the shop uses it.
+pub trait PaymentProvider: Send + Sync {
+    /// Stable name stored with each order (`wisecashier`).
+    fn name(&self) -> &'static str;
+    fn place_order<'a>(&'a self, order: &'a PlaceOrder) -> BoxFuture<'a, Result<Placed, GatewayError>>;
+    /// `Ok(None)` when the gateway does not know the order.
+    fn query_payment<'a>(
+        &'a self,
+        order_no: &'a str,
+    ) -> BoxFuture<'a, Result<Option<PaymentReport>, GatewayError>>;
+    fn refund<'a>(&'a self, refund: &'a RefundRequest) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+    fn query_refund<'a>(&'a self, refund_no: &'a str) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+    /// Checks a notification's signature and reads it.
+    fn verify_notification(&self, n: &Notification) -> Result<PaymentReport, NotificationError>;
+    /// The body that acknowledges a durably recorded notification.
+    fn notification_ack(&self) -> &'static str;
+}
