@@ -12,6 +12,7 @@ pub mod money;
 pub mod orders;
 pub mod pages;
 pub mod session;
+pub mod time;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -27,6 +28,9 @@ use session::{BuyerToken, ShopName};
 /// (`islands=true`), and they read the language back from `<html lang>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = session::request_lang();
+    // Absolute asset URLs: inside the payment container the page is served from the
+    // gateway's origin, and its scripts, styles and server calls must reach the shop.
+    let base = session::request_asset_base();
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_tag()>
@@ -34,10 +38,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="format-detection" content="telephone=no"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/shop.css"/>
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <meta name="shop-base" content=base.clone()/>
+                <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/shop.css")/>
+                <link rel="icon" type="image/svg+xml" href=format!("{base}/favicon.svg")/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <HydrationScripts options islands=true root=base/>
                 <MetaTags/>
             </head>
             <body>
@@ -64,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/product/:id") view=pages::product::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:no") view=pages::orders::OrderPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -75,5 +82,15 @@ pub fn App() -> impl IntoView {
 /// looks up by name (a cdylib drops an rlib nothing references, exports and all).
 #[cfg(feature = "hydrate")]
 pub fn hydrate_islands() {
+    // Server functions go to the shop's own origin (`<meta name="shop-base">`), also when
+    // the page runs inside the payment container at the gateway's origin.
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=shop-base]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|b| !b.is_empty());
+    if let Some(base) = base {
+        let _ = server_fn::client::try_set_server_url(base.leak());
+    }
     leptos::mount::hydrate_islands();
 }

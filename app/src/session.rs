@@ -76,3 +76,28 @@ pub fn request_buyer_token() -> BuyerToken {
 pub fn request_shop_name() -> ShopName {
     ShopName::default()
 }
+
+/// The origin assets and server functions are reached at (see `ssr::context::asset_base`).
+#[cfg(feature = "ssr")]
+pub fn request_asset_base() -> String {
+    crate::ssr::context::asset_base().to_owned()
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn request_asset_base() -> String {
+    String::new()
+}
+
+/// The shop's public URL without a trailing slash (for links meant to leave the page, such
+/// as the QR code of the shop).
+#[cfg(feature = "ssr")]
+pub fn request_public_url() -> String {
+    leptos::prelude::use_context::<crate::ssr::context::ShopState>()
+        .map(|s| s.config.public_url.as_str().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn request_public_url() -> String {
+    String::new()
+}

@@ -6,7 +6,6 @@ use app::ssr::config::{redact_url, Config};
 use app::ssr::context::ShopState;
 use app::ssr::db::Database;
 use app::ssr::seed::seed_demo_catalog;
-use app::ssr::session::SessionKeys;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -56,11 +55,16 @@ async fn main() -> ExitCode {
         }
     }
 
-    let state = ShopState {
-        keys: SessionKeys::new(&config.session_secret),
-        db,
-        config: config.clone(),
+    let state = match ShopState::new(config.clone(), db) {
+        Ok(state) => state,
+        Err(err) => {
+            eprintln!("configuration error: payment gateway client: {err}");
+            return ExitCode::from(2);
+        }
     };
+    app::ssr::context::set_asset_base(config.public_url.as_str());
+    // Settles orders whose notifications are late and expires unpaid ones.
+    let settlement = app::ssr::orders::job::spawn(state.clone());
     let app = router::build(state);
 
     let listener = match tokio::net::TcpListener::bind(config.listen_addr).await {
@@ -75,10 +79,11 @@ async fn main() -> ExitCode {
     };
     tracing::info!("listening on http://{}", config.listen_addr);
     println!("shop listening on http://{}", config.listen_addr);
-    if let Err(err) = axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
+        .await;
+    settlement.abort();
+    if let Err(err) = served {
         eprintln!("server error: {err}");
         return ExitCode::from(1);
     }

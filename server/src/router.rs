@@ -2,10 +2,11 @@
 //! middleware (buyer session, cross-site refusal).
 
 use app::ssr::context::ShopState;
-use app::ssr::http::{bind_buyer, healthz, refuse_cross_site, switch_language};
+use app::ssr::http::{bind_buyer, cors, healthz, refuse_cross_site, switch_language};
+use app::ssr::orders::notify;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -44,13 +45,15 @@ pub fn build(state: ShopState) -> Router {
     let shop_routes = Router::new()
         .route("/healthz", get(healthz))
         .route("/lang", get(switch_language))
+        .route("/api/pay/notify", post(notify::receive))
         .with_state(state.clone());
 
     pages
         .with_state(leptos_options)
         .merge(shop_routes)
         .layer(from_fn_with_state(state.clone(), bind_buyer))
-        .layer(from_fn_with_state(state, refuse_cross_site))
+        .layer(from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(from_fn_with_state(state, cors))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

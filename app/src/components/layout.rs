@@ -35,6 +35,7 @@ pub fn Header() -> impl IntoView {
             <nav class="topbar-actions">
                 // rel=external: the language switch is a server round trip, not a route.
                 <a class="lang-switch" href=lang_href rel="external">{t.switch_language}</a>
+                <a class="orders-link" href="/orders" data-testid="my-orders">{t.my_orders}</a>
                 <a class="cart-link" href="/cart" aria-label=t.cart>
                     <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
                         <path d="M3 4h2l2.2 10.2a2 2 0 0 0 2 1.6h7.6a2 2 0 0 0 2-1.5L21 8H6.2" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>

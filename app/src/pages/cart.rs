@@ -1,6 +1,7 @@
 use crate::api::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
+use crate::components::pay::{CheckoutButton, OpenInWeChat};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
@@ -28,12 +29,36 @@ pub fn CartPage() -> impl IntoView {
                 let (update_error, remove_error) = (update_error.clone(), remove_error.clone());
                 Suspend::new(async move {
                     match cart.await {
-                        Ok(cart) => view! { <CartEditor token cart update_error remove_error/> }.into_any(),
+                        Ok(cart) if cart.lines.is_empty() => {
+                            view! { <CartEditor token cart update_error remove_error/> }.into_any()
+                        }
+                        Ok(cart) => view! {
+                            <CartEditor token=token.clone() cart update_error remove_error/>
+                            <Checkout token/>
+                        }.into_any(),
                         Err(err) => view! { <LoadError err/> }.into_any(),
                     }
                 })
             }}
         </Suspense>
+    }
+}
+
+/// The checkout button, with a fresh key per rendered page (a double click places one
+/// order) and the "open in WeChat" panel it shows outside WeChat.
+#[component]
+fn Checkout(token: String) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let checkout_key = crate::ssr::orders::service::new_checkout_key().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let checkout_key = String::new();
+    let url = format!("{}/cart", crate::session::request_public_url());
+    view! {
+        <section class="checkout">
+            <CheckoutButton token checkout_key>
+                <OpenInWeChat url/>
+            </CheckoutButton>
+        </section>
     }
 }
 
@@ -98,7 +123,6 @@ fn CartContents(
             <span>{(t.items_count)(cart.count)}</span>
             <span>{t.subtotal}" "<strong class="price">{cart.total.to_string()}</strong></span>
         </footer>
-        <p class="muted center">{t.checkout}</p>
     }
     .into_any()
 }

@@ -1,6 +1,7 @@
 pub mod cart;
 pub mod home;
 pub mod not_found;
+pub mod orders;
 pub mod product;
 
 /// Gives the server-rendered response the status of what the page shows (a 404 for a

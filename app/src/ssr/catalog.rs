@@ -1,6 +1,7 @@
 //! Catalog reads. Every query here is on a hot path and uses an index (see the migration).
 
 use super::db::{flag, Database};
+use super::context::asset_url;
 use crate::error::ShopError;
 use crate::model::{Category, Image, Listing, ProductCard, ProductDetail};
 use crate::money::{Currency, Money};
@@ -72,7 +73,7 @@ pub(crate) async fn cover_images(
     let mut covers = HashMap::new();
     for row in query.fetch_all(db.pool()).await? {
         covers.entry(row.product_id).or_insert(Image {
-            url: row.url,
+            url: asset_url(&row.url),
             alt: row.alt,
             width: row.width,
             height: row.height,
@@ -191,7 +192,7 @@ pub async fn product(db: &Database, id: i64) -> Result<ProductDetail, ShopError>
         images: images
             .into_iter()
             .map(|i| Image {
-                url: i.url,
+                url: asset_url(&i.url),
                 alt: i.alt,
                 width: i.width,
                 height: i.height,

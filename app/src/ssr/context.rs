@@ -9,7 +9,30 @@ use super::session::{now_secs, Purpose, SessionKeys};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use leptos::prelude::use_context;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+static ASSET_BASE: OnceLock<String> = OnceLock::new();
+
+/// Sets the origin (`SHOP_PUBLIC_URL` without the trailing slash) that asset URLs are
+/// built on. Inside the payment container the page is served from the gateway's origin,
+/// so `/pkg/…` and images must point back at the shop. Set once at start-up.
+pub fn set_asset_base(base: &str) {
+    let _ = ASSET_BASE.set(base.trim_end_matches('/').to_owned());
+}
+
+/// The asset base, or `""` (relative URLs) when none was set, as in unit tests.
+pub fn asset_base() -> &'static str {
+    ASSET_BASE.get().map(String::as_str).unwrap_or("")
+}
+
+/// A site-relative asset path made absolute on the shop's public URL.
+pub fn asset_url(path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") {
+        format!("{}{path}", asset_base())
+    } else {
+        path.to_owned()
+    }
+}
 
 /// Shared by every request: provided to server functions and pages as context.
 #[derive(Clone)]

@@ -12,8 +12,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-/// Paths that never need a buyer: health checks and the language switch.
-const PUBLIC_PATHS: [&str; 2] = ["/healthz", "/lang"];
+/// Paths that never need a buyer: health checks, the language switch, and the gateway's
+/// notifications.
+const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/lang", "/api/pay/notify"];
 
 fn query_param(req: &Request, key: &str) -> Option<String> {
     let query = req.uri().query()?;
@@ -211,6 +212,55 @@ pub async fn refuse_cross_site(
         );
         (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
     }
+}
+
+/// Cross-origin access for the payment container. Its pages (served from the gateway's
+/// origin) load the shop's scripts, styles and images, and call the buyer's server
+/// functions. Static files may be read from anywhere (they are public); `/api/` answers
+/// only the shop's own origin and the configured container origin. No credentials are
+/// involved: server functions carry the signed form token instead of cookies.
+pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> Response {
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let path = req.uri().path();
+    let api = path.starts_with("/api/");
+    let is_static = !api && path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let allowed = origin.as_deref().filter(|o| {
+        *o == state.config.gateway.container_origin || *o == state.config.public_origin()
+    });
+    if api && req.method() == Method::OPTIONS {
+        let Some(origin) = allowed else {
+            return StatusCode::FORBIDDEN.into_response();
+        };
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        let h = res.headers_mut();
+        if let Ok(v) = HeaderValue::from_str(origin) {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("content-type, accept"),
+        );
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        return res;
+    }
+    let allowed = allowed.map(str::to_owned);
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if api {
+        if let Some(v) = allowed.and_then(|o| HeaderValue::from_str(&o).ok()) {
+            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+    } else if is_static {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
+    res
 }
 
 fn same_host(origin: &str, headers: &HeaderMap) -> bool {

@@ -8,8 +8,8 @@ pub mod db;
 pub mod http;
 pub mod orders;
 pub mod pay;
+pub mod qr;
 pub mod seed;
 pub mod session;
-pub mod time;
 #[cfg(feature = "test-support")]
 pub mod testing;

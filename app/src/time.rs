@@ -1,5 +1,5 @@
-//! Calendar arithmetic for the few places that need a civil UTC date (order numbers, the
-//! gateway's `trade_time`), without a date library.
+//! Calendar arithmetic for the few places that need a civil date (order numbers, the
+//! gateway's `trade_time`, times on the buyer's pages), without a date library.
 
 /// `(year, month, day, hour, minute, second)` in UTC for unix seconds.
 pub fn utc_parts(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
@@ -30,6 +30,15 @@ pub fn utc_parts(unix_secs: i64) -> (i64, u32, u32, u32, u32, u32) {
 pub fn format_datetime(unix_secs: i64, offset_secs: i64) -> String {
     let (y, mo, d, h, mi, s) = utc_parts(unix_secs + offset_secs);
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// China / Hong Kong time (UTC+8), in which buyers read times and the gateway reports them.
+pub const CHINA_OFFSET_SECS: i64 = 8 * 3600;
+
+/// A unix-milliseconds time for a buyer's page: `2026-11-25 18:30`.
+pub fn display_ms(unix_ms: i64) -> String {
+    let (y, mo, d, h, mi, _) = utc_parts(unix_ms.div_euclid(1000) + CHINA_OFFSET_SECS);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
 }
 
 #[cfg(test)]

@@ -1,0 +1,171 @@
+//! The buyer's orders: a list and a detail page, rendered on the server for the buyer the
+//! session names. Someone else's order number is a 404, exactly like a missing one.
+
+use crate::api::orders::{get_order, list_orders};
+use crate::components::notice::LoadError;
+use crate::components::pay::{OpenInWeChat, OrderPayPanel};
+use crate::error::ShopError;
+use crate::i18n::t;
+use crate::orders::{OrderDetail, OrderStatus, OrderSummary};
+use crate::session::use_buyer_token;
+use crate::time::display_ms;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn status_class(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Pending | OrderStatus::AwaitingPayment => "status status-open",
+        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => "status status-paid",
+        OrderStatus::RefundPending | OrderStatus::Refunded => "status status-refund",
+        OrderStatus::Cancelled | OrderStatus::Expired => "status status-closed",
+    }
+}
+
+#[component]
+fn StatusBadge(status: OrderStatus) -> impl IntoView {
+    view! {
+        <span class=status_class(status) data-testid="order-status" data-status=status.code()>
+            {(t().status_label)(status)}
+        </span>
+    }
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let t = t();
+    let token = use_buyer_token();
+    let orders = Resource::new(|| (), move |_| list_orders(token.clone()));
+    view! {
+        <Title text=t.my_orders/>
+        <h1 class="page-title">{t.my_orders}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) if list.is_empty() => view! {
+                        <section class="empty" data-testid="orders-empty">
+                            <p>{t.orders_empty}</p>
+                            <a class="btn" href="/">{t.go_shopping}</a>
+                        </section>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="order-list">
+                            {list.into_iter().map(|o| view! { <OrderRow order=o/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(err) => view! { <LoadError err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderRow(order: OrderSummary) -> impl IntoView {
+    let t = t();
+    view! {
+        <li class="order-row" data-testid="order-row" data-order-no=order.order_no.clone()>
+            <a href=format!("/orders/{}", order.order_no)>
+                <div class="order-row-head">
+                    <span class="muted">{t.order_no}" "{order.order_no.clone()}</span>
+                    <StatusBadge status=order.status/>
+                </div>
+                <p class="order-row-title">{order.title}</p>
+                <div class="order-row-foot">
+                    <span class="muted">{display_ms(order.created_at_ms)}</span>
+                    <span>{(t.items_count)(order.item_count)}" "<strong class="price">{order.total.to_string()}</strong></span>
+                </div>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let t = t();
+    let token = use_buyer_token();
+    let params = use_params_map();
+    let query = use_query_map();
+    let order_no = move || params.read().get("no").unwrap_or_default();
+    let order = Resource::new(order_no, {
+        let token = token.clone();
+        move |no| get_order(token.clone(), no)
+    });
+    let outcome = query.read_untracked().get("pay");
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || {
+                let (token, outcome) = (token.clone(), outcome.clone());
+                Suspend::new(async move {
+                    match order.await {
+                        Ok(order) => view! { <OrderView order token outcome/> }.into_any(),
+                        Err(ShopError::NotFound) => view! { <super::not_found::NotFound/> }.into_any(),
+                        Err(err) => view! { <LoadError err/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl IntoView {
+    let t = t();
+    let s = &order.summary;
+    let status = s.status;
+    let notice = match status {
+        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => Some(("notice notice-ok", t.order_paid_notice)),
+        OrderStatus::Cancelled => Some(("notice", t.order_cancelled_notice)),
+        OrderStatus::Expired => Some(("notice", t.order_expired_notice)),
+        _ => match outcome.as_deref() {
+            Some("cancel") if status.is_payable() => Some(("notice", t.pay_cancelled)),
+            Some("fail") if status.is_payable() => Some(("notice notice-error", t.pay_failed)),
+            _ => None,
+        },
+    };
+    let here = format!("{}/orders/{}", crate::session::request_public_url(), s.order_no);
+    let panel = status.is_payable().then(|| {
+        let confirming = outcome.as_deref() == Some("ok");
+        let shown = outcome.as_deref() == Some("wechat");
+        let order_no = s.order_no.clone();
+        view! {
+            <p class="muted" data-testid="pay-before">{t.pay_before}{display_ms(order.expires_at_ms)}</p>
+            <OrderPayPanel token order_no confirming>
+                <OpenInWeChat url=here shown/>
+            </OrderPayPanel>
+        }
+    });
+    view! {
+        <Title text=format!("{} {}", t.order_no, s.order_no)/>
+        <section class="order-head">
+            <h1 class="page-title">{t.order_no}" "<span data-testid="order-no">{s.order_no.clone()}</span></h1>
+            <StatusBadge status/>
+        </section>
+        {notice.map(|(class, text)| view! { <p class=class role="status" data-testid="order-notice">{text}</p> })}
+        {panel}
+        <h2 class="section-title">{t.order_items}</h2>
+        <ul class="order-lines">
+            {order.lines.into_iter().map(|l| view! {
+                <li class="order-line" data-testid="order-line">
+                    <a href=format!("/product/{}", l.product_id)>{l.title}</a>
+                    <span class="muted">{l.unit_price.to_string()}" × "{l.quantity}</span>
+                    <strong class="price">{l.line_total.to_string()}</strong>
+                </li>
+            }).collect_view()}
+        </ul>
+        <footer class="cart-total">
+            <span>{(t.items_count)(s.item_count)}</span>
+            <span>{t.subtotal}" "<strong class="price" data-testid="order-total">{s.total.to_string()}</strong></span>
+        </footer>
+        <h2 class="section-title">{t.order_progress}</h2>
+        <ol class="timeline" data-testid="timeline">
+            {order.timeline.into_iter().map(|step| view! {
+                <li data-status=step.status.code()>
+                    <span>{(t.status_label)(step.status)}</span>
+                    <span class="muted">{display_ms(step.at_ms)}</span>
+                </li>
+            }).collect_view()}
+        </ol>
+        <p><a href="/orders">{t.my_orders}</a></p>
+    }
+}
