@@ -1,8 +1,8 @@
 //! Every string the buyer reads, in one place per language. Chinese is the default because
 //! buyers arrive from WeChat; English is a switch kept in a cookie.
 
-use leptos::prelude::*;
 use crate::orders::OrderStatus;
+use leptos::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -140,7 +140,8 @@ pub static ZH: Strings = Strings {
     checkout: "去结算",
     paying: "正在发起支付…",
     open_in_wechat: "请在微信中打开",
-    open_in_wechat_body: "微信支付只能在微信内完成。请用微信扫一扫下面的二维码，在微信中打开本店继续支付。",
+    open_in_wechat_body:
+        "微信支付只能在微信内完成。请用微信扫一扫下面的二维码，在微信中打开本店继续支付。",
     my_orders: "我的订单",
     orders_empty: "您还没有订单",
     order_no: "订单号",

@@ -12,9 +12,9 @@ pub mod money;
 pub mod orders;
 pub mod pages;
 pub mod session;
-pub mod time;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod time;
 
 use components::layout::Header;
 use i18n::Lang;

@@ -157,7 +157,11 @@ impl Money {
         }
         let scale = 10i64.checked_pow(exp as u32)?;
         let whole: i64 = whole.parse().ok()?;
-        let kept_value: i64 = if kept.is_empty() { 0 } else { kept.parse().ok()? };
+        let kept_value: i64 = if kept.is_empty() {
+            0
+        } else {
+            kept.parse().ok()?
+        };
         let kept_scale = 10i64.checked_pow((exp - kept.len()) as u32)?;
         let minor = whole
             .checked_mul(scale)?
@@ -200,12 +204,26 @@ mod tests {
             Some(Money::new(1200, Currency::Jpy))
         );
         assert_eq!(Money::parse_decimal("1200.5", Currency::Jpy), None);
-        for bad in ["", "-1.00", "+1", "1e3", "1.", ".5", "1,00", " 1.00", "abc", "99999999999999999999"] {
+        for bad in [
+            "",
+            "-1.00",
+            "+1",
+            "1e3",
+            "1.",
+            ".5",
+            "1,00",
+            " 1.00",
+            "abc",
+            "99999999999999999999",
+        ] {
             assert_eq!(Money::parse_decimal(bad, Currency::Hkd), None, "{bad}");
         }
         for m in [0, 1, 99, 100, 123456] {
             let money = Money::new(m, Currency::Cny);
-            assert_eq!(Money::parse_decimal(&money.decimal(), Currency::Cny), Some(money));
+            assert_eq!(
+                Money::parse_decimal(&money.decimal(), Currency::Cny),
+                Some(money)
+            );
         }
     }
 

@@ -93,7 +93,13 @@ pub fn request_asset_base() -> String {
 #[cfg(feature = "ssr")]
 pub fn request_public_url() -> String {
     leptos::prelude::use_context::<crate::ssr::context::ShopState>()
-        .map(|s| s.config.public_url.as_str().trim_end_matches('/').to_owned())
+        .map(|s| {
+            s.config
+                .public_url
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned()
+        })
         .unwrap_or_default()
 }
 

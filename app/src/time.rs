@@ -50,6 +50,9 @@ mod tests {
         assert_eq!(utc_parts(0), (1970, 1, 1, 0, 0, 0));
         assert_eq!(utc_parts(951_782_400), (2000, 2, 29, 0, 0, 0));
         assert_eq!(utc_parts(1_795_651_199), (2026, 11, 25, 23, 59, 59));
-        assert_eq!(format_datetime(1_795_651_199, 8 * 3600), "2026-11-26 07:59:59");
+        assert_eq!(
+            format_datetime(1_795_651_199, 8 * 3600),
+            "2026-11-26 07:59:59"
+        );
     }
 }

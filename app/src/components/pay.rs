@@ -200,7 +200,8 @@ pub fn OrderPayPanel(
             if !confirming {
                 return;
             }
-            let (token, order_no, order_page) = (token.clone(), order_no.clone(), order_page.clone());
+            let (token, order_no, order_page) =
+                (token.clone(), order_no.clone(), order_page.clone());
             leptos::task::spawn_local(async move {
                 for _ in 0..40 {
                     bridge::sleep(1500).await;

@@ -114,7 +114,9 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
     let s = &order.summary;
     let status = s.status;
     let notice = match status {
-        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => Some(("notice notice-ok", t.order_paid_notice)),
+        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => {
+            Some(("notice notice-ok", t.order_paid_notice))
+        }
         OrderStatus::Cancelled => Some(("notice", t.order_cancelled_notice)),
         OrderStatus::Expired => Some(("notice", t.order_expired_notice)),
         _ => match outcome.as_deref() {
@@ -123,7 +125,11 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             _ => None,
         },
     };
-    let here = format!("{}/orders/{}", crate::session::request_public_url(), s.order_no);
+    let here = format!(
+        "{}/orders/{}",
+        crate::session::request_public_url(),
+        s.order_no
+    );
     let panel = status.is_payable().then(|| {
         let confirming = outcome.as_deref() == Some("ok");
         let shown = outcome.as_deref() == Some("wechat");

@@ -1,7 +1,7 @@
 //! Catalog reads. Every query here is on a hot path and uses an index (see the migration).
 
-use super::db::{flag, Database};
 use super::context::asset_url;
+use super::db::{flag, Database};
 use crate::error::ShopError;
 use crate::model::{Category, Image, Listing, ProductCard, ProductDetail};
 use crate::money::{Currency, Money};

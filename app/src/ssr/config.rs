@@ -286,32 +286,71 @@ impl Config {
         let is_rmb = parse_flag(&get, "GATEWAY_IS_RMB", false)?;
         let wallet = match get("GATEWAY_WALLET") {
             None => Wallet::Mainland,
-            Some(raw) => Wallet::parse(&raw)
-                .ok_or_else(|| bad("GATEWAY_WALLET", format!("expected `mainland` or `hk`, got `{raw}`")))?,
+            Some(raw) => Wallet::parse(&raw).ok_or_else(|| {
+                bad(
+                    "GATEWAY_WALLET",
+                    format!("expected `mainland` or `hk`, got `{raw}`"),
+                )
+            })?,
         };
         let timeout = Duration::from_secs(parse_number(&get, "GATEWAY_TIMEOUT_SECS", 15, 1..=120)?);
 
         let expiry = match get("SHOP_ORDER_EXPIRY_SECS") {
             // Seconds, for tests; WeChat keeps a prepay order for two hours at most.
-            Some(_) => Duration::from_secs(parse_number(&get, "SHOP_ORDER_EXPIRY_SECS", 1800, 1..=6600)?),
-            None => Duration::from_secs(60 * parse_number(&get, "SHOP_ORDER_EXPIRY_MINUTES", 30, 1..=110)?),
+            Some(_) => Duration::from_secs(parse_number(
+                &get,
+                "SHOP_ORDER_EXPIRY_SECS",
+                1800,
+                1..=6600,
+            )?),
+            None => Duration::from_secs(
+                60 * parse_number(&get, "SHOP_ORDER_EXPIRY_MINUTES", 30, 1..=110)?,
+            ),
         };
         let orders = OrderConfig {
             expiry,
-            check_after: Duration::from_secs(parse_number(&get, "SHOP_PAYMENT_CHECK_AFTER_SECS", 60, 1..=3600)?),
-            job_interval: Duration::from_secs(parse_number(&get, "SHOP_SETTLE_INTERVAL_SECS", 5, 1..=600)?),
+            check_after: Duration::from_secs(parse_number(
+                &get,
+                "SHOP_PAYMENT_CHECK_AFTER_SECS",
+                60,
+                1..=3600,
+            )?),
+            job_interval: Duration::from_secs(parse_number(
+                &get,
+                "SHOP_SETTLE_INTERVAL_SECS",
+                5,
+                1..=600,
+            )?),
         };
 
         let oauth = match get("SHOP_OAUTH").as_deref() {
             None | Some("gateway") => OAuthMode::Gateway,
             Some("official_account") => {
-                let appid = get("WECHAT_APPID").ok_or_else(|| bad("WECHAT_APPID", "is required when SHOP_OAUTH=official_account"))?;
-                let secret = get("WECHAT_APPSECRET").ok_or_else(|| bad("WECHAT_APPSECRET", "is required when SHOP_OAUTH=official_account"))?;
+                let appid = get("WECHAT_APPID").ok_or_else(|| {
+                    bad(
+                        "WECHAT_APPID",
+                        "is required when SHOP_OAUTH=official_account",
+                    )
+                })?;
+                let secret = get("WECHAT_APPSECRET").ok_or_else(|| {
+                    bad(
+                        "WECHAT_APPSECRET",
+                        "is required when SHOP_OAUTH=official_account",
+                    )
+                })?;
                 let authorize_raw = get("WECHAT_OAUTH_BASE").unwrap_or_else(|| {
-                    if prod { "https://open.weixin.qq.com".to_owned() } else { DEV_GATEWAY_URL.to_owned() }
+                    if prod {
+                        "https://open.weixin.qq.com".to_owned()
+                    } else {
+                        DEV_GATEWAY_URL.to_owned()
+                    }
                 });
                 let api_raw = get("WECHAT_API_BASE").unwrap_or_else(|| {
-                    if prod { "https://api.weixin.qq.com".to_owned() } else { DEV_GATEWAY_URL.to_owned() }
+                    if prod {
+                        "https://api.weixin.qq.com".to_owned()
+                    } else {
+                        DEV_GATEWAY_URL.to_owned()
+                    }
                 });
                 OAuthMode::OfficialAccount(OfficialAccount {
                     appid,
@@ -410,7 +449,11 @@ fn parse_number(
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(bad(
             key,
-            format!("expected a whole number from {} to {}, got `{raw}`", range.start(), range.end()),
+            format!(
+                "expected a whole number from {} to {}, got `{raw}`",
+                range.start(),
+                range.end()
+            ),
         )),
     }
 }
@@ -511,7 +554,10 @@ mod tests {
     }
 
     fn sandbox_key(name: &str) -> String {
-        format!("{}/../server/keys/sandbox/{name}", env!("CARGO_MANIFEST_DIR"))
+        format!(
+            "{}/../server/keys/sandbox/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        )
     }
 
     fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {
@@ -548,7 +594,10 @@ mod tests {
         let debug = format!("{cfg:?}");
         assert!(!debug.contains(&"s".repeat(64)), "secret leaked: {debug}");
         assert!(!debug.contains(":pw@"), "db password leaked: {debug}");
-        assert!(!debug.contains("PRIVATE KEY"), "private key leaked: {debug}");
+        assert!(
+            !debug.contains("PRIVATE KEY"),
+            "private key leaked: {debug}"
+        );
     }
 
     #[test]
@@ -565,12 +614,18 @@ mod tests {
         ))
         .expect_err("sandbox gateway key");
         assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
-        let err = load_owned(&production("/nonexistent.pem", &testdata("test_public.pem")))
-            .expect_err("missing file");
+        let err = load_owned(&production(
+            "/nonexistent.pem",
+            &testdata("test_public.pem"),
+        ))
+        .expect_err("missing file");
         assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
         let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
         vars.retain(|(k, _)| *k != "GATEWAY_PUBLIC_KEY_PATH");
-        assert_eq!(load_owned(&vars).expect_err("no key").setting, "GATEWAY_PUBLIC_KEY_PATH");
+        assert_eq!(
+            load_owned(&vars).expect_err("no key").setting,
+            "GATEWAY_PUBLIC_KEY_PATH"
+        );
     }
 
     #[test]

@@ -227,7 +227,11 @@ pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> R
         .map(str::to_owned);
     let path = req.uri().path();
     let api = path.starts_with("/api/");
-    let is_static = !api && path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let is_static = !api
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'));
     let allowed = origin.as_deref().filter(|o| {
         *o == state.config.gateway.container_origin || *o == state.config.public_origin()
     });
@@ -240,12 +244,18 @@ pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> R
         if let Ok(v) = HeaderValue::from_str(origin) {
             h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
         }
-        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST"),
+        );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
             HeaderValue::from_static("content-type, accept"),
         );
-        h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
         return res;
     }
@@ -258,7 +268,10 @@ pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> R
         }
         h.append(header::VARY, HeaderValue::from_static("Origin"));
     } else if is_static {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     res
 }

@@ -88,7 +88,12 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     Ok(pass)
 }
 
-async fn check_one(state: &ShopState, row: &OrderRow, now: i64, pass: &mut Pass) -> Result<(), ShopError> {
+async fn check_one(
+    state: &ShopState,
+    row: &OrderRow,
+    now: i64,
+    pass: &mut Pass,
+) -> Result<(), ShopError> {
     let expired = now >= row.expires_at;
     let said = match state.pay.query_payment(&row.order_no).await {
         Err(err) => {

@@ -62,7 +62,10 @@ pub enum Effect {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
-    Move { to: OrderStatus, effect: Effect },
+    Move {
+        to: OrderStatus,
+        effect: Effect,
+    },
     /// The order is already where this event would take it (a duplicate notification, a
     /// second query): nothing to do, and not an error.
     Already,
@@ -96,9 +99,7 @@ pub fn decide(from: OrderStatus, event: Event) -> Decision {
         },
         // Once paid, a repeated confirmation never moves the order (litemall#271: a
         // duplicate notification flipped a shipped order back to paid).
-        (Event::PaymentConfirmed, Paid | Shipped | Completed | RefundPending | Refunded) => {
-            Already
-        }
+        (Event::PaymentConfirmed, Paid | Shipped | Completed | RefundPending | Refunded) => Already,
 
         (Event::Expire, Pending | AwaitingPayment) => release(Expired),
         (Event::Expire, Expired) => Already,
@@ -187,7 +188,12 @@ mod tests {
     #[test]
     fn paid_orders_never_lose_their_payment() {
         for from in OrderStatus::ALL.into_iter().filter(|s| s.is_paid()) {
-            for event in [Event::Expire, Event::BuyerCancelled, Event::PlacementFailed, Event::Placed] {
+            for event in [
+                Event::Expire,
+                Event::BuyerCancelled,
+                Event::PlacementFailed,
+                Event::Placed,
+            ] {
                 assert_eq!(decide(from, event), Forbidden, "{event:?} from {from:?}");
             }
         }

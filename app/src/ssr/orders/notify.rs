@@ -58,13 +58,21 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
         Ok(report) => match settle(&state, &report, "notification").await {
             Ok(Settled::Applied(Applied::Moved { from, to, flagged })) => (
                 StatusCode::OK,
-                if flagged { "applied_flagged" } else { "applied" },
+                if flagged {
+                    "applied_flagged"
+                } else {
+                    "applied"
+                },
                 format!("{} -> {}", from.code(), to.code()),
             ),
             Ok(Settled::Applied(Applied::Unchanged(s))) => {
                 (StatusCode::OK, "duplicate", format!("already {}", s.code()))
             }
-            Ok(Settled::Noted) => (StatusCode::OK, "noted", format!("status {:?}", report.status)),
+            Ok(Settled::Noted) => (
+                StatusCode::OK,
+                "noted",
+                format!("status {:?}", report.status),
+            ),
             Err(SettleError::UnknownOrder) => {
                 tracing::warn!(order = %report.order_no, "notification for an unknown order");
                 (StatusCode::NOT_FOUND, "unknown_order", String::new())
@@ -75,11 +83,17 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
             }
             Err(SettleError::Refused) => {
                 // E.g. EXPIRED for an order already paid: acknowledged, order untouched.
-                (StatusCode::OK, "ignored", format!("status {:?}", report.status))
+                (
+                    StatusCode::OK,
+                    "ignored",
+                    format!("status {:?}", report.status),
+                )
             }
-            Err(SettleError::Storage) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "storage_error", String::new())
-            }
+            Err(SettleError::Storage) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "storage_error",
+                String::new(),
+            ),
         },
     };
 

@@ -37,7 +37,9 @@ pub fn new_checkout_key() -> Result<String, ShopError> {
 }
 
 fn pay_params(row: &OrderRow) -> PayParams {
-    let live = row.placed_at.is_some_and(|t| now_ms() - t < PREPAY_VALID_MS);
+    let live = row
+        .placed_at
+        .is_some_and(|t| now_ms() - t < PREPAY_VALID_MS);
     PayParams {
         order_no: row.order_no.clone(),
         js_param: row.js_param.clone().filter(|_| live),
@@ -114,9 +116,16 @@ async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<Pay
                 payment_no: placed.payment_no,
                 ..Changes::default()
             };
-            let applied =
-                store::apply(&mut tx, backend, row.id, Event::Placed, "checkout", "", &changes)
-                    .await;
+            let applied = store::apply(
+                &mut tx,
+                backend,
+                row.id,
+                Event::Placed,
+                "checkout",
+                "",
+                &changes,
+            )
+            .await;
             match applied {
                 Ok(_) => {
                     store::clear_ordered_lines(&mut tx, row.id, &row.openid).await?;
@@ -158,7 +167,11 @@ async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<Pay
 
 /// The pay parameters for paying an open order again (after the buyer cancelled or the pay
 /// sheet failed): the same order and the same gateway order.
-pub async fn pay_again(state: &ShopState, buyer: &Openid, order_no: &str) -> Result<PayParams, ShopError> {
+pub async fn pay_again(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<PayParams, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
     match row.status()? {
         OrderStatus::AwaitingPayment | OrderStatus::Pending => {
@@ -174,7 +187,11 @@ pub async fn pay_again(state: &ShopState, buyer: &Openid, order_no: &str) -> Res
 
 /// The buyer gives up an unpaid order; its stock goes back on sale. The gateway is asked
 /// first, so an order paid a moment ago is settled as paid instead of cancelled.
-pub async fn cancel(state: &ShopState, buyer: &Openid, order_no: &str) -> Result<OrderStatus, ShopError> {
+pub async fn cancel(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<OrderStatus, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
     if !row.status()?.is_payable() {
         return Err(ShopError::OrderClosed);
@@ -212,7 +229,11 @@ async fn current_status(state: &ShopState, order_no: &str) -> Result<OrderStatus
 
 /// The order page asks while it waits for the payment: if the order is still open and was
 /// not checked in the last two seconds, the gateway is queried right away.
-pub async fn refresh(state: &ShopState, buyer: &Openid, order_no: &str) -> Result<OrderStatus, ShopError> {
+pub async fn refresh(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<OrderStatus, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
     let status = row.status()?;
     if status != OrderStatus::AwaitingPayment {
@@ -263,7 +284,11 @@ pub enum Settled {
 
 /// Applies a verified payment report (from a notification or a query). The order must
 /// exist and the amount and currency must equal the stored order's exactly.
-pub async fn settle(state: &ShopState, report: &PaymentReport, source: &str) -> Result<Settled, SettleError> {
+pub async fn settle(
+    state: &ShopState,
+    report: &PaymentReport,
+    source: &str,
+) -> Result<Settled, SettleError> {
     let row = store::by_no(&state.db, &report.order_no)
         .await
         .map_err(|_| SettleError::Storage)?
@@ -295,8 +320,22 @@ pub async fn settle(state: &ShopState, report: &PaymentReport, source: &str) -> 
             .map(|n| format!(" payment {n}"))
             .unwrap_or_default()
     );
-    let mut tx = state.db.begin_write().await.map_err(|_| SettleError::Storage)?;
-    let applied = match store::apply(&mut tx, state.db.backend(), row.id, event, source, &detail, &changes).await {
+    let mut tx = state
+        .db
+        .begin_write()
+        .await
+        .map_err(|_| SettleError::Storage)?;
+    let applied = match store::apply(
+        &mut tx,
+        state.db.backend(),
+        row.id,
+        event,
+        source,
+        &detail,
+        &changes,
+    )
+    .await
+    {
         Ok(applied) => applied,
         Err(ShopError::OrderClosed) => return Err(SettleError::Refused),
         Err(_) => return Err(SettleError::Storage),
@@ -310,7 +349,9 @@ pub async fn settle(state: &ShopState, report: &PaymentReport, source: &str) -> 
 
 fn check_amount(stored: Money, amount: &str, currency: &str) -> Result<(), SettleError> {
     let Some(reported_currency) = Currency::from_code(currency.trim()) else {
-        return Err(SettleError::Mismatch(format!("unknown currency `{currency}`")));
+        return Err(SettleError::Mismatch(format!(
+            "unknown currency `{currency}`"
+        )));
     };
     if reported_currency != stored.currency {
         return Err(SettleError::Mismatch(format!(

@@ -87,7 +87,11 @@ fn lock_suffix(backend: Backend) -> &'static str {
     }
 }
 
-pub async fn lock_order(tx: &mut Tx, backend: Backend, order_id: i64) -> Result<OrderRow, ShopError> {
+pub async fn lock_order(
+    tx: &mut Tx,
+    backend: Backend,
+    order_id: i64,
+) -> Result<OrderRow, ShopError> {
     let sql = format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{}",
         lock_suffix(backend)
@@ -181,7 +185,17 @@ pub async fn apply(
         Some(n) => format!("{detail}; {n}"),
         None => detail.to_owned(),
     };
-    record_event(tx, order_id, Some(from), to, event.code(), source, &detail, now).await?;
+    record_event(
+        tx,
+        order_id,
+        Some(from),
+        to,
+        event.code(),
+        source,
+        &detail,
+        now,
+    )
+    .await?;
     if flagged {
         tracing::warn!(order = %order.order_no, ?from, ?to, "order needs the merchant's attention: {detail}");
     } else {
@@ -334,7 +348,12 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         ShopError::Internal
     })?;
     let item_count: i64 = rows.iter().map(|r| r.quantity).sum();
-    let product_info = product_info(&rows.iter().map(|r| (r.title.as_str(), r.quantity)).collect::<Vec<_>>());
+    let product_info = product_info(
+        &rows
+            .iter()
+            .map(|r| (r.title.as_str(), r.quantity))
+            .collect::<Vec<_>>(),
+    );
     let now = now_ms();
     let order_no = new_order_no(now)?;
 
@@ -393,9 +412,22 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         .execute(&mut *tx)
         .await?;
     }
-    record_event(&mut tx, order_id, None, OrderStatus::Pending, "created", "checkout", "", now).await?;
+    record_event(
+        &mut tx,
+        order_id,
+        None,
+        OrderStatus::Pending,
+        "created",
+        "checkout",
+        "",
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    by_id(db, order_id).await?.map(Created::New).ok_or(ShopError::Internal)
+    by_id(db, order_id)
+        .await?
+        .map(Created::New)
+        .ok_or(ShopError::Internal)
 }
 
 /// `S` + UTC `yyMMddHHmmss` + 8 random digits: sortable, unguessable, 21 characters (the
@@ -431,7 +463,10 @@ fn product_info(lines: &[(&str, i64)]) -> String {
 
 pub async fn by_id(db: &Database, id: i64) -> Result<Option<OrderRow>, ShopError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(db.pool()).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 pub async fn by_no(db: &Database, order_no: &str) -> Result<Option<OrderRow>, ShopError> {
@@ -444,11 +479,18 @@ pub async fn by_no(db: &Database, order_no: &str) -> Result<Option<OrderRow>, Sh
 
 async fn by_checkout_key(db: &Database, key: &str) -> Result<Option<OrderRow>, ShopError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_key = $1");
-    Ok(sqlx::query_as(&sql).bind(key).fetch_optional(db.pool()).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?)
 }
 
 /// The buyer's own order; someone else's is `NotFound`, exactly like a missing one.
-pub async fn for_buyer(db: &Database, buyer: &Openid, order_no: &str) -> Result<OrderRow, ShopError> {
+pub async fn for_buyer(
+    db: &Database,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<OrderRow, ShopError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_no = $1 AND openid = $2");
     sqlx::query_as(&sql)
         .bind(order_no)
@@ -521,7 +563,9 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
             .collect(),
         timeline: events
             .into_iter()
-            .filter_map(|(s, at)| OrderStatus::from_code(&s).map(|status| OrderStep { status, at_ms: at }))
+            .filter_map(|(s, at)| {
+                OrderStatus::from_code(&s).map(|status| OrderStep { status, at_ms: at })
+            })
             .collect(),
         expires_at_ms: row.expires_at,
         paid_at_ms: row.paid_at,

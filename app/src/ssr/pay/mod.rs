@@ -133,14 +133,23 @@ pub struct RefundReport {
 pub trait PaymentProvider: Send + Sync {
     /// Stable name stored with each order (`wisecashier`).
     fn name(&self) -> &'static str;
-    fn place_order<'a>(&'a self, order: &'a PlaceOrder) -> BoxFuture<'a, Result<Placed, GatewayError>>;
+    fn place_order<'a>(
+        &'a self,
+        order: &'a PlaceOrder,
+    ) -> BoxFuture<'a, Result<Placed, GatewayError>>;
     /// `Ok(None)` when the gateway does not know the order.
     fn query_payment<'a>(
         &'a self,
         order_no: &'a str,
     ) -> BoxFuture<'a, Result<Option<PaymentReport>, GatewayError>>;
-    fn refund<'a>(&'a self, refund: &'a RefundRequest) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
-    fn query_refund<'a>(&'a self, refund_no: &'a str) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+    fn refund<'a>(
+        &'a self,
+        refund: &'a RefundRequest,
+    ) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
+    fn query_refund<'a>(
+        &'a self,
+        refund_no: &'a str,
+    ) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
     /// Checks a notification's signature and reads it.
     fn verify_notification(&self, n: &Notification) -> Result<PaymentReport, NotificationError>;
     /// The body that acknowledges a durably recorded notification.

@@ -206,11 +206,7 @@ pub fn notification_string_to_verify(fields: &[(String, String)], timestamp: &st
     joined(fields, |v| v.to_owned(), timestamp)
 }
 
-fn joined(
-    params: &[(String, String)],
-    encode: impl Fn(&str) -> String,
-    timestamp: &str,
-) -> String {
+fn joined(params: &[(String, String)], encode: impl Fn(&str) -> String, timestamp: &str) -> String {
     let mut sorted: Vec<&(String, String)> = params.iter().collect();
     // Byte order of the keys; equal keys (never expected) keep a stable order by value.
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()).then(a.1.cmp(&b.1)));
@@ -313,7 +309,10 @@ mod tests {
 
     #[test]
     fn keys_refuse_garbage_and_never_print() {
-        assert!(PrivateKey::from_pem(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
+        assert!(PrivateKey::from_pem(
+            b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+        )
+        .is_err());
         assert!(PrivateKey::from_pem(MERCHANT_PUBLIC).is_err());
         assert!(PublicKey::from_pem(MERCHANT_PRIVATE).is_err());
         let key = PrivateKey::from_pem(MERCHANT_PRIVATE).expect("key");

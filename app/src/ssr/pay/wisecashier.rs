@@ -188,10 +188,7 @@ pub fn parse_envelope(
             .get("status_code")
             .map(scalar_text)
             .unwrap_or_else(|| http_status.to_string());
-        let message = meta
-            .get("message")
-            .map(scalar_text)
-            .unwrap_or_default();
+        let message = meta.get("message").map(scalar_text).unwrap_or_default();
         return Err(GatewayError::Refused { code, message });
     }
     match value.get("data") {
@@ -464,11 +461,17 @@ mod tests {
 
     #[test]
     fn envelopes_are_typed() {
-        let ok = parse_envelope(200, r#"{"meta":{"success":true,"status_code":200,"message":"ok"},"data":{"a":1}}"#)
-            .expect("ok");
+        let ok = parse_envelope(
+            200,
+            r#"{"meta":{"success":true,"status_code":200,"message":"ok"},"data":{"a":1}}"#,
+        )
+        .expect("ok");
         assert_eq!(ok.get("a"), Some(&Value::from(1)));
         assert_eq!(
-            parse_envelope(400, r#"{"meta":{"success":false,"status_code":4001,"message":"余额不足"}}"#),
+            parse_envelope(
+                400,
+                r#"{"meta":{"success":false,"status_code":4001,"message":"余额不足"}}"#
+            ),
             Err(GatewayError::Refused {
                 code: "4001".into(),
                 message: "余额不足".into()

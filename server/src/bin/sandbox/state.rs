@@ -1,0 +1,217 @@
+//! The sandbox's memory: payments, refunds, OAuth codes and the fault knobs. Kept in one
+//! mutex (never held across an await), so `GET /payment` always answers truthfully.
+
+use crate::Settings;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Status {
+    #[serde(rename = "INIT")]
+    Init,
+    #[serde(rename = "PAID")]
+    Paid,
+    #[serde(rename = "FAIL")]
+    Fail,
+    #[serde(rename = "EXPIRED")]
+    Expired,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Init => "INIT",
+            Status::Paid => "PAID",
+            Status::Fail => "FAIL",
+            Status::Expired => "EXPIRED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub attempt: u32,
+    pub at_ms: i64,
+    pub http_status: Option<u16>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Payment {
+    pub payment_no: String,
+    pub order_no: String,
+    pub amount: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub openid: String,
+    pub product_info: String,
+    pub notify_url: String,
+    pub is_rmb: bool,
+    pub wallet: &'static str,
+    pub status: Status,
+    pub prepay_id: String,
+    pub js_param: serde_json::Value,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub paid_at_ms: Option<i64>,
+    pub trade_time: Option<String>,
+    pub refunded_minor: i64,
+    pub deliveries: Vec<Delivery>,
+    /// Set once a delivery got `200 success`.
+    pub acknowledged: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Refund {
+    pub refund_no: String,
+    pub out_refund_id: String,
+    pub payment_no: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub created_at_ms: i64,
+}
+
+pub struct Code {
+    pub openid: String,
+    pub issued_ms: i64,
+    pub used: bool,
+}
+
+/// What `/mp_pay` does to the next calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MpPayFault {
+    #[default]
+    None,
+    /// HTTP 503 with an HTML body, like a load balancer in trouble.
+    ServerError,
+    /// Records the order, then answers only after the caller has given up.
+    Timeout,
+    /// A refusal in the gateway's envelope, with a message.
+    Refuse,
+    /// HTTP 200 with a body that is not the envelope.
+    Garbage,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyFault {
+    #[default]
+    Normal,
+    /// No notification at all: the shop has to query.
+    Drop,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    pub mp_pay: MpPayFault,
+    /// How many `/mp_pay` calls the fault applies to (`None`: until changed).
+    pub mp_pay_times: Option<u32>,
+    pub notify: NotifyFault,
+    /// Delay before the first notification, in ms (before time scaling).
+    pub notify_delay_ms: u64,
+    /// Copies sent concurrently at every attempt (duplicates).
+    pub notify_copies: u32,
+    /// The refusal message for `MpPayFault::Refuse`.
+    pub refuse_message: String,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            mp_pay: MpPayFault::None,
+            mp_pay_times: None,
+            notify: NotifyFault::Normal,
+            notify_delay_ms: 0,
+            notify_copies: 1,
+            refuse_message: "商户状态异常 (sandbox refusal)".to_owned(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Inner {
+    pub payments: HashMap<String, Payment>,
+    pub by_prepay: HashMap<String, String>,
+    pub by_payment_no: HashMap<String, String>,
+    pub refunds: HashMap<String, Refund>,
+    pub codes: HashMap<String, Code>,
+    pub faults: Faults,
+    pub seq: u64,
+}
+
+impl Inner {
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// The payment, with a lapsed unpaid prepay turned EXPIRED first.
+    pub fn payment_mut(&mut self, order_no: &str) -> Option<&mut Payment> {
+        let now = now_ms();
+        let p = self.payments.get_mut(order_no)?;
+        if matches!(p.status, Status::Init | Status::Fail) && now >= p.expires_at_ms {
+            p.status = Status::Expired;
+        }
+        Some(p)
+    }
+
+    /// Takes one use of the `/mp_pay` fault.
+    pub fn take_mp_pay_fault(&mut self) -> MpPayFault {
+        let fault = self.faults.mp_pay;
+        if fault == MpPayFault::None {
+            return fault;
+        }
+        if let Some(n) = self.faults.mp_pay_times.as_mut() {
+            if *n == 0 {
+                return MpPayFault::None;
+            }
+            *n -= 1;
+        }
+        fault
+    }
+}
+
+pub struct Sandbox {
+    pub settings: Settings,
+    pub http: reqwest::Client,
+    inner: Mutex<Inner>,
+}
+
+impl Sandbox {
+    pub fn new(settings: Settings) -> Result<Sandbox, String> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(Sandbox {
+            settings,
+            http,
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Random lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // The sandbox has no secrets worth a hard failure; a zero buffer still yields unique
+    // ids through the sequence numbers mixed into every id.
+    let _ = getrandom::getrandom(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
