@@ -6,10 +6,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test setup release lint lint-setup fmt bundle-size
 
-## Start the shop on http://127.0.0.1:3000 with SQLite and the demo catalog.
+## Start the shop on http://127.0.0.1:3000 with SQLite and the demo catalog, and the
+## sandbox gateway on http://127.0.0.1:3100 (payment container, pay sheet, notifications).
 run:
 	scripts/setup.sh --no-test
-	cargo leptos serve
+	scripts/run.sh
 
 ## Every test: unit, integration (SQLite and a throwaway PostgreSQL), release build,
 ## bundle budget and Playwright in Chromium.
@@ -23,7 +24,8 @@ setup:
 ## Release build of the server and the wasm bundle (target/release/server, target/site).
 release:
 	scripts/setup.sh --no-test
-	cargo leptos build --release
+	cargo leptos build --release --split
+	cargo build --release -p server --bin sandbox
 
 ## Lint needs only the Rust side of the setup (wasm target for the frontend check).
 lint-setup:

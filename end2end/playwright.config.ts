@@ -2,10 +2,14 @@ import { defineConfig } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
 
-// The release server (built by `cargo leptos build --release`) on a fresh SQLite database.
+// The release server (built by `cargo leptos build --release`) on a fresh SQLite database,
+// and the sandbox gateway. The sandbox is reached as `localhost`, the shop as `127.0.0.1`:
+// two different sites, as the gateway's container and the merchant's host are in WeChat.
 const port = Number(process.env.E2E_PORT ?? 3300);
+const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 3400);
 const dbDir = path.join(os.tmpdir(), `shop-e2e-${process.pid}`);
 export const baseURL = `http://127.0.0.1:${port}`;
+export const sandboxURL = `http://localhost:${sandboxPort}`;
 
 // WeChat's in-app browser on Android, at a phone's size.
 const wechat = {
@@ -50,16 +54,37 @@ export default defineConfig({
     // The same journeys before hydration: everything must work as server-rendered HTML.
     { name: 'wechat-no-js', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `rm -rf ${dbDir} && mkdir -p ${dbDir} && exec ../target/release/server`,
-    url: `${baseURL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    env: {
-      DATABASE_URL: `sqlite://${dbDir}/shop.db?mode=rwc`,
-      SHOP_LISTEN_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: '../target/site',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: 'exec ../target/release/sandbox',
+      url: `http://127.0.0.1:${sandboxPort}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      env: {
+        SANDBOX_LISTEN_ADDR: `127.0.0.1:${sandboxPort}`,
+        SANDBOX_PUBLIC_URL: sandboxURL,
+        SANDBOX_MERCHANT_PAGE: baseURL,
+        // Notification retries 100x faster than the real schedule.
+        SANDBOX_TIME_SCALE: '0.01',
+        RUST_LOG: 'warn',
+      },
     },
-  },
+    {
+      command: `rm -rf ${dbDir} && mkdir -p ${dbDir} && exec ../target/release/server`,
+      url: `${baseURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      env: {
+        DATABASE_URL: `sqlite://${dbDir}/shop.db?mode=rwc`,
+        SHOP_LISTEN_ADDR: `127.0.0.1:${port}`,
+        SHOP_PUBLIC_URL: baseURL,
+        LEPTOS_SITE_ROOT: '../target/site',
+        GATEWAY_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
+        GATEWAY_OAUTH_URL: `${sandboxURL}/mp_pay/oauth`,
+        GATEWAY_CONTAINER_ORIGIN: sandboxURL,
+        SHOP_SETTLE_INTERVAL_SECS: '1',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

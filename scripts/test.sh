@@ -25,8 +25,9 @@ cargo test -p app --features test-support
 step "Rust tests: server (integration: the real binary on SQLite and PostgreSQL)"
 cargo test -p server
 
-step "release build"
-cargo leptos build --release
+step "release build (the shop, its lazy-loaded wasm chunks, and the sandbox gateway)"
+cargo leptos build --release --split
+cargo build --release -p server --bin sandbox
 
 step "bundle size"
 scripts/bundle-size.sh

@@ -1,45 +1,15 @@
-import { test as base, expect, Page } from '@playwright/test';
-
-// Every test gets its own buyer, so journeys running side by side never share a cart.
-function newOpenid(): string {
-  return 'oE2E' + Math.random().toString(36).slice(2).padEnd(12, 'x') + Date.now().toString(36);
-}
-
-// Fails a test on any console error or warning: a hydration mismatch, a panic in the wasm,
-// any failed request (named by URL). A test that provokes an HTTP error on purpose (a 404
-// page, a refused cart change) declares the status with `expectHttpError`, and only that
-// status is let through.
-const test = base.extend<{ consoleProblems: string[] }>({
-  consoleProblems: async ({ page }, use, testInfo) => {
-    const problems: string[] = [];
-    const expectedStatuses = () =>
-      testInfo.annotations.filter((a) => a.type === 'expected-http-error').map((a) => Number(a.description));
-    page.on('console', (msg) => {
-      // Failed loads are reported below with their URL, from the response itself.
-      if (msg.text().startsWith('Failed to load resource')) return;
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400 && !expectedStatuses().includes(res.status())) {
-        problems.push(`HTTP ${res.status()} ${res.request().method()} ${res.url()}`);
-      }
-    });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    await use(problems);
-    expect(problems, 'console errors or warnings').toEqual([]);
-  },
-});
-
-function expectHttpError(status: number) {
-  test.info().annotations.push({ type: 'expected-http-error', description: String(status) });
-}
+import { expect, Page } from '@playwright/test';
+import { test, expectHttpError, newOpenid } from './fixtures';
 
 const jsOn = () => test.info().project.use.javaScriptEnabled !== false;
 
 // With JavaScript on, the islands must do the work in place: a marker on `window` survives
-// only if the page was not reloaded by a plain form post.
+// only if the page was not reloaded by a plain form post. The page's island must have
+// hydrated first (lazy islands hydrate once their chunk arrives; `data-ready` says so).
 async function markPage(page: Page) {
-  if (jsOn()) await page.evaluate(() => ((window as any).__noReload = true));
+  if (!jsOn()) return;
+  await expect(page.locator('[data-ready]').first()).toBeAttached();
+  await page.evaluate(() => ((window as any).__noReload = true));
 }
 async function expectNoReload(page: Page) {
   if (jsOn()) expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);

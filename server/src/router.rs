@@ -46,6 +46,10 @@ pub fn build(state: ShopState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang", get(switch_language))
         .route("/api/pay/notify", post(notify::receive))
+        .route(
+            app::ssr::wechat_oauth::CALLBACK_PATH,
+            get(app::ssr::wechat_oauth::callback),
+        )
         .with_state(state.clone());
 
     pages

@@ -140,12 +140,13 @@ async fn pay_and_go(params: PayParams) {
 
 /// The cart's checkout button. `children` is the server-rendered "open in WeChat" panel
 /// (with its QR code), shown instead of paying outside WeChat.
-#[island]
+#[island(lazy)]
 pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -> impl IntoView {
     let t = t();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let outside = RwSignal::new(false);
+    let ready = super::hydrated();
     let start = move |_| {
         if busy.get_untracked() {
             return;
@@ -170,7 +171,7 @@ pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -
     view! {
         {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert" data-testid="checkout-error">{e}</p> })}
         <button type="button" class="btn btn-primary btn-block" data-testid="checkout"
-            disabled=move || busy.get() on:click=start>
+            data-ready=move || ready.get().then_some("") disabled=move || busy.get() on:click=start>
             {move || if busy.get() { t.paying } else { t.checkout }}
         </button>
         <div hidden=move || !outside.get()>{children()}</div>
@@ -179,7 +180,7 @@ pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -
 
 /// The order page's actions while the order can be paid: pay again, cancel, and (after
 /// the pay sheet said `ok`) waiting for the server to confirm the payment.
-#[island]
+#[island(lazy)]
 pub fn OrderPayPanel(
     token: String,
     order_no: String,
@@ -192,6 +193,7 @@ pub fn OrderPayPanel(
     let outside = RwSignal::new(false);
     let waiting = RwSignal::new(confirming);
     let slow = RwSignal::new(false);
+    let ready = super::hydrated();
     let order_page = format!("/orders/{order_no}");
 
     Effect::new({
@@ -265,7 +267,7 @@ pub fn OrderPayPanel(
             </p>
         })}
         {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert" data-testid="pay-error">{e}</p> })}
-        <div class="order-actions">
+        <div class="order-actions" data-testid="order-actions" data-ready=move || ready.get().then_some("")>
             <button type="button" class="btn btn-primary" data-testid="pay-again"
                 disabled=move || busy.get() on:click=pay>{t.pay_now}</button>
             <button type="button" class="btn btn-ghost" data-testid="cancel-order"

@@ -88,10 +88,13 @@ fn CartEditor(
         Some(result) => result.err().map(Err),
         None => from_url.clone().map(Err),
     };
+    let ready = crate::components::hydrated();
     view! {
-        <ActionNotice outcome=move || refusal(update.value().get(), &update_error)/>
-        <ActionNotice outcome=move || refusal(remove.value().get(), &remove_error)/>
-        {move || view! { <CartContents cart=cart.get() token=token.clone() update remove/> }}
+        <div class="cart-editor" data-testid="cart-editor" data-ready=move || ready.get().then_some("")>
+            <ActionNotice outcome=move || refusal(update.value().get(), &update_error)/>
+            <ActionNotice outcome=move || refusal(remove.value().get(), &remove_error)/>
+            {move || view! { <CartContents cart=cart.get() token=token.clone() update remove/> }}
+        </div>
     }
 }
 

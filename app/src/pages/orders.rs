@@ -167,7 +167,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         <ol class="timeline" data-testid="timeline">
             {order.timeline.into_iter().map(|step| view! {
                 <li data-status=step.status.code()>
-                    <span>{(t.status_label)(step.status)}</span>
+                    <span>{(t.step_label)(step.status)}</span>
                     <span class="muted">{display_ms(step.at_ms)}</span>
                 </li>
             }).collect_view()}

@@ -103,6 +103,7 @@ fn AddToCartForm(
         None => url_error.clone().map(Err),
     };
     let sold_out = stock == 0;
+    let ready = crate::components::hydrated();
     view! {
         <ActionForm action=add attr:class="buy-bar">
             <input type="hidden" name="token" value=token/>
@@ -112,7 +113,8 @@ fn AddToCartForm(
                 <input type="number" name="quantity" value="1" min="1" max=stock.max(1)
                     inputmode="numeric" required disabled=sold_out data-testid="quantity"/>
             </label>
-            <button type="submit" class="btn btn-primary" disabled=sold_out data-testid="add-to-cart">
+            <button type="submit" class="btn btn-primary" disabled=sold_out data-testid="add-to-cart"
+                data-ready=move || ready.get().then_some("")>
                 {if sold_out { t.sold_out } else { t.add_to_cart }}
             </button>
         </ActionForm>

@@ -41,6 +41,8 @@ pub struct ShopState {
     pub config: Arc<Config>,
     pub keys: SessionKeys,
     pub pay: Arc<dyn PaymentProvider>,
+    /// Outbound HTTP for the shop itself (WeChat OAuth code exchange).
+    pub http: reqwest::Client,
 }
 
 impl ShopState {
@@ -57,7 +59,12 @@ impl ShopState {
             wallet: g.wallet,
             timeout: g.timeout,
         })?;
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| GatewayError::Unreachable(format!("HTTP client: {e}")))?;
         Ok(ShopState {
+            http,
             keys: SessionKeys::new(&config.session_secret),
             db,
             config,

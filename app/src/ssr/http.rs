@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 /// Paths that never need a buyer: health checks, the language switch, and the gateway's
 /// notifications.
-const PUBLIC_PATHS: [&str; 3] = ["/healthz", "/lang", "/api/pay/notify"];
+const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/lang", "/api/pay/notify", "/auth/wechat"];
 
 fn query_param(req: &Request, key: &str) -> Option<String> {
     let query = req.uri().query()?;
@@ -51,7 +51,7 @@ fn is_page_request(req: &Request) -> bool {
     req.method() == Method::GET && !path.starts_with("/api/") && !last.contains('.')
 }
 
-fn session_cookie(state: &ShopState, token: &str) -> Option<HeaderValue> {
+pub(crate) fn session_cookie(state: &ShopState, token: &str) -> Option<HeaderValue> {
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {
@@ -81,7 +81,7 @@ fn invalid_openid_page() -> Response {
         .into_response()
 }
 
-fn redirect(status: StatusCode, location: &str) -> Response {
+pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(loc) => (status, [(header::LOCATION, loc)]).into_response(),
         Err(_) => StatusCode::BAD_REQUEST.into_response(),
@@ -122,6 +122,9 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
                 .path_and_query()
                 .map(|pq| pq.as_str().to_owned())
                 .unwrap_or_else(|| "/".to_owned());
+            if let super::config::OAuthMode::OfficialAccount(oa) = &state.config.oauth {
+                return super::wechat_oauth::start(&state, oa, &wanted);
+            }
             let mut entry = state.config.gateway.oauth_url.clone();
             entry
                 .query_pairs_mut()

@@ -8,6 +8,9 @@ pub use app::ssr::testing::TestDatabase;
 
 pub struct Shop {
     pub base: String,
+    /// The database the shop runs on, for checks behind its back.
+    pub db_url: String,
+    pub label: &'static str,
     child: Child,
     _db: TestDatabase,
 }
@@ -33,7 +36,10 @@ impl Shop {
     }
 
     pub async fn start_with(db: TestDatabase, env: &[(&str, &str)]) -> Shop {
-        let port = free_port();
+        Shop::start_on(free_port(), db, env).await
+    }
+
+    pub async fn start_on(port: u16, db: TestDatabase, env: &[(&str, &str)]) -> Shop {
         let base = format!("http://127.0.0.1:{port}");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
         cmd.env_clear()
@@ -49,27 +55,97 @@ impl Shop {
         let child = cmd.spawn().expect("spawn server");
         let mut shop = Shop {
             base,
+            db_url: db.url.clone(),
+            label: db.label,
             child,
             _db: db,
         };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(res) = client.get(format!("{}/healthz", shop.base)).send().await {
-                if res.status().is_success() {
-                    return shop;
-                }
-            }
-            if let Ok(Some(status)) = shop.child.try_wait() {
-                panic!("server exited during start-up: {status}");
-            }
-            assert!(Instant::now() < deadline, "server did not become healthy");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_healthy(&shop.base, &mut shop.child, "server").await;
+        shop
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+}
+
+async fn wait_healthy(base: &str, child: &mut Child, what: &str) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
+            if res.status().is_success() {
+                return;
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("{what} exited during start-up: {status}");
+        }
+        assert!(Instant::now() < deadline, "{what} did not become healthy");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The sandbox gateway binary, serving the shop at `merchant_page`.
+pub struct Sandbox {
+    pub base: String,
+    child: Child,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sandbox {
+    pub async fn start(port: u16, merchant_page: &str) -> Sandbox {
+        let base = format!("http://127.0.0.1:{port}");
+        let child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SANDBOX_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("SANDBOX_MERCHANT_PAGE", merchant_page)
+            // The real retry schedule, 100 times faster.
+            .env("SANDBOX_TIME_SCALE", "0.01")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn sandbox");
+        let mut sandbox = Sandbox { base, child };
+        wait_healthy(&sandbox.base.clone(), &mut sandbox.child, "sandbox").await;
+        sandbox
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A shop wired to its own sandbox gateway, on one database.
+pub struct Stack {
+    pub shop: Shop,
+    pub sandbox: Sandbox,
+}
+
+impl Stack {
+    pub async fn start(db: TestDatabase, env: &[(&str, &str)]) -> Stack {
+        let (shop_port, sandbox_port) = (free_port(), free_port());
+        let sandbox =
+            Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
+        let gateway = sandbox.base.clone();
+        let mut all: Vec<(&str, &str)> = vec![
+            ("GATEWAY_BASE_URL", gateway.as_str()),
+            ("SHOP_SETTLE_INTERVAL_SECS", "1"),
+            ("GATEWAY_TIMEOUT_SECS", "2"),
+        ];
+        all.extend_from_slice(env);
+        let public = format!("http://127.0.0.1:{shop_port}");
+        all.push(("SHOP_PUBLIC_URL", public.as_str()));
+        let shop = Shop::start_on(shop_port, db, &all).await;
+        Stack { shop, sandbox }
     }
 }
 

@@ -11,7 +11,6 @@ use super::machine::Event;
 use super::service::{settle, SettleError, Settled};
 use super::store::{self, Changes, OrderRow};
 use crate::error::ShopError;
-use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
 use crate::ssr::pay::PayStatus;
@@ -161,9 +160,6 @@ async fn flag(state: &ShopState, order_id: i64, note: &str) -> Result<(), ShopEr
         .await?;
     Ok(())
 }
-
-/// Statuses the job looks after (kept next to the SQL above).
-pub const OPEN: [OrderStatus; 2] = [OrderStatus::Pending, OrderStatus::AwaitingPayment];
 
 #[cfg(test)]
 mod tests {

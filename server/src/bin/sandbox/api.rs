@@ -185,7 +185,7 @@ async fn place(sb: Arc<Sandbox>, headers: HeaderMap, body: Bytes, wallet: Wallet
             )
         }
     };
-    let fault = sb.lock().take_mp_pay_fault();
+    let fault = sb.lock().take_mp_pay_fault(&get(&["openid"]));
     match fault {
         MpPayFault::ServerError => {
             return (

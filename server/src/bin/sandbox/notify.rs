@@ -13,7 +13,12 @@ pub const RETRY_SCHEDULE_SECS: [u64; 10] = [1, 2, 4, 8, 60, 60, 60, 600, 600, 18
 
 pub fn spawn_deliveries(sb: Arc<Sandbox>, order_no: String) {
     tokio::spawn(async move {
-        let faults = sb.lock().faults.clone();
+        let (faults, openid) = {
+            let inner = sb.lock();
+            let openid = inner.payments.get(&order_no).map(|p| p.openid.clone()).unwrap_or_default();
+            (inner.faults.clone(), openid)
+        };
+        let faults = if faults.applies_to(&openid) { faults } else { crate::state::Faults::default() };
         if faults.notify == NotifyFault::Drop {
             tracing::info!(order_no, "notification dropped (fault knob)");
             return;

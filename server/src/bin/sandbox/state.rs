@@ -116,6 +116,15 @@ pub struct Faults {
     pub notify_copies: u32,
     /// The refusal message for `MpPayFault::Refuse`.
     pub refuse_message: String,
+    /// Apply the faults only to this buyer's payments, so tests running side by side do
+    /// not trip over each other's faults.
+    pub only_openid: Option<String>,
+}
+
+impl Faults {
+    pub fn applies_to(&self, openid: &str) -> bool {
+        self.only_openid.as_deref().is_none_or(|o| o == openid)
+    }
 }
 
 impl Default for Faults {
@@ -127,6 +136,7 @@ impl Default for Faults {
             notify_delay_ms: 0,
             notify_copies: 1,
             refuse_message: "商户状态异常 (sandbox refusal)".to_owned(),
+            only_openid: None,
         }
     }
 }
@@ -159,9 +169,9 @@ impl Inner {
     }
 
     /// Takes one use of the `/mp_pay` fault.
-    pub fn take_mp_pay_fault(&mut self) -> MpPayFault {
+    pub fn take_mp_pay_fault(&mut self, openid: &str) -> MpPayFault {
         let fault = self.faults.mp_pay;
-        if fault == MpPayFault::None {
+        if fault == MpPayFault::None || !self.faults.applies_to(openid) {
             return fault;
         }
         if let Some(n) = self.faults.mp_pay_times.as_mut() {

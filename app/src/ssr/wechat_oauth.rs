@@ -1,0 +1,129 @@
+//! The own-official-account mode (seed 002): WeChat web authorisation with `snsapi_base`.
+//! A buyer without a session goes to WeChat's `/connect/oauth2/authorize`; WeChat comes back
+//! to `/auth/wechat?code&state`, and the server (never the browser) exchanges the code, with
+//! the app secret, for the openid. Codes are single-use; a reused one (a refreshed callback
+//! page) starts the authorisation again instead of failing.
+
+use super::config::OfficialAccount;
+use super::context::ShopState;
+use super::http::{cookie, local_path, redirect, session_cookie};
+use super::session::{now_secs, Purpose};
+use crate::buyer::Openid;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+pub const CALLBACK_PATH: &str = "/auth/wechat";
+const STATE_COOKIE: &str = "shop_oauth_state";
+
+/// Where to send a buyer without a session: WeChat's authorisation page, coming back to
+/// the callback with `return_to`. `state` is also set as a short-lived cookie and checked on
+/// the way back, so a forged callback cannot log a browser in as someone else.
+pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Response {
+    let nonce = match random_state() {
+        Some(n) => n,
+        None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let mut callback = state.config.public_url.clone();
+    callback.set_path(CALLBACK_PATH);
+    callback.query_pairs_mut().append_pair("return_to", return_to);
+    let mut url = oa.authorize_base.clone();
+    url.set_path("/connect/oauth2/authorize");
+    url.query_pairs_mut()
+        .append_pair("appid", &oa.appid)
+        .append_pair("redirect_uri", callback.as_str())
+        .append_pair("response_type", "code")
+        .append_pair("scope", "snsapi_base")
+        .append_pair("state", &nonce);
+    url.set_fragment(Some("wechat_redirect"));
+    let mut res = redirect(StatusCode::FOUND, url.as_str());
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{STATE_COOKIE}={nonce}; Path={CALLBACK_PATH}; Max-Age=600; HttpOnly; SameSite=Lax{secure}"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn random_state() -> Option<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::getrandom(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    return_to: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    openid: Option<String>,
+    errcode: Option<i64>,
+    errmsg: Option<String>,
+}
+
+/// `GET /auth/wechat?code&state&return_to`.
+pub async fn callback(
+    State(state): State<ShopState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<Callback>,
+) -> Response {
+    let super::config::OAuthMode::OfficialAccount(oa) = &state.config.oauth else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let back = q.return_to.as_deref().and_then(local_path).unwrap_or("/").to_owned();
+    let expected = cookie(&headers, STATE_COOKIE);
+    let (Some(code), Some(got)) = (q.code.as_deref(), q.state.as_deref()) else {
+        // The buyer refused, or WeChat sent no code: try again from the start.
+        return start(&state, oa, &back);
+    };
+    if expected != Some(got) {
+        tracing::warn!("WeChat OAuth callback with a state this browser did not start");
+        return start(&state, oa, &back);
+    }
+    let mut url = oa.api_base.clone();
+    url.set_path("/sns/oauth2/access_token");
+    url.query_pairs_mut()
+        .append_pair("appid", &oa.appid)
+        .append_pair("secret", &oa.secret)
+        .append_pair("code", code)
+        .append_pair("grant_type", "authorization_code");
+    let answer = match state.http.get(url).send().await {
+        Ok(res) => res.json::<TokenAnswer>().await.ok(),
+        Err(err) => {
+            // The URL carries the app secret: log the kind of failure only.
+            tracing::error!(connect = err.is_connect(), timeout = err.is_timeout(), "WeChat code exchange failed");
+            None
+        }
+    };
+    let openid = match answer {
+        Some(TokenAnswer { openid: Some(raw), .. }) => Openid::parse(&raw).ok(),
+        Some(TokenAnswer { errcode, errmsg, .. }) => {
+            tracing::info!(?errcode, ?errmsg, "WeChat refused the code; authorising again");
+            // 40163 (code used, e.g. a refreshed page) or 40029 (expired): a new code.
+            return start(&state, oa, &back);
+        }
+        None => None,
+    };
+    let Some(openid) = openid else {
+        return (
+            StatusCode::BAD_GATEWAY,
+            "微信授权暂时不可用，请稍后再试 / WeChat authorisation is unavailable, please try again",
+        )
+            .into_response();
+    };
+    let token = state.keys.issue(Purpose::Cookie, &openid, now_secs());
+    let mut res = redirect(StatusCode::SEE_OTHER, &back);
+    if let Some(c) = session_cookie(&state, &token) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("{STATE_COOKIE}=; Path={CALLBACK_PATH}; Max-Age=0")) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}

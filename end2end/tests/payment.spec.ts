@@ -1,0 +1,163 @@
+import { expect, Page, Browser } from '@playwright/test';
+import { test, expectHttpError, newOpenid } from './fixtures';
+import { sandboxURL } from '../playwright.config';
+
+// Paying needs WeChat's bridge, which only exists with JavaScript; the no-JS project
+// covers browsing and the cart.
+test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'paying needs JavaScript');
+
+const MERCHANT = 'SANDBOX-MERCHANT-001';
+
+/// Enters the shop as WeChat would: the gateway's OAuth entry, then the container, which
+/// serves the shop's pages from the gateway's origin.
+async function enterContainer(page: Page, openid: string, returnTo = '/') {
+  const entry = `${sandboxURL}/mp_pay/oauth?merchant_no=${MERCHANT}&currency=HKD` +
+    `&return_to=${encodeURIComponent(returnTo)}&sandbox_openid=${openid}`;
+  await page.goto(entry);
+  await expect(page).toHaveURL(new RegExp(`^${sandboxURL}${returnTo === '/' ? '/' : returnTo}`));
+}
+
+async function buy(page: Page, category: string, title: string) {
+  await page.getByRole('link', { name: category, exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: title }).getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('add-to-cart').click();
+  await expect(page.getByTestId('cart-badge')).toHaveText('1');
+  await page.getByRole('link', { name: '购物车' }).click();
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+}
+
+async function checkout(page: Page) {
+  await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('checkout').click();
+  await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
+}
+
+async function setFaults(page: Page, faults: object) {
+  const res = await page.request.post(`${sandboxURL}/__sandbox/faults`, { data: faults });
+  expect(res.ok()).toBeTruthy();
+}
+
+test('a buyer in WeChat checks out, pays in the pay sheet, and sees the order paid', async ({ page, consoleProblems }) => {
+  const openid = newOpenid();
+  await enterContainer(page, openid);
+  await buy(page, '零食', '黑芝麻糊 即冲 10 包');
+  // The page runs at the gateway's origin, cross-origin from the shop.
+  expect(new URL(page.url()).origin).toBe(sandboxURL);
+  await checkout(page);
+  await expect(page.getByTestId('sandbox-sheet-amount')).toHaveText('HKD 32.50');
+  await page.getByTestId('sandbox-pay').click();
+
+  await expect(page).toHaveURL(/\/orders\/S\d+/);
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  await expect(page.getByTestId('order-notice')).toHaveText('支付成功，商家将尽快为您发货。');
+  await expect(page.getByTestId('order-total')).toHaveText('HK$32.50');
+  await expect(page.getByTestId('timeline').locator('li')).toHaveCount(3);
+
+  // The cart is empty now, and the order is in the buyer's list.
+  await expect(page.getByTestId('cart-badge')).toHaveCount(0);
+  await page.getByTestId('my-orders').click();
+  await expect(page.getByTestId('order-row')).toHaveCount(1);
+  await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已支付');
+});
+
+test('cancelling in the pay sheet keeps the order payable, and paying again settles it', async ({ page, consoleProblems }) => {
+  await enterContainer(page, newOpenid());
+  await buy(page, '生活好物', '棉麻环保购物袋');
+  await checkout(page);
+  await page.getByTestId('sandbox-cancel').click();
+  await expect(page).toHaveURL(/\/orders\/S\d+\?pay=cancel/);
+  await expect(page.getByTestId('order-notice')).toContainText('您已取消支付');
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
+
+  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('pay-again').click();
+  await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
+  await page.getByTestId('sandbox-pay').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+});
+
+test('a failed payment leaves the order payable; cancelling it puts the stock back', async ({ page, consoleProblems }) => {
+  await enterContainer(page, newOpenid());
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  const stock = page.getByTestId('stock');
+  const before = Number((await stock.textContent())?.match(/\d+/)?.[0]);
+  await page.getByTestId('add-to-cart').click();
+  await expect(page.getByTestId('cart-badge')).toHaveText('1');
+  await page.getByRole('link', { name: '购物车' }).click();
+  await checkout(page);
+  await page.getByTestId('sandbox-fail').click();
+  await expect(page).toHaveURL(/\?pay=fail/);
+  await expect(page.getByTestId('order-notice')).toContainText('支付未成功');
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
+  const orderUrl = page.url();
+
+  // The order holds one unit while it can be paid.
+  await page.goto(`${sandboxURL}/`);
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  await expect(stock).toContainText(String(before - 1));
+
+  await page.goto(orderUrl);
+  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('cancel-order').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('order-notice')).toHaveText('订单已取消，商品库存已释放。');
+  await page.goto(`${sandboxURL}/`);
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  await expect(stock).toContainText(String(before));
+});
+
+test('when the gateway fails at checkout the buyer is told, and the cart and stock are kept', async ({ page, consoleProblems }) => {
+  // Server functions answer a refusal with 500 and the typed error (leptos' convention).
+  expectHttpError(500);
+  const openid = newOpenid();
+  await setFaults(page, { mp_pay: 'server_error', only_openid: openid });
+  try {
+    await enterContainer(page, openid);
+    await buy(page, '茶饮', '桂花红茶 茶包 20 入');
+    await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+    await page.getByTestId('checkout').click();
+    await expect(page.getByTestId('checkout-error')).toHaveText(
+      '支付服务暂时不可用，您未被扣款，购物车商品已保留，请稍后再试');
+    await expect(page.getByTestId('checkout')).toBeEnabled();
+    await page.reload();
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
+    await page.getByTestId('my-orders').click();
+    await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已取消');
+  } finally {
+    await setFaults(page, {});
+  }
+});
+
+async function outsideWeChat(browser: Browser) {
+  return browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0 Safari/537.36',
+  });
+}
+
+test('outside WeChat the checkout says to open the shop in WeChat and shows a QR code', async ({ browser }) => {
+  const context = await outsideWeChat(browser);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  await page.goto(`/?openid=${newOpenid()}`);
+  await buy(page, '零食', '澳门杏仁饼 12 件装');
+  const panel = page.getByTestId('open-in-wechat');
+  await expect(panel).toBeHidden();
+  await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('checkout').click();
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('heading')).toHaveText('请在微信中打开');
+  await expect(panel.locator('svg')).toBeVisible();
+  await expect(panel).toContainText('/cart');
+  // No order was placed.
+  await page.getByTestId('my-orders').click();
+  await expect(page.getByTestId('orders-empty')).toBeVisible();
+  expect(problems).toEqual([]);
+  await context.close();
+});

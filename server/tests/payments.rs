@@ -1,0 +1,690 @@
+//! Payments end to end: the real shop binary, the real sandbox gateway binary, real HTTP
+//! between them, on SQLite and PostgreSQL.
+
+mod common;
+
+use app::ssr::db::Database;
+use app::ssr::pay::signing::{notification_string_to_verify, PrivateKey};
+use app::ssr::pay::wisecashier::encode_params;
+use common::{buyer_client, form_token, product_id, Stack};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const GATEWAY_KEY: &str = include_str!("../keys/sandbox/gateway_private.pem");
+const MERCHANT_KEY: &str = include_str!("../keys/sandbox/merchant_private.pem");
+
+async fn stacks(env: &[(&str, &str)]) -> Vec<Stack> {
+    let mut stacks = Vec::new();
+    for db in app::ssr::testing::all().await {
+        stacks.push(Stack::start(db, env).await);
+    }
+    stacks
+}
+
+struct Buyer {
+    client: reqwest::Client,
+    openid: String,
+    token: String,
+    home: String,
+}
+
+async fn arrive(stack: &Stack, openid: &str) -> Buyer {
+    let client = buyer_client();
+    let home = client
+        .get(stack.shop.url(&format!("/?openid={openid}")))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("home body");
+    let product = product_id(&home, "冻顶乌龙茶");
+    let page = client
+        .get(stack.shop.url(&format!("/product/{product}")))
+        .send()
+        .await
+        .expect("product")
+        .text()
+        .await
+        .expect("product body");
+    Buyer {
+        client,
+        openid: openid.to_owned(),
+        token: form_token(&page),
+        home,
+    }
+}
+
+impl Buyer {
+    fn product(&self, title: &str) -> i64 {
+        product_id(&self.home, title)
+    }
+
+    async fn add(&self, stack: &Stack, product: i64, quantity: i64) {
+        let res = self
+            .client
+            .post(stack.shop.url("/api/cart/add"))
+            .form(&[
+                ("token", self.token.as_str()),
+                ("product_id", &product.to_string()),
+                ("quantity", &quantity.to_string()),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_eq!(res.status(), StatusCode::OK, "add to cart");
+    }
+
+    /// `POST /api/orders/checkout`: `Ok(pay params)` or `Err((status, typed error))`.
+    async fn checkout(&self, stack: &Stack, key: &str) -> Result<Value, (StatusCode, Value)> {
+        let res = self
+            .client
+            .post(stack.shop.url("/api/orders/checkout"))
+            .form(&[("token", self.token.as_str()), ("checkout_key", key)])
+            .send()
+            .await
+            .expect("checkout");
+        let status = res.status();
+        let body: Value = res.json().await.expect("checkout answers JSON");
+        if status == StatusCode::OK {
+            Ok(body)
+        } else {
+            Err((status, body))
+        }
+    }
+
+    async fn cart_lines(&self, stack: &Stack) -> usize {
+        let html = self
+            .client
+            .get(stack.shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("cart body");
+        html.matches("data-testid=\"cart-line\"").count()
+    }
+}
+
+fn key(openid: &str, n: u32) -> String {
+    format!("key-{openid}-{n:04}")
+}
+
+/// The gateway's `js_param` from checkout's answer.
+fn js_param(params: &Value) -> Value {
+    let text = params["js_param"].as_str().expect("js_param present");
+    serde_json::from_str(text).expect("js_param is JSON")
+}
+
+fn order_no(params: &Value) -> String {
+    params["order_no"].as_str().expect("order_no").to_owned()
+}
+
+/// What the pay sheet's Pay button does: hand the untouched `js_param` to the gateway.
+async fn pay(stack: &Stack, params: &Value) {
+    let res: Value = reqwest::Client::new()
+        .post(stack.sandbox.url("/__sandbox/pay"))
+        .json(&js_param(params))
+        .send()
+        .await
+        .expect("pay")
+        .json()
+        .await
+        .expect("pay answer");
+    assert_eq!(res["ok"], json!(true), "sandbox accepted the payment: {res}");
+}
+
+async fn set_faults(stack: &Stack, faults: Value) {
+    let res = reqwest::Client::new()
+        .post(stack.sandbox.url("/__sandbox/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .expect("faults");
+    assert!(res.status().is_success());
+}
+
+async fn db(stack: &Stack) -> Database {
+    Database::connect(&stack.shop.db_url).await.expect("db")
+}
+
+async fn status_of(db: &Database, order_no: &str) -> (String, i64) {
+    sqlx::query_as("SELECT status, needs_attention FROM orders WHERE order_no = $1")
+        .bind(order_no)
+        .fetch_one(db.pool())
+        .await
+        .expect("order row")
+}
+
+async fn wait_for_status(db: &Database, order_no: &str, want: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let (status, _) = status_of(db, order_no).await;
+        if status == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "order {order_no} is {status}, wanted {want}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn stock(db: &Database, product: i64) -> i64 {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_one(db.pool())
+        .await
+        .expect("stock")
+}
+
+async fn set_stock(db: &Database, product: i64, stock: i64) {
+    sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
+        .bind(stock)
+        .bind(product)
+        .execute(db.pool())
+        .await
+        .expect("set stock");
+}
+
+async fn count(db: &Database, sql: &str, order_no: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(order_no)
+        .fetch_one(db.pool())
+        .await
+        .expect("count")
+}
+
+const PAID_EVENTS: &str = "SELECT COUNT(*) FROM order_events e JOIN orders o ON o.id = e.order_id \
+     WHERE o.order_no = $1 AND e.to_status = 'paid'";
+
+#[tokio::test]
+async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerPAID0000000001").await;
+        let tea = buyer.product("冻顶乌龙茶");
+        let before = stock(&db, tea).await;
+        buyer.add(&stack, tea, 2).await;
+
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let js = js_param(&params);
+        for field in ["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"] {
+            assert!(js[field].as_str().is_some_and(|v| !v.is_empty()), "{field} in js_param");
+        }
+        assert!(js["package"].as_str().is_some_and(|p| p.starts_with("prepay_id=")));
+        let no = order_no(&params);
+        assert_eq!(stock(&db, tea).await, before - 2, "{}: stock reserved", stack.shop.label);
+        assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+        assert_eq!(buyer.cart_lines(&stack).await, 0, "the cart became the order");
+
+        // The gateway knows the order with the amount the shop computed: 2 × HK$128.00.
+        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+            .await
+            .expect("sandbox state")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(gw["amount"], json!("256.00"));
+        assert_eq!(gw["currency"], json!("HKD"));
+        assert_eq!(gw["notify_url"], json!(stack.shop.url("/api/pay/notify")));
+
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 10).await;
+        assert_eq!(stock(&db, tea).await, before - 2, "paid stock stays taken");
+        let (verdict, pay_amount): (String, Option<String>) = sqlx::query_as(
+            "SELECT n.verdict, o.pay_amount FROM payment_notifications n
+             JOIN orders o ON o.order_no = n.order_no WHERE n.order_no = $1 ORDER BY n.id LIMIT 1",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("notification stored");
+        assert_eq!(verdict, "applied");
+        assert_eq!(pay_amount.as_deref(), Some("235.52"), "pay_amount stored (CNY at 0.92)");
+
+        // The buyer's order page says paid; another buyer gets a 404 for the same number.
+        let page = buyer
+            .client
+            .get(stack.shop.url(&format!("/orders/{no}")))
+            .send()
+            .await
+            .expect("order page")
+            .text()
+            .await
+            .expect("body");
+        assert!(page.contains("data-status=\"paid\""), "order page shows paid");
+        let other = arrive(&stack, "oPayBuyerOTHER000000001").await;
+        let res = other
+            .client
+            .get(stack.shop.url(&format!("/orders/{no}")))
+            .send()
+            .await
+            .expect("other's order page");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let list = other
+            .client
+            .get(stack.shop.url("/orders"))
+            .send()
+            .await
+            .expect("list")
+            .text()
+            .await
+            .expect("list body");
+        assert!(!list.contains(&no), "another buyer's list does not show the order");
+    }
+}
+
+#[tokio::test]
+async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerDUPL0000000001").await;
+        set_faults(&stack, json!({ "notify_copies": 20, "only_openid": buyer.openid })).await;
+        buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 10).await;
+        // All 20 copies are recorded; exactly one moved the order.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while count(&db, "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1", &no).await < 20 {
+            assert!(Instant::now() < deadline, "all copies recorded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(count(&db, PAID_EVENTS, &no).await, 1, "{}: one transition", stack.shop.label);
+        let applied = count(
+            &db,
+            "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1 AND verdict = 'applied'",
+            &no,
+        )
+        .await;
+        assert_eq!(applied, 1);
+        let duplicates = count(
+            &db,
+            "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1 AND verdict = 'duplicate'",
+            &no,
+        )
+        .await;
+        assert_eq!(duplicates, 19);
+    }
+}
+
+/// A notification as the gateway would send it for `order_no`, signed with `key`.
+fn notification(order_no: &str, amount: &str, currency: &str) -> Vec<(String, String)> {
+    [
+        ("status", "PAID"),
+        ("no", "P-FORGED-0001"),
+        ("agent_order_id", order_no),
+        ("amount", amount),
+        ("currency", currency),
+        ("openid", "oPayBuyerTAMP0000000001"),
+        ("trade_type", "JSAPI"),
+        ("trade_time", "2026-11-25 12:00:00"),
+        ("pay_currency", "CNY"),
+        ("pay_amount", "1.00"),
+        ("exchange_rate", "0.92"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
+async fn post_notification(stack: &Stack, fields: &[(String, String)], key: &str, tamper: Option<(&str, &str)>) -> StatusCode {
+    let key = PrivateKey::from_pem(key.as_bytes()).expect("key");
+    let timestamp = "1795600000";
+    let signature = key
+        .sign(&notification_string_to_verify(fields, timestamp))
+        .expect("sign");
+    let mut sent = fields.to_vec();
+    if let Some((field, value)) = tamper {
+        for (k, v) in sent.iter_mut() {
+            if k == field {
+                *v = value.to_owned();
+            }
+        }
+    }
+    reqwest::Client::new()
+        .post(stack.shop.url("/api/pay/notify"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Timestamp", timestamp)
+        .header("Signature", signature)
+        .body(encode_params(&sent))
+        .send()
+        .await
+        .expect("notify")
+        .status()
+}
+
+#[tokio::test]
+async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothing() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerTAMP0000000001").await;
+        let bag = buyer.product("棉麻环保购物袋");
+        buyer.add(&stack, bag, 1).await;
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        let stock_before = stock(&db, bag).await;
+
+        let good = notification(&no, "35.00", "HKD");
+        let cases: Vec<(&str, StatusCode, Vec<(String, String)>, &str, Option<(&str, &str)>)> = vec![
+            ("signed with another key", StatusCode::UNAUTHORIZED, good.clone(), MERCHANT_KEY, None),
+            ("amount changed after signing", StatusCode::UNAUTHORIZED, good.clone(), GATEWAY_KEY, Some(("amount", "0.01"))),
+            ("signed, wrong amount", StatusCode::CONFLICT, notification(&no, "0.35", "HKD"), GATEWAY_KEY, None),
+            ("signed, wrong currency", StatusCode::CONFLICT, notification(&no, "35.00", "CNY"), GATEWAY_KEY, None),
+            ("signed, unknown order", StatusCode::NOT_FOUND, notification("S0000000000000000000", "35.00", "HKD"), GATEWAY_KEY, None),
+        ];
+        for (what, want, fields, key, tamper) in cases {
+            let got = post_notification(&stack, &fields, key, tamper).await;
+            assert_eq!(got, want, "{}: {what}", stack.shop.label);
+            assert_eq!(status_of(&db, &no).await.0, "awaiting_payment", "{what}: order unchanged");
+            assert_eq!(stock(&db, bag).await, stock_before, "{what}: stock unchanged");
+        }
+        let verdicts: Vec<(String,)> = sqlx::query_as(
+            "SELECT verdict FROM payment_notifications ORDER BY id",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("verdicts");
+        let verdicts: Vec<&str> = verdicts.iter().map(|(v,)| v.as_str()).collect();
+        assert_eq!(
+            verdicts,
+            ["bad_signature", "bad_signature", "mismatch", "mismatch", "unknown_order"],
+            "every refused notification is stored with its verdict"
+        );
+        assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
+
+        // The genuine one is accepted.
+        assert_eq!(post_notification(&stack, &good, GATEWAY_KEY, None).await, StatusCode::OK);
+        assert_eq!(status_of(&db, &no).await.0, "paid");
+    }
+}
+
+#[tokio::test]
+async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
+    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerQUERY000000001").await;
+        set_faults(&stack, json!({ "notify": "drop", "only_openid": buyer.openid })).await;
+        buyer.add(&stack, buyer.product("澳门杏仁饼"), 1).await;
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 15).await;
+        let source: String = sqlx::query_scalar(
+            "SELECT e.source FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.to_status = 'paid'",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("paid event");
+        assert_eq!(source, "query", "{}: settled by the shop's own query", stack.shop.label);
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1", &no).await, 0);
+    }
+}
+
+#[tokio::test]
+async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock() {
+    let env = [("SHOP_ORDER_EXPIRY_SECS", "2"), ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")];
+    for stack in stacks(&env).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerEXPIRE00000001").await;
+        let cup = buyer.product("手工陶瓷茶杯");
+        let before = stock(&db, cup).await;
+        buyer.add(&stack, cup, 3).await;
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        assert_eq!(stock(&db, cup).await, before - 3);
+        wait_for_status(&db, &no, "expired", 15).await;
+        assert_eq!(stock(&db, cup).await, before, "{}: stock released", stack.shop.label);
+        let detail: String = sqlx::query_scalar(
+            "SELECT e.detail FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.to_status = 'expired'",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("expired event");
+        assert!(detail.contains("gateway status Init"), "the gateway was asked first: {detail}");
+    }
+}
+
+#[tokio::test]
+async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
+    let env = [("SHOP_ORDER_EXPIRY_SECS", "2"), ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")];
+    for stack in stacks(&env).await {
+        let db = db(&stack).await;
+        // Stock still there: the order is paid again and the merchant told.
+        let buyer = arrive(&stack, "oPayBuyerLATE0000000001").await;
+        let candle = buyer.product("白茶香薰蜡烛");
+        let before = stock(&db, candle).await;
+        buyer.add(&stack, candle, 1).await;
+        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        wait_for_status(&db, &no, "expired", 15).await;
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 10).await;
+        assert_eq!(status_of(&db, &no).await.1, 1, "{}: flagged for the merchant", stack.shop.label);
+        assert_eq!(stock(&db, candle).await, before - 1, "stock reserved again");
+
+        // Stock gone meanwhile: the order is paid but marked for refund.
+        let other = arrive(&stack, "oPayBuyerLATE0000000002").await;
+        let puer = other.product("云南普洱熟茶饼");
+        other.add(&stack, puer, 1).await;
+        let params = other.checkout(&stack, &key(&other.openid, 1)).await.expect("checkout");
+        let no = order_no(&params);
+        wait_for_status(&db, &no, "expired", 15).await;
+        set_stock(&db, puer, 0).await;
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "refund_pending", 10).await;
+        assert_eq!(status_of(&db, &no).await.1, 1);
+        assert_eq!(stock(&db, puer).await, 0, "never below zero");
+    }
+}
+
+#[tokio::test]
+async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let mut buyers = Vec::new();
+        for i in 0..50 {
+            buyers.push(arrive(&stack, &format!("oPayBuyerRACE{i:010}")).await);
+        }
+        let longjing = buyers[0].product("西湖龙井");
+        set_stock(&db, longjing, 5).await;
+        for b in &buyers {
+            b.add(&stack, longjing, 1).await;
+        }
+        let results = futures_util::future::join_all(
+            buyers.iter().map(|b| b.checkout(&stack, &key(&b.openid, 1))),
+        )
+        .await;
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 5, "{}: exactly five orders", stack.shop.label);
+        for refused in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(
+                refused.1.get("InsufficientStock").is_some(),
+                "losers are told the stock ran out: {refused:?}"
+            );
+        }
+        assert_eq!(stock(&db, longjing).await, 0);
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM order_lines WHERE product_id = $1")
+            .bind(longjing)
+            .fetch_one(db.pool())
+            .await
+            .expect("orders");
+        assert_eq!(orders, 5);
+    }
+}
+
+#[tokio::test]
+async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerFAULT000000001").await;
+        let chopsticks = buyer.product("天然竹筷");
+        let before = stock(&db, chopsticks).await;
+        buyer.add(&stack, chopsticks, 2).await;
+        let faults = [
+            ("server_error", json!("PaymentUnavailable")),
+            ("timeout", json!("PaymentUnavailable")),
+            ("garbage", json!("PaymentUnavailable")),
+            ("refuse", json!({ "PaymentRefused": "商户状态异常 (sandbox refusal)" })),
+        ];
+        for (n, (fault, error)) in faults.into_iter().enumerate() {
+            set_faults(&stack, json!({ "mp_pay": fault, "only_openid": buyer.openid })).await;
+            let started = Instant::now();
+            let refused = buyer
+                .checkout(&stack, &key(&buyer.openid, n as u32))
+                .await
+                .expect_err(fault);
+            assert_eq!(refused.1, error, "{}: {fault}", stack.shop.label);
+            assert!(started.elapsed() < Duration::from_secs(10), "{fault}: answered promptly");
+            assert_eq!(stock(&db, chopsticks).await, before, "{fault}: stock released");
+            assert_eq!(buyer.cart_lines(&stack).await, 1, "{fault}: cart kept");
+        }
+        set_faults(&stack, json!({})).await;
+        let cancelled: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM orders WHERE openid = $1 AND status = 'cancelled'",
+        )
+        .bind(&buyer.openid)
+        .fetch_one(db.pool())
+        .await
+        .expect("orders");
+        assert_eq!(cancelled, 4, "each failed attempt is a cancelled order, on record");
+        // With the gateway back, the same page's button (the same key) checks out the cart.
+        buyer.checkout(&stack, &key(&buyer.openid, 0)).await.expect("checkout works again");
+    }
+}
+
+#[tokio::test]
+async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
+    for stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerTWICE000000001").await;
+        let tote = buyer.product("棉麻环保购物袋");
+        let before = stock(&db, tote).await;
+        buyer.add(&stack, tote, 1).await;
+        let k = key(&buyer.openid, 1);
+        let (a, b) = tokio::join!(buyer.checkout(&stack, &k), buyer.checkout(&stack, &k));
+        let (a, b) = (a.expect("first"), b.expect("second"));
+        assert_eq!(order_no(&a), order_no(&b), "{}: one order", stack.shop.label);
+        assert_eq!(stock(&db, tote).await, before - 1, "reserved once");
+
+        // Pay again: the same order and the same gateway prepay.
+        let res: Value = buyer
+            .client
+            .post(stack.shop.url("/api/orders/pay"))
+            .form(&[("token", buyer.token.as_str()), ("order_no", &order_no(&a))])
+            .send()
+            .await
+            .expect("pay again")
+            .json()
+            .await
+            .expect("json");
+        let first = if a["js_param"].is_string() { &a } else { &b };
+        assert_eq!(js_param(&res)["package"], js_param(first)["package"]);
+
+        // Cancelling releases the stock; the order can no longer be paid.
+        let res = buyer
+            .client
+            .post(stack.shop.url("/api/orders/cancel"))
+            .form(&[("token", buyer.token.as_str()), ("order_no", &order_no(&a))])
+            .send()
+            .await
+            .expect("cancel");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(stock(&db, tote).await, before);
+        let res = buyer
+            .client
+            .post(stack.shop.url("/api/orders/pay"))
+            .form(&[("token", buyer.token.as_str()), ("order_no", &order_no(&a))])
+            .send()
+            .await
+            .expect("pay after cancel");
+        assert_ne!(res.status(), StatusCode::OK);
+        assert_eq!(res.json::<Value>().await.expect("json"), json!("OrderClosed"));
+    }
+}
+
+#[tokio::test]
+async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_codes() {
+    // The sandbox doubles as WeChat's OAuth server here.
+    let db = app::ssr::testing::sqlite();
+    let (shop_port, sandbox_port) = (common::free_port(), common::free_port());
+    let sandbox =
+        common::Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
+    let shop = common::Shop::start_on(
+        shop_port,
+        db,
+        &[
+            ("SHOP_PUBLIC_URL", &format!("http://127.0.0.1:{shop_port}")),
+            ("GATEWAY_BASE_URL", &sandbox.base),
+            ("SHOP_OAUTH", "official_account"),
+            ("WECHAT_APPID", "wx_sandbox_appid"),
+            ("WECHAT_APPSECRET", "sandbox-official-account-secret"),
+            ("WECHAT_OAUTH_BASE", &sandbox.base),
+            ("WECHAT_API_BASE", &sandbox.base),
+        ],
+    )
+    .await;
+    let browser = buyer_client();
+    let location = |res: &reqwest::Response| {
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("redirect")
+            .to_owned()
+    };
+
+    let res = browser.get(shop.url("/cart")).send().await.expect("cart");
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let authorize = location(&res);
+    assert!(authorize.starts_with(&sandbox.url("/connect/oauth2/authorize?appid=wx_sandbox_appid")));
+    assert!(authorize.contains("scope=snsapi_base") && authorize.ends_with("#wechat_redirect"));
+    assert!(!authorize.contains("secret"), "the app secret never reaches the browser");
+
+    // The buyer (alice) authorises; WeChat comes back with a code.
+    let url = authorize.replace("#wechat_redirect", "&sandbox_buyer=alice");
+    let res = browser.get(url).send().await.expect("authorize");
+    let callback = location(&res);
+    assert!(callback.starts_with(&shop.url("/auth/wechat?return_to=%2Fcart&code=")));
+    let res = browser.get(&callback).send().await.expect("callback");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/cart");
+    let res = browser.get(shop.url("/cart")).send().await.expect("cart again");
+    assert_eq!(res.status(), StatusCode::OK, "the buyer has a session now");
+
+    // A refreshed callback reuses the code (WeChat: 40163): the shop authorises again.
+    let res = browser.get(&callback).send().await.expect("callback again");
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(location(&res).starts_with(&sandbox.url("/connect/oauth2/authorize")));
+
+    // The sandbox's token endpoint itself: single-use codes, secret checked.
+    let code = callback
+        .split("code=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("code");
+    let token = |secret: &str| {
+        sandbox.url(&format!(
+            "/sns/oauth2/access_token?appid=wx_sandbox_appid&secret={secret}&code={code}&grant_type=authorization_code"
+        ))
+    };
+    let used: Value = reqwest::get(token("sandbox-official-account-secret"))
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(used["errcode"], json!(40163));
+    let wrong: Value = reqwest::get(token("not-the-secret"))
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(wrong["errcode"], json!(40125));
+}
