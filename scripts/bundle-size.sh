@@ -32,7 +32,7 @@ done
 pages=(
   "home:yes:"
   "product:yes:"
-  "cart:no:checkout_button"
+  "cart:no:cart_editor checkout_button"
   "order:no:order_pay_panel"
 )
 manifest="$pkg/__wasm_split_manifest.json"

@@ -133,7 +133,11 @@ async fn pay(stack: &Stack, params: &Value) {
         .json()
         .await
         .expect("pay answer");
-    assert_eq!(res["ok"], json!(true), "sandbox accepted the payment: {res}");
+    assert_eq!(
+        res["ok"],
+        json!(true),
+        "sandbox accepted the payment: {res}"
+    );
 }
 
 async fn set_faults(stack: &Stack, faults: Value) {
@@ -165,7 +169,10 @@ async fn wait_for_status(db: &Database, order_no: &str, want: &str, secs: u64) {
         if status == want {
             return;
         }
-        assert!(Instant::now() < deadline, "order {order_no} is {status}, wanted {want}");
+        assert!(
+            Instant::now() < deadline,
+            "order {order_no} is {status}, wanted {want}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -207,16 +214,40 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         let before = stock(&db, tea).await;
         buyer.add(&stack, tea, 2).await;
 
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let js = js_param(&params);
-        for field in ["appId", "timeStamp", "nonceStr", "package", "signType", "paySign"] {
-            assert!(js[field].as_str().is_some_and(|v| !v.is_empty()), "{field} in js_param");
+        for field in [
+            "appId",
+            "timeStamp",
+            "nonceStr",
+            "package",
+            "signType",
+            "paySign",
+        ] {
+            assert!(
+                js[field].as_str().is_some_and(|v| !v.is_empty()),
+                "{field} in js_param"
+            );
         }
-        assert!(js["package"].as_str().is_some_and(|p| p.starts_with("prepay_id=")));
+        assert!(js["package"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("prepay_id=")));
         let no = order_no(&params);
-        assert_eq!(stock(&db, tea).await, before - 2, "{}: stock reserved", stack.shop.label);
+        assert_eq!(
+            stock(&db, tea).await,
+            before - 2,
+            "{}: stock reserved",
+            stack.shop.label
+        );
         assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
-        assert_eq!(buyer.cart_lines(&stack).await, 0, "the cart became the order");
+        assert_eq!(
+            buyer.cart_lines(&stack).await,
+            0,
+            "the cart became the order"
+        );
 
         // The gateway knows the order with the amount the shop computed: 2 × HK$128.00.
         let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
@@ -241,7 +272,11 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         .await
         .expect("notification stored");
         assert_eq!(verdict, "applied");
-        assert_eq!(pay_amount.as_deref(), Some("235.52"), "pay_amount stored (CNY at 0.92)");
+        assert_eq!(
+            pay_amount.as_deref(),
+            Some("235.52"),
+            "pay_amount stored (CNY at 0.92)"
+        );
 
         // The buyer's order page says paid; another buyer gets a 404 for the same number.
         let page = buyer
@@ -253,7 +288,10 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
             .text()
             .await
             .expect("body");
-        assert!(page.contains("data-status=\"paid\""), "order page shows paid");
+        assert!(
+            page.contains("data-status=\"paid\""),
+            "order page shows paid"
+        );
         let other = arrive(&stack, "oPayBuyerOTHER000000001").await;
         let res = other
             .client
@@ -271,7 +309,10 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
             .text()
             .await
             .expect("list body");
-        assert!(!list.contains(&no), "another buyer's list does not show the order");
+        assert!(
+            !list.contains(&no),
+            "another buyer's list does not show the order"
+        );
     }
 }
 
@@ -280,19 +321,38 @@ async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
     for stack in stacks(&[]).await {
         let db = db(&stack).await;
         let buyer = arrive(&stack, "oPayBuyerDUPL0000000001").await;
-        set_faults(&stack, json!({ "notify_copies": 20, "only_openid": buyer.openid })).await;
+        set_faults(
+            &stack,
+            json!({ "notify_copies": 20, "only_openid": buyer.openid }),
+        )
+        .await;
         buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 10).await;
         // All 20 copies are recorded; exactly one moved the order.
         let deadline = Instant::now() + Duration::from_secs(10);
-        while count(&db, "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1", &no).await < 20 {
+        while count(
+            &db,
+            "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1",
+            &no,
+        )
+        .await
+            < 20
+        {
             assert!(Instant::now() < deadline, "all copies recorded");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert_eq!(count(&db, PAID_EVENTS, &no).await, 1, "{}: one transition", stack.shop.label);
+        assert_eq!(
+            count(&db, PAID_EVENTS, &no).await,
+            1,
+            "{}: one transition",
+            stack.shop.label
+        );
         let applied = count(
             &db,
             "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1 AND verdict = 'applied'",
@@ -330,7 +390,12 @@ fn notification(order_no: &str, amount: &str, currency: &str) -> Vec<(String, St
     .collect()
 }
 
-async fn post_notification(stack: &Stack, fields: &[(String, String)], key: &str, tamper: Option<(&str, &str)>) -> StatusCode {
+async fn post_notification(
+    stack: &Stack,
+    fields: &[(String, String)],
+    key: &str,
+    tamper: Option<(&str, &str)>,
+) -> StatusCode {
     let key = PrivateKey::from_pem(key.as_bytes()).expect("key");
     let timestamp = "1795600000";
     let signature = key
@@ -363,40 +428,95 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
         let buyer = arrive(&stack, "oPayBuyerTAMP0000000001").await;
         let bag = buyer.product("棉麻环保购物袋");
         buyer.add(&stack, bag, 1).await;
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         let stock_before = stock(&db, bag).await;
 
         let good = notification(&no, "35.00", "HKD");
-        let cases: Vec<(&str, StatusCode, Vec<(String, String)>, &str, Option<(&str, &str)>)> = vec![
-            ("signed with another key", StatusCode::UNAUTHORIZED, good.clone(), MERCHANT_KEY, None),
-            ("amount changed after signing", StatusCode::UNAUTHORIZED, good.clone(), GATEWAY_KEY, Some(("amount", "0.01"))),
-            ("signed, wrong amount", StatusCode::CONFLICT, notification(&no, "0.35", "HKD"), GATEWAY_KEY, None),
-            ("signed, wrong currency", StatusCode::CONFLICT, notification(&no, "35.00", "CNY"), GATEWAY_KEY, None),
-            ("signed, unknown order", StatusCode::NOT_FOUND, notification("S0000000000000000000", "35.00", "HKD"), GATEWAY_KEY, None),
+        let cases: Vec<(
+            &str,
+            StatusCode,
+            Vec<(String, String)>,
+            &str,
+            Option<(&str, &str)>,
+        )> = vec![
+            (
+                "signed with another key",
+                StatusCode::UNAUTHORIZED,
+                good.clone(),
+                MERCHANT_KEY,
+                None,
+            ),
+            (
+                "amount changed after signing",
+                StatusCode::UNAUTHORIZED,
+                good.clone(),
+                GATEWAY_KEY,
+                Some(("amount", "0.01")),
+            ),
+            (
+                "signed, wrong amount",
+                StatusCode::CONFLICT,
+                notification(&no, "0.35", "HKD"),
+                GATEWAY_KEY,
+                None,
+            ),
+            (
+                "signed, wrong currency",
+                StatusCode::CONFLICT,
+                notification(&no, "35.00", "CNY"),
+                GATEWAY_KEY,
+                None,
+            ),
+            (
+                "signed, unknown order",
+                StatusCode::NOT_FOUND,
+                notification("S0000000000000000000", "35.00", "HKD"),
+                GATEWAY_KEY,
+                None,
+            ),
         ];
         for (what, want, fields, key, tamper) in cases {
             let got = post_notification(&stack, &fields, key, tamper).await;
             assert_eq!(got, want, "{}: {what}", stack.shop.label);
-            assert_eq!(status_of(&db, &no).await.0, "awaiting_payment", "{what}: order unchanged");
-            assert_eq!(stock(&db, bag).await, stock_before, "{what}: stock unchanged");
+            assert_eq!(
+                status_of(&db, &no).await.0,
+                "awaiting_payment",
+                "{what}: order unchanged"
+            );
+            assert_eq!(
+                stock(&db, bag).await,
+                stock_before,
+                "{what}: stock unchanged"
+            );
         }
-        let verdicts: Vec<(String,)> = sqlx::query_as(
-            "SELECT verdict FROM payment_notifications ORDER BY id",
-        )
-        .fetch_all(db.pool())
-        .await
-        .expect("verdicts");
+        let verdicts: Vec<(String,)> =
+            sqlx::query_as("SELECT verdict FROM payment_notifications ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .expect("verdicts");
         let verdicts: Vec<&str> = verdicts.iter().map(|(v,)| v.as_str()).collect();
         assert_eq!(
             verdicts,
-            ["bad_signature", "bad_signature", "mismatch", "mismatch", "unknown_order"],
+            [
+                "bad_signature",
+                "bad_signature",
+                "mismatch",
+                "mismatch",
+                "unknown_order"
+            ],
             "every refused notification is stored with its verdict"
         );
         assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
 
         // The genuine one is accepted.
-        assert_eq!(post_notification(&stack, &good, GATEWAY_KEY, None).await, StatusCode::OK);
+        assert_eq!(
+            post_notification(&stack, &good, GATEWAY_KEY, None).await,
+            StatusCode::OK
+        );
         assert_eq!(status_of(&db, &no).await.0, "paid");
     }
 }
@@ -406,9 +526,16 @@ async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
     for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let db = db(&stack).await;
         let buyer = arrive(&stack, "oPayBuyerQUERY000000001").await;
-        set_faults(&stack, json!({ "notify": "drop", "only_openid": buyer.openid })).await;
+        set_faults(
+            &stack,
+            json!({ "notify": "drop", "only_openid": buyer.openid }),
+        )
+        .await;
         buyer.add(&stack, buyer.product("澳门杏仁饼"), 1).await;
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 15).await;
@@ -420,25 +547,48 @@ async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
         .fetch_one(db.pool())
         .await
         .expect("paid event");
-        assert_eq!(source, "query", "{}: settled by the shop's own query", stack.shop.label);
-        assert_eq!(count(&db, "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1", &no).await, 0);
+        assert_eq!(
+            source, "query",
+            "{}: settled by the shop's own query",
+            stack.shop.label
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM payment_notifications WHERE order_no = $1",
+                &no
+            )
+            .await,
+            0
+        );
     }
 }
 
 #[tokio::test]
 async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock() {
-    let env = [("SHOP_ORDER_EXPIRY_SECS", "2"), ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")];
+    let env = [
+        ("SHOP_ORDER_EXPIRY_SECS", "2"),
+        ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
+    ];
     for stack in stacks(&env).await {
         let db = db(&stack).await;
         let buyer = arrive(&stack, "oPayBuyerEXPIRE00000001").await;
         let cup = buyer.product("手工陶瓷茶杯");
         let before = stock(&db, cup).await;
         buyer.add(&stack, cup, 3).await;
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         assert_eq!(stock(&db, cup).await, before - 3);
         wait_for_status(&db, &no, "expired", 15).await;
-        assert_eq!(stock(&db, cup).await, before, "{}: stock released", stack.shop.label);
+        assert_eq!(
+            stock(&db, cup).await,
+            before,
+            "{}: stock released",
+            stack.shop.label
+        );
         let detail: String = sqlx::query_scalar(
             "SELECT e.detail FROM order_events e JOIN orders o ON o.id = e.order_id
              WHERE o.order_no = $1 AND e.to_status = 'expired'",
@@ -447,13 +597,19 @@ async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock()
         .fetch_one(db.pool())
         .await
         .expect("expired event");
-        assert!(detail.contains("gateway status Init"), "the gateway was asked first: {detail}");
+        assert!(
+            detail.contains("gateway status Init"),
+            "the gateway was asked first: {detail}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
-    let env = [("SHOP_ORDER_EXPIRY_SECS", "2"), ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")];
+    let env = [
+        ("SHOP_ORDER_EXPIRY_SECS", "2"),
+        ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
+    ];
     for stack in stacks(&env).await {
         let db = db(&stack).await;
         // Stock still there: the order is paid again and the merchant told.
@@ -461,19 +617,30 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
         let candle = buyer.product("白茶香薰蜡烛");
         let before = stock(&db, candle).await;
         buyer.add(&stack, candle, 1).await;
-        let params = buyer.checkout(&stack, &key(&buyer.openid, 1)).await.expect("checkout");
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         wait_for_status(&db, &no, "expired", 15).await;
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 10).await;
-        assert_eq!(status_of(&db, &no).await.1, 1, "{}: flagged for the merchant", stack.shop.label);
+        assert_eq!(
+            status_of(&db, &no).await.1,
+            1,
+            "{}: flagged for the merchant",
+            stack.shop.label
+        );
         assert_eq!(stock(&db, candle).await, before - 1, "stock reserved again");
 
         // Stock gone meanwhile: the order is paid but marked for refund.
         let other = arrive(&stack, "oPayBuyerLATE0000000002").await;
         let puer = other.product("云南普洱熟茶饼");
         other.add(&stack, puer, 1).await;
-        let params = other.checkout(&stack, &key(&other.openid, 1)).await.expect("checkout");
+        let params = other
+            .checkout(&stack, &key(&other.openid, 1))
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         wait_for_status(&db, &no, "expired", 15).await;
         set_stock(&db, puer, 0).await;
@@ -497,8 +664,9 @@ async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
         for b in &buyers {
             b.add(&stack, longjing, 1).await;
         }
+        let keys: Vec<String> = buyers.iter().map(|b| key(&b.openid, 1)).collect();
         let results = futures_util::future::join_all(
-            buyers.iter().map(|b| b.checkout(&stack, &key(&b.openid, 1))),
+            buyers.iter().zip(&keys).map(|(b, k)| b.checkout(&stack, k)),
         )
         .await;
         let won = results.iter().filter(|r| r.is_ok()).count();
@@ -510,11 +678,12 @@ async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
             );
         }
         assert_eq!(stock(&db, longjing).await, 0);
-        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM order_lines WHERE product_id = $1")
-            .bind(longjing)
-            .fetch_one(db.pool())
-            .await
-            .expect("orders");
+        let orders: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM order_lines WHERE product_id = $1")
+                .bind(longjing)
+                .fetch_one(db.pool())
+                .await
+                .expect("orders");
         assert_eq!(orders, 5);
     }
 }
@@ -531,18 +700,32 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
             ("server_error", json!("PaymentUnavailable")),
             ("timeout", json!("PaymentUnavailable")),
             ("garbage", json!("PaymentUnavailable")),
-            ("refuse", json!({ "PaymentRefused": "商户状态异常 (sandbox refusal)" })),
+            (
+                "refuse",
+                json!({ "PaymentRefused": "商户状态异常 (sandbox refusal)" }),
+            ),
         ];
         for (n, (fault, error)) in faults.into_iter().enumerate() {
-            set_faults(&stack, json!({ "mp_pay": fault, "only_openid": buyer.openid })).await;
+            set_faults(
+                &stack,
+                json!({ "mp_pay": fault, "only_openid": buyer.openid }),
+            )
+            .await;
             let started = Instant::now();
             let refused = buyer
                 .checkout(&stack, &key(&buyer.openid, n as u32))
                 .await
                 .expect_err(fault);
             assert_eq!(refused.1, error, "{}: {fault}", stack.shop.label);
-            assert!(started.elapsed() < Duration::from_secs(10), "{fault}: answered promptly");
-            assert_eq!(stock(&db, chopsticks).await, before, "{fault}: stock released");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{fault}: answered promptly"
+            );
+            assert_eq!(
+                stock(&db, chopsticks).await,
+                before,
+                "{fault}: stock released"
+            );
             assert_eq!(buyer.cart_lines(&stack).await, 1, "{fault}: cart kept");
         }
         set_faults(&stack, json!({})).await;
@@ -553,9 +736,15 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
         .fetch_one(db.pool())
         .await
         .expect("orders");
-        assert_eq!(cancelled, 4, "each failed attempt is a cancelled order, on record");
+        assert_eq!(
+            cancelled, 4,
+            "each failed attempt is a cancelled order, on record"
+        );
         // With the gateway back, the same page's button (the same key) checks out the cart.
-        buyer.checkout(&stack, &key(&buyer.openid, 0)).await.expect("checkout works again");
+        buyer
+            .checkout(&stack, &key(&buyer.openid, 0))
+            .await
+            .expect("checkout works again");
     }
 }
 
@@ -570,7 +759,12 @@ async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
         let k = key(&buyer.openid, 1);
         let (a, b) = tokio::join!(buyer.checkout(&stack, &k), buyer.checkout(&stack, &k));
         let (a, b) = (a.expect("first"), b.expect("second"));
-        assert_eq!(order_no(&a), order_no(&b), "{}: one order", stack.shop.label);
+        assert_eq!(
+            order_no(&a),
+            order_no(&b),
+            "{}: one order",
+            stack.shop.label
+        );
         assert_eq!(stock(&db, tote).await, before - 1, "reserved once");
 
         // Pay again: the same order and the same gateway prepay.
@@ -605,7 +799,10 @@ async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
             .await
             .expect("pay after cancel");
         assert_ne!(res.status(), StatusCode::OK);
-        assert_eq!(res.json::<Value>().await.expect("json"), json!("OrderClosed"));
+        assert_eq!(
+            res.json::<Value>().await.expect("json"),
+            json!("OrderClosed")
+        );
     }
 }
 
@@ -644,7 +841,10 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
     let authorize = location(&res);
     assert!(authorize.starts_with(&sandbox.url("/connect/oauth2/authorize?appid=wx_sandbox_appid")));
     assert!(authorize.contains("scope=snsapi_base") && authorize.ends_with("#wechat_redirect"));
-    assert!(!authorize.contains("secret"), "the app secret never reaches the browser");
+    assert!(
+        !authorize.contains("secret"),
+        "the app secret never reaches the browser"
+    );
 
     // The buyer (alice) authorises; WeChat comes back with a code.
     let url = authorize.replace("#wechat_redirect", "&sandbox_buyer=alice");
@@ -654,7 +854,11 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
     let res = browser.get(&callback).send().await.expect("callback");
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/cart");
-    let res = browser.get(shop.url("/cart")).send().await.expect("cart again");
+    let res = browser
+        .get(shop.url("/cart"))
+        .send()
+        .await
+        .expect("cart again");
     assert_eq!(res.status(), StatusCode::OK, "the buyer has a session now");
 
     // A refreshed callback reuses the code (WeChat: 40163): the shop authorises again.

@@ -184,13 +184,16 @@ pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -
 pub fn OrderPayPanel(
     token: String,
     order_no: String,
+    /// The pay sheet said `ok`: wait for the server to confirm.
     confirming: bool,
+    /// The pay sheet could not open (no WeChat bridge): show the "open in WeChat" panel.
+    outside_wechat: bool,
     children: Children,
 ) -> impl IntoView {
     let t = t();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let outside = RwSignal::new(false);
+    let outside = RwSignal::new(outside_wechat);
     let waiting = RwSignal::new(confirming);
     let slow = RwSignal::new(false);
     let ready = super::hydrated();
@@ -278,16 +281,16 @@ pub fn OrderPayPanel(
 }
 
 /// "Please open in WeChat", with a QR code of the page's URL on the shop's own host.
-/// Rendered on the server only (it is the children of the islands above).
+/// Rendered on the server only: it is the children of the islands above, which show it.
 #[component]
-pub fn OpenInWeChat(#[prop(into)] url: String, #[prop(optional)] shown: bool) -> impl IntoView {
+pub fn OpenInWeChat(#[prop(into)] url: String) -> impl IntoView {
     let t = t();
     #[cfg(feature = "ssr")]
     let qr = crate::ssr::qr::svg(&url).unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let qr = String::new();
     view! {
-        <section class="open-in-wechat" data-testid="open-in-wechat" hidden=!shown>
+        <section class="open-in-wechat" data-testid="open-in-wechat">
             <h2>{t.open_in_wechat}</h2>
             <p>{t.open_in_wechat_body}</p>
             <div class="qr" inner_html=qr></div>

@@ -65,7 +65,7 @@ fn Checkout(token: String) -> impl IntoView {
 /// The cart's lines and total. Each line's quantity and removal are forms: they post and
 /// come back before hydration; once hydrated they answer with the new cart, which replaces
 /// this one in place and updates the header's badge.
-#[island]
+#[island(lazy)]
 fn CartEditor(
     token: String,
     cart: CartView,

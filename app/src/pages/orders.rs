@@ -132,12 +132,12 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
     );
     let panel = status.is_payable().then(|| {
         let confirming = outcome.as_deref() == Some("ok");
-        let shown = outcome.as_deref() == Some("wechat");
+        let outside_wechat = outcome.as_deref() == Some("wechat");
         let order_no = s.order_no.clone();
         view! {
             <p class="muted" data-testid="pay-before">{t.pay_before}{display_ms(order.expires_at_ms)}</p>
-            <OrderPayPanel token order_no confirming>
-                <OpenInWeChat url=here shown/>
+            <OrderPayPanel token order_no confirming outside_wechat>
+                <OpenInWeChat url=here/>
             </OrderPayPanel>
         }
     });

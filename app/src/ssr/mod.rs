@@ -11,6 +11,6 @@ pub mod pay;
 pub mod qr;
 pub mod seed;
 pub mod session;
-pub mod wechat_oauth;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod wechat_oauth;

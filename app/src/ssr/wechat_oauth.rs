@@ -27,7 +27,9 @@ pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Respon
     };
     let mut callback = state.config.public_url.clone();
     callback.set_path(CALLBACK_PATH);
-    callback.query_pairs_mut().append_pair("return_to", return_to);
+    callback
+        .query_pairs_mut()
+        .append_pair("return_to", return_to);
     let mut url = oa.authorize_base.clone();
     url.set_path("/connect/oauth2/authorize");
     url.query_pairs_mut()
@@ -38,7 +40,11 @@ pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Respon
         .append_pair("state", &nonce);
     url.set_fragment(Some("wechat_redirect"));
     let mut res = redirect(StatusCode::FOUND, url.as_str());
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{STATE_COOKIE}={nonce}; Path={CALLBACK_PATH}; Max-Age=600; HttpOnly; SameSite=Lax{secure}"
     )) {
@@ -76,7 +82,12 @@ pub async fn callback(
     let super::config::OAuthMode::OfficialAccount(oa) = &state.config.oauth else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let back = q.return_to.as_deref().and_then(local_path).unwrap_or("/").to_owned();
+    let back = q
+        .return_to
+        .as_deref()
+        .and_then(local_path)
+        .unwrap_or("/")
+        .to_owned();
     let expected = cookie(&headers, STATE_COOKIE);
     let (Some(code), Some(got)) = (q.code.as_deref(), q.state.as_deref()) else {
         // The buyer refused, or WeChat sent no code: try again from the start.
@@ -97,14 +108,26 @@ pub async fn callback(
         Ok(res) => res.json::<TokenAnswer>().await.ok(),
         Err(err) => {
             // The URL carries the app secret: log the kind of failure only.
-            tracing::error!(connect = err.is_connect(), timeout = err.is_timeout(), "WeChat code exchange failed");
+            tracing::error!(
+                connect = err.is_connect(),
+                timeout = err.is_timeout(),
+                "WeChat code exchange failed"
+            );
             None
         }
     };
     let openid = match answer {
-        Some(TokenAnswer { openid: Some(raw), .. }) => Openid::parse(&raw).ok(),
-        Some(TokenAnswer { errcode, errmsg, .. }) => {
-            tracing::info!(?errcode, ?errmsg, "WeChat refused the code; authorising again");
+        Some(TokenAnswer {
+            openid: Some(raw), ..
+        }) => Openid::parse(&raw).ok(),
+        Some(TokenAnswer {
+            errcode, errmsg, ..
+        }) => {
+            tracing::info!(
+                ?errcode,
+                ?errmsg,
+                "WeChat refused the code; authorising again"
+            );
             // 40163 (code used, e.g. a refreshed page) or 40029 (expired): a new code.
             return start(&state, oa, &back);
         }
@@ -122,7 +145,9 @@ pub async fn callback(
     if let Some(c) = session_cookie(&state, &token) {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("{STATE_COOKIE}=; Path={CALLBACK_PATH}; Max-Age=0")) {
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("{STATE_COOKIE}=; Path={CALLBACK_PATH}; Max-Age=0"))
+    {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

@@ -133,8 +133,7 @@ pub struct Stack {
 impl Stack {
     pub async fn start(db: TestDatabase, env: &[(&str, &str)]) -> Stack {
         let (shop_port, sandbox_port) = (free_port(), free_port());
-        let sandbox =
-            Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
+        let sandbox = Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
         let gateway = sandbox.base.clone();
         let mut all: Vec<(&str, &str)> = vec![
             ("GATEWAY_BASE_URL", gateway.as_str()),

@@ -162,10 +162,12 @@ async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<Pay
             }
             // Free the page's checkout key, so pressing the button again places a new order
             // instead of finding this cancelled one.
-            sqlx::query("UPDATE orders SET checkout_key = checkout_key || '#' || order_no WHERE id = $1")
-                .bind(row.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE orders SET checkout_key = checkout_key || '#' || order_no WHERE id = $1",
+            )
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Err(err.into())
         }

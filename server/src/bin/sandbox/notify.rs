@@ -15,10 +15,18 @@ pub fn spawn_deliveries(sb: Arc<Sandbox>, order_no: String) {
     tokio::spawn(async move {
         let (faults, openid) = {
             let inner = sb.lock();
-            let openid = inner.payments.get(&order_no).map(|p| p.openid.clone()).unwrap_or_default();
+            let openid = inner
+                .payments
+                .get(&order_no)
+                .map(|p| p.openid.clone())
+                .unwrap_or_default();
             (inner.faults.clone(), openid)
         };
-        let faults = if faults.applies_to(&openid) { faults } else { crate::state::Faults::default() };
+        let faults = if faults.applies_to(&openid) {
+            faults
+        } else {
+            crate::state::Faults::default()
+        };
         if faults.notify == NotifyFault::Drop {
             tracing::info!(order_no, "notification dropped (fault knob)");
             return;
