@@ -370,8 +370,10 @@ async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
     }
 }
 
-/// A notification as the gateway would send it for `order_no`, signed with `key`.
-fn notification(order_no: &str, amount: &str, currency: &str) -> Vec<(String, String)> {
+type Fields = Vec<(String, String)>;
+
+/// A notification's fields as the gateway would send them for `order_no`.
+fn notification(order_no: &str, amount: &str, currency: &str) -> Fields {
     [
         ("status", "PAID"),
         ("no", "P-FORGED-0001"),
@@ -436,13 +438,15 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
         let stock_before = stock(&db, bag).await;
 
         let good = notification(&no, "35.00", "HKD");
-        let cases: Vec<(
-            &str,
+        // (what, expected answer, fields, signing key, a field changed after signing)
+        type Case<'a> = (
+            &'a str,
             StatusCode,
-            Vec<(String, String)>,
-            &str,
-            Option<(&str, &str)>,
-        )> = vec![
+            Fields,
+            &'a str,
+            Option<(&'a str, &'a str)>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "signed with another key",
                 StatusCode::UNAUTHORIZED,

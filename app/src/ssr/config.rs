@@ -51,7 +51,7 @@ pub enum OAuthMode {
     /// The gateway's payment container (seed 000): `{gateway}/mp_pay/oauth`.
     Gateway,
     /// The merchant's own official account (seed 002): WeChat `snsapi_base`.
-    OfficialAccount(OfficialAccount),
+    OfficialAccount(Box<OfficialAccount>),
 }
 
 #[derive(Clone)]
@@ -352,12 +352,12 @@ impl Config {
                         DEV_GATEWAY_URL.to_owned()
                     }
                 });
-                OAuthMode::OfficialAccount(OfficialAccount {
+                OAuthMode::OfficialAccount(Box::new(OfficialAccount {
                     appid,
                     secret,
                     authorize_base: parse_base_url("WECHAT_OAUTH_BASE", &authorize_raw)?,
                     api_base: parse_base_url("WECHAT_API_BASE", &api_raw)?,
-                })
+                }))
             }
             Some(other) => {
                 return Err(bad(

@@ -1,4 +1,6 @@
 //! Starts the real server binary against a real database and talks HTTP to it.
+// Each test crate uses a part of these helpers.
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
