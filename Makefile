@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# Panic locations in the shipped wasm name crate sources; drop the build machine's registry
+# path from them (shorter, and no home directory in the bundle).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS := --remap-path-prefix=$(or $(CARGO_HOME),$(HOME)/.cargo)/registry/src/=/
 
 .PHONY: run test setup release lint lint-setup fmt bundle-size
 

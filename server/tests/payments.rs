@@ -896,3 +896,135 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
         .expect("json");
     assert_eq!(wrong["errcode"], json!(40125));
 }
+
+#[tokio::test]
+async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
+    for stack in stacks(&[("GATEWAY_WALLET", "hk"), ("GATEWAY_IS_RMB", "true")]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerHKWALLET000001").await;
+        buyer.add(&stack, buyer.product("天然竹筷"), 1).await;
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+            .await
+            .expect("sandbox state")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(
+            gw["wallet"],
+            json!("hk"),
+            "{}: placed on the HK wallet endpoint",
+            stack.shop.label
+        );
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 10).await;
+
+        let mainland = stacks(&[("GATEWAY_IS_RMB", "true")]).await;
+        let Some(other) = mainland.into_iter().next() else {
+            continue;
+        };
+        let buyer = arrive(&other, "oPayBuyerRMB00000000001").await;
+        buyer.add(&other, buyer.product("天然竹筷"), 1).await;
+        let params = buyer
+            .checkout(&other, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let gw: Value = reqwest::get(
+            other
+                .sandbox
+                .url(&format!("/__sandbox/payments/{}", order_no(&params))),
+        )
+        .await
+        .expect("sandbox state")
+        .json()
+        .await
+        .expect("json");
+        assert_eq!(gw["wallet"], json!("mainland"));
+        assert_eq!(gw["is_rmb"], json!(true), "is_rmb=TRUE reached the gateway");
+    }
+}
+
+#[tokio::test]
+async fn refunds_go_through_the_signed_api() {
+    use app::money::{Currency, Money};
+    use app::ssr::pay::wisecashier::{Wallet, Wisecashier, WisecashierConfig};
+    use app::ssr::pay::{GatewayError, PaymentProvider, RefundRequest};
+
+    let db = app::ssr::testing::sqlite();
+    let stack = Stack::start(db, &[]).await;
+    let shop_db = Database::connect(&stack.shop.db_url).await.expect("db");
+    let buyer = arrive(&stack, "oPayBuyerREFUND00000001").await;
+    buyer.add(&stack, buyer.product("白茶香薰蜡烛"), 1).await;
+    let params = buyer
+        .checkout(&stack, &key(&buyer.openid, 1))
+        .await
+        .expect("checkout");
+    let no = order_no(&params);
+    pay(&stack, &params).await;
+    wait_for_status(&shop_db, &no, "paid", 10).await;
+    let payment_no: String =
+        sqlx::query_scalar("SELECT payment_no FROM orders WHERE order_no = $1")
+            .bind(&no)
+            .fetch_one(shop_db.pool())
+            .await
+            .expect("payment_no stored");
+
+    let client = Wisecashier::new(WisecashierConfig {
+        base_url: stack.sandbox.base.parse().expect("url"),
+        merchant_no: "SANDBOX-MERCHANT-001".into(),
+        private_key: PrivateKey::from_pem(MERCHANT_KEY.as_bytes()).expect("key"),
+        gateway_public_key: app::ssr::pay::signing::PublicKey::from_pem(
+            app::ssr::config::SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes(),
+        )
+        .expect("public key"),
+        currency: Currency::Hkd,
+        is_rmb: false,
+        wallet: Wallet::Mainland,
+        timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let partial = client
+        .refund(&RefundRequest {
+            payment_no: payment_no.clone(),
+            refund_no: format!("{no}-R1"),
+            amount: Some(Money::new(2000, Currency::Hkd)),
+        })
+        .await
+        .expect("partial refund");
+    assert_eq!(partial.amount.as_deref(), Some("20.00"));
+    assert_eq!(partial.status.as_deref(), Some("SUCCESS"));
+    let queried = client
+        .query_refund(&format!("{no}-R1"))
+        .await
+        .expect("query refund");
+    assert_eq!(queried.refund_no, partial.refund_no);
+    // More than what is left (HK$120 − HK$20) is refused, in the gateway's words.
+    let too_much = client
+        .refund(&RefundRequest {
+            payment_no: payment_no.clone(),
+            refund_no: format!("{no}-R2"),
+            amount: Some(Money::new(10_001, Currency::Hkd)),
+        })
+        .await
+        .expect_err("over-refund");
+    assert!(
+        matches!(too_much, GatewayError::Refused { .. }),
+        "{too_much:?}"
+    );
+    // The rest, in full.
+    let rest = client
+        .refund(&RefundRequest {
+            payment_no,
+            refund_no: format!("{no}-R3"),
+            amount: None,
+        })
+        .await
+        .expect("full refund of the rest");
+    assert_eq!(rest.amount.as_deref(), Some("100.00"));
+    // A query for a payment the gateway does not know is `None`, not an error.
+    assert_eq!(client.query_payment("S-NOT-A-REAL-ORDER").await, Ok(None));
+}
