@@ -1028,3 +1028,162 @@ async fn refunds_go_through_the_signed_api() {
     // A query for a payment the gateway does not know is `None`, not an error.
     assert_eq!(client.query_payment("S-NOT-A-REAL-ORDER").await, Ok(None));
 }
+
+#[tokio::test]
+async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
+    for mut stack in stacks(&[]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerCRASH000000001").await;
+        buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        stack.shop.crash();
+        pay(&stack, &params).await;
+        // The first deliveries find nobody (the schedule runs 100x fast here).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stack.shop.restart().await;
+        wait_for_status(&db, &no, "paid", 15).await;
+        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+            .await
+            .expect("sandbox state")
+            .json()
+            .await
+            .expect("json");
+        let deliveries = gw["deliveries"].as_array().expect("deliveries");
+        assert!(
+            deliveries.len() >= 2,
+            "{}: retried: {deliveries:?}",
+            stack.shop.label
+        );
+        assert!(
+            deliveries[0]["http_status"].is_null(),
+            "the first found the shop down"
+        );
+        assert_eq!(
+            deliveries.last().map(|d| d["http_status"].clone()),
+            Some(json!(200))
+        );
+        assert_eq!(gw["acknowledged"], json!(true));
+        let source: String = sqlx::query_scalar(
+            "SELECT e.source FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.to_status = 'paid'",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("paid event");
+        assert_eq!(source, "notification");
+    }
+}
+
+#[tokio::test]
+async fn an_order_the_gateway_expires_is_closed_and_its_stock_released() {
+    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+        let db = db(&stack).await;
+        let buyer = arrive(&stack, "oPayBuyerGWEXP000000001").await;
+        let tote = buyer.product("棉麻环保购物袋");
+        let before = stock(&db, tote).await;
+        buyer.add(&stack, tote, 2).await;
+        let params = buyer
+            .checkout(&stack, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        let res = reqwest::Client::new()
+            .post(stack.sandbox.url("/__sandbox/expire"))
+            .json(&json!({ "order_no": no }))
+            .send()
+            .await
+            .expect("expire");
+        assert!(res.status().is_success());
+        wait_for_status(&db, &no, "expired", 15).await;
+        assert_eq!(
+            stock(&db, tote).await,
+            before,
+            "{}: stock released",
+            stack.shop.label
+        );
+        // The expired prepay can no longer be paid at the gateway either.
+        let res: Value = reqwest::Client::new()
+            .post(stack.sandbox.url("/__sandbox/pay"))
+            .json(&js_param(&params))
+            .send()
+            .await
+            .expect("pay")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(res["ok"], json!(false));
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_refuses_requests_with_a_bad_signature() {
+    let db = app::ssr::testing::sqlite();
+    let stack = Stack::start(db, &[]).await;
+    let body = "amount=1.00&currency=HKD&merchant_no=SANDBOX-MERCHANT-001&openid=oPayBuyerSIG0000000001&product_info=x";
+    for (merchant, signature) in [
+        ("SANDBOX-MERCHANT-001", "bm90IGEgc2lnbmF0dXJl"),
+        ("SOMEONE-ELSE", "bm90IGEgc2lnbmF0dXJl"),
+    ] {
+        let res = reqwest::Client::new()
+            .post(stack.sandbox.url("/mp_pay"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("MerchantNO", merchant)
+            .header("Version", "1.0")
+            .header(
+                "Timestamp",
+                (std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .expect("clock")
+                    .as_secs())
+                .to_string(),
+            )
+            .header("Signature", signature)
+            .body(body)
+            .send()
+            .await
+            .expect("mp_pay");
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        let envelope: Value = res.json().await.expect("envelope");
+        assert_eq!(envelope["meta"]["success"], json!(false));
+    }
+}
+
+#[tokio::test]
+async fn several_app_servers_on_one_database_settle_each_order_exactly_once() {
+    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+        let second = stack.shop.second_server().await;
+        let third = stack.shop.second_server().await;
+        let db = db(&stack).await;
+        let mut orders = Vec::new();
+        for i in 0..4 {
+            let buyer = arrive(&stack, &format!("oPayBuyerMULTI{i:010}")).await;
+            set_faults(
+                &stack,
+                json!({ "notify": "drop", "only_openid": buyer.openid }),
+            )
+            .await;
+            buyer.add(&stack, buyer.product("澳门杏仁饼"), 1).await;
+            let params = buyer
+                .checkout(&stack, &key(&buyer.openid, 1))
+                .await
+                .expect("checkout");
+            pay(&stack, &params).await;
+            orders.push(order_no(&params));
+        }
+        for no in &orders {
+            wait_for_status(&db, no, "paid", 20).await;
+            assert_eq!(
+                count(&db, PAID_EVENTS, no).await,
+                1,
+                "{}: one transition",
+                stack.shop.label
+            );
+        }
+        drop((second, third));
+    }
+}

@@ -13,8 +13,11 @@ pub struct Shop {
     /// The database the shop runs on, for checks behind its back.
     pub db_url: String,
     pub label: &'static str,
+    port: u16,
+    env: Vec<(String, String)>,
     child: Child,
-    _db: TestDatabase,
+    /// Dropped (deleted) with the shop that created it; `None` for a second app server.
+    _db: Option<TestDatabase>,
 }
 
 impl Drop for Shop {
@@ -31,6 +34,21 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
+fn spawn_server(port: u16, db_url: &str, env: &[(String, String)]) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("SHOP_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("spawn server")
+}
+
 impl Shop {
     /// Starts the shop on a free port and waits for `/healthz`.
     pub async fn start(db: TestDatabase) -> Shop {
@@ -42,28 +60,52 @@ impl Shop {
     }
 
     pub async fn start_on(port: u16, db: TestDatabase, env: &[(&str, &str)]) -> Shop {
-        let base = format!("http://127.0.0.1:{port}");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &db.url)
-            .env("SHOP_LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let child = cmd.spawn().expect("spawn server");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let child = spawn_server(port, &db.url, &env);
         let mut shop = Shop {
-            base,
+            base: format!("http://127.0.0.1:{port}"),
             db_url: db.url.clone(),
             label: db.label,
+            port,
+            env,
             child,
-            _db: db,
+            _db: Some(db),
         };
         wait_healthy(&shop.base, &mut shop.child, "server").await;
         shop
+    }
+
+    /// Another app server on the same database and settings (several servers, one
+    /// PostgreSQL), on its own port.
+    pub async fn second_server(&self) -> Shop {
+        let port = free_port();
+        let mut child = spawn_server(port, &self.db_url, &self.env);
+        let base = format!("http://127.0.0.1:{port}");
+        wait_healthy(&base, &mut child, "second server").await;
+        Shop {
+            base,
+            db_url: self.db_url.clone(),
+            label: self.label,
+            port,
+            env: self.env.clone(),
+            child,
+            _db: None,
+        }
+    }
+
+    /// Kills the server outright (SIGKILL: no graceful shutdown), like a crash.
+    pub fn crash(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the server again on the same port and database.
+    pub async fn restart(&mut self) {
+        self.child = spawn_server(self.port, &self.db_url, &self.env);
+        wait_healthy(&self.base.clone(), &mut self.child, "restarted server").await;
     }
 
     pub fn url(&self, path: &str) -> String {
