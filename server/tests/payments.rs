@@ -321,9 +321,10 @@ async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
     for stack in stacks(&[]).await {
         let db = db(&stack).await;
         let buyer = arrive(&stack, "oPayBuyerDUPL0000000001").await;
+        // 20 concurrent copies of every delivery, after a (scaled) delay.
         set_faults(
             &stack,
-            json!({ "notify_copies": 20, "only_openid": buyer.openid }),
+            json!({ "notify_copies": 20, "notify_delay_ms": 2000, "only_openid": buyer.openid }),
         )
         .await;
         buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
