@@ -32,6 +32,9 @@ pub enum ShopError {
     /// The payment gateway refused the order, in its own words.
     #[error("payment refused: {0}")]
     PaymentRefused(String),
+    /// An admin function without a live admin session.
+    #[error("admin login required")]
+    AdminOnly,
     /// A failure the buyer cannot fix; the cause was logged on the server.
     #[error("internal error")]
     Internal,
@@ -53,6 +56,7 @@ impl ShopError {
             ShopError::OrderClosed => t.err_order_closed.to_owned(),
             ShopError::PaymentUnavailable => t.err_payment_unavailable.to_owned(),
             ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
+            ShopError::AdminOnly => t.err_admin_only.to_owned(),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
         }
@@ -71,7 +75,7 @@ impl ShopError {
             ShopError::OrderClosed => 409,
             ShopError::PaymentRefused(_) => 402,
             ShopError::PaymentUnavailable => 503,
-            ShopError::SessionExpired => 401,
+            ShopError::SessionExpired | ShopError::AdminOnly => 401,
             ShopError::Internal => 500,
         }
     }

@@ -2,6 +2,7 @@
 //! `ssr` behind the `ssr` feature; the browser build (`hydrate`) never sees it.
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod api;
 pub mod buyer;
 pub mod components;
@@ -63,7 +64,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=t.home/>
         <Router>
-            <Header/>
+            <TopBar/>
             <main class="page">
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
@@ -71,9 +72,26 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:no") view=pages::orders::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/login") view=pages::admin::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=pages::admin::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders") view=pages::admin::OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The shop's header, or the back office's bar under `/admin`.
+#[component]
+fn TopBar() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    if path == "/admin" || path.starts_with("/admin/") {
+        view! { <pages::admin::AdminHeader/> }.into_any()
+    } else {
+        view! { <Header/> }.into_any()
     }
 }
 

@@ -41,6 +41,29 @@ pub fn display_ms(unix_ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}")
 }
 
+/// Unix seconds of midnight starting `YYYY-MM-DD` at a UTC offset, or `None` if malformed.
+pub fn parse_date(raw: &str, offset_secs: i64) -> Option<i64> {
+    let mut parts = raw.trim().splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 - offset_secs;
+    // Refuse dates that do not exist (2026-02-30 would round-trip to March).
+    let (ry, rm, rd, ..) = utc_parts(secs + offset_secs);
+    (ry == y && i64::from(rm) == m && i64::from(rd) == d).then_some(secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

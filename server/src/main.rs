@@ -1,5 +1,6 @@
 //! The shop's server: configuration, database, migrations, then HTTP.
 
+mod cli;
 mod router;
 
 use app::ssr::config::{redact_url, Config};
@@ -44,6 +45,12 @@ async fn main() -> ExitCode {
         eprintln!("database migration failed: {err}");
         return ExitCode::from(1);
     }
+    // `server admin …`: account management, then exit.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("admin") {
+        return cli::run(&args[1..], &db).await;
+    }
+
     if config.seed_demo {
         match seed_demo_catalog(&db, config.currency).await {
             Ok(true) => tracing::info!("seeded the demo catalog"),
@@ -79,9 +86,12 @@ async fn main() -> ExitCode {
     };
     tracing::info!("listening on http://{}", config.listen_addr);
     println!("shop listening on http://{}", config.listen_addr);
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     settlement.abort();
     if let Err(err) = served {
         eprintln!("server error: {err}");

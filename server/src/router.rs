@@ -1,6 +1,7 @@
 //! The axum router: leptos pages and server functions, static files, and the shop's own
 //! middleware (buyer session, cross-site refusal).
 
+use app::ssr::admin::http as admin;
 use app::ssr::context::ShopState;
 use app::ssr::http::{bind_buyer, cors, healthz, refuse_cross_site, switch_language};
 use app::ssr::orders::notify;
@@ -46,6 +47,9 @@ pub fn build(state: ShopState) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang", get(switch_language))
         .route("/api/pay/notify", post(notify::receive))
+        .route(admin::LOGIN_PATH, post(admin::login))
+        .route(admin::LOGOUT_PATH, post(admin::logout))
+        .route("/admin/orders.csv", get(admin_csv))
         .route(
             app::ssr::wechat_oauth::CALLBACK_PATH,
             get(app::ssr::wechat_oauth::callback),
@@ -56,8 +60,33 @@ pub fn build(state: ShopState) -> Router {
         .with_state(leptos_options)
         .merge(shop_routes)
         .layer(from_fn_with_state(state.clone(), bind_buyer))
+        .layer(from_fn_with_state(state.clone(), admin::guard))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(from_fn_with_state(state, cors))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// `GET /admin/orders.csv?status&from&to&q`: the filtered order list as CSV (behind the
+/// admin guard like every `/admin` path).
+async fn admin_csv(
+    axum::extract::State(state): axum::extract::State<ShopState>,
+    axum::extract::Query(filter): axum::extract::Query<app::admin::OrderFilter>,
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    match app::ssr::admin::orders::csv(&state.db, &filter).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"orders.csv\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(err) => (StatusCode::BAD_REQUEST, err.to_string()).into_response(),
+    }
 }

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod cart;
 pub mod home;
 pub mod not_found;

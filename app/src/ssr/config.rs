@@ -32,6 +32,28 @@ pub struct Config {
     pub gateway: GatewayConfig,
     pub orders: OrderConfig,
     pub oauth: OAuthMode,
+    pub admin: AdminConfig,
+    /// The shop runs behind its own reverse proxy, whose `X-Forwarded-For` can be trusted
+    /// (login rate limits per address).
+    pub behind_proxy: bool,
+}
+
+/// Admin session lifetimes.
+#[derive(Debug, Clone)]
+pub struct AdminConfig {
+    /// Signed out after this long without a request.
+    pub idle: Duration,
+    /// Signed out after this long, however active.
+    pub absolute: Duration,
+}
+
+impl AdminConfig {
+    pub fn idle_ms(&self) -> i64 {
+        i64::try_from(self.idle.as_millis()).unwrap_or(i64::MAX)
+    }
+    pub fn absolute_ms(&self) -> i64 {
+        i64::try_from(self.absolute.as_millis()).unwrap_or(i64::MAX)
+    }
 }
 
 /// Order timing.
@@ -367,6 +389,22 @@ impl Config {
             }
         };
 
+        let admin = AdminConfig {
+            idle: match get("ADMIN_IDLE_SECS") {
+                // Seconds, for tests.
+                Some(_) => {
+                    Duration::from_secs(parse_number(&get, "ADMIN_IDLE_SECS", 1800, 1..=86_400)?)
+                }
+                None => Duration::from_secs(
+                    60 * parse_number(&get, "ADMIN_IDLE_MINUTES", 30, 1..=1440)?,
+                ),
+            },
+            absolute: Duration::from_secs(
+                3600 * parse_number(&get, "ADMIN_SESSION_HOURS", 12, 1..=168)?,
+            ),
+        };
+        let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
+
         Ok(Config {
             environment,
             database_url,
@@ -390,6 +428,8 @@ impl Config {
             },
             orders,
             oauth,
+            admin,
+            behind_proxy,
         })
     }
 
@@ -419,6 +459,8 @@ impl std::fmt::Debug for Config {
             .field("gateway", &self.gateway)
             .field("orders", &self.orders)
             .field("oauth", &self.oauth)
+            .field("admin", &self.admin)
+            .field("behind_proxy", &self.behind_proxy)
             .finish()
     }
 }

@@ -97,7 +97,8 @@ pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
 /// which the gateway hands back unchanged together with the new openid.
 pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if PUBLIC_PATHS.contains(&path.as_str()) {
+    // The admin area has its own sessions (`ssr::admin`); a buyer is never bound there.
+    if PUBLIC_PATHS.contains(&path.as_str()) || super::admin::http::is_admin_path(&path) {
         return next.run(req).await;
     }
     let now = now_secs();
@@ -192,10 +193,12 @@ pub async fn refuse_cross_site(
         return next.run(req).await;
     }
     let headers = req.headers();
+    // The payment container may call the buyer's functions, never the admin's.
+    let container_allowed = !super::admin::http::is_admin_path(req.uri().path());
     let allowed = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => {
             origin == state.config.public_origin()
-                || origin == state.config.gateway.container_origin
+                || (container_allowed && origin == state.config.gateway.container_origin)
                 || same_host(origin, headers)
         }
         // Browsers send Origin on every cross-origin POST; without it, trust only what
@@ -235,8 +238,10 @@ pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> R
             .rsplit('/')
             .next()
             .is_some_and(|last| last.contains('.'));
+    let container_allowed = !super::admin::http::is_admin_path(path);
     let allowed = origin.as_deref().filter(|o| {
-        *o == state.config.gateway.container_origin || *o == state.config.public_origin()
+        (container_allowed && *o == state.config.gateway.container_origin)
+            || *o == state.config.public_origin()
     });
     if api && req.method() == Method::OPTIONS {
         let Some(origin) = allowed else {

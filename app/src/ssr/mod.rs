@@ -1,5 +1,6 @@
 //! Server-only code: configuration, the database, sessions and the HTTP edge.
 
+pub mod admin;
 pub mod cart;
 pub mod catalog;
 pub mod config;

@@ -1,0 +1,66 @@
+//! What the back office's pages show. Rendered on the server only.
+
+use crate::money::Money;
+use crate::orders::{OrderDetail, OrderStatus};
+use serde::{Deserialize, Serialize};
+
+/// Paid orders and revenue over a period, per currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Period {
+    pub paid_orders: i64,
+    pub revenue: Vec<Money>,
+    pub average: Vec<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub today: Period,
+    pub last_7_days: Period,
+    pub to_ship: i64,
+    pub flagged: i64,
+}
+
+/// The order list's filter, as the form sends it (all optional text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    pub status: Option<String>,
+    /// `YYYY-MM-DD`, China time, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// An order number or an openid.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrderRow {
+    pub order_no: String,
+    pub openid: String,
+    pub status: OrderStatus,
+    pub total: Money,
+    pub item_count: i64,
+    pub title: String,
+    pub created_at_ms: i64,
+    pub needs_attention: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationRow {
+    pub received_at_ms: i64,
+    pub status: Option<String>,
+    pub verdict: String,
+    pub detail: String,
+    pub payment_no: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminOrderDetail {
+    pub order: OrderDetail,
+    pub openid: String,
+    pub payment_no: Option<String>,
+    pub pay_currency: Option<String>,
+    pub pay_amount: Option<String>,
+    pub exchange_rate: Option<String>,
+    pub trade_time: Option<String>,
+    pub attention_note: Option<String>,
+    pub notifications: Vec<NotificationRow>,
+}

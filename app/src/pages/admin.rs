@@ -1,0 +1,293 @@
+//! The back office's pages: sign-in, dashboard, the order list and an order's detail. They
+//! render on the server only (no islands), so nothing here reaches the buyer's wasm; forms
+//! are plain GET filters and POSTs to the guarded endpoints.
+
+use crate::admin::{AdminOrderDetail, AdminOrderRow, OrderFilter, Period};
+use crate::api::admin::{admin_dashboard, admin_order, admin_orders};
+use crate::components::layout::encode_component;
+use crate::components::notice::LoadError;
+use crate::error::ShopError;
+use crate::i18n::{admin_t, t};
+use crate::money::Money;
+use crate::orders::OrderStatus;
+use crate::time::display_ms;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The admin area's top bar (instead of the shop's header).
+#[component]
+pub fn AdminHeader() -> impl IntoView {
+    let a = admin_t();
+    #[cfg(feature = "ssr")]
+    let who = crate::ssr::admin::http::current_admin().map(|admin| admin.username);
+    #[cfg(not(feature = "ssr"))]
+    let who: Option<String> = None;
+    view! {
+        <header class="topbar admin-bar">
+            <a class="brand" href="/admin">{a.back_office}</a>
+            {who.map(|who| view! {
+                <nav class="topbar-actions">
+                    <a href="/admin">{a.dashboard}</a>
+                    <a href="/admin/orders" data-testid="admin-orders-link">{a.orders}</a>
+                    <form method="post" action="/admin/logout" class="inline-form">
+                        <button type="submit" class="link-button" data-testid="logout" title=format!("{} {who}", a.signed_in_as)>
+                            {a.logout}
+                        </button>
+                    </form>
+                </nav>
+            })}
+        </header>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let a = admin_t();
+    let query = use_query_map();
+    let (error, next) = query.with_untracked(|q| (q.get("error"), q.get("next")));
+    let message = match error.as_deref() {
+        Some("invalid") => {
+            super::set_status(401);
+            Some(a.err_invalid)
+        }
+        Some("limited") => {
+            super::set_status(429);
+            Some(a.err_limited)
+        }
+        Some(_) => Some(a.err_unavailable),
+        None => None,
+    };
+    view! {
+        <Title text=a.login_title/>
+        <section class="admin-login">
+            <h1 class="page-title">{a.login_title}</h1>
+            {message.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="login-error">{m}</p> })}
+            <form method="post" action="/admin/login" class="stack-form">
+                <input type="hidden" name="next" value=next.unwrap_or_default()/>
+                <label>{a.username}<input name="username" autocomplete="username" required data-testid="login-username"/></label>
+                <label>{a.password}<input name="password" type="password" autocomplete="current-password" required data-testid="login-password"/></label>
+                <button type="submit" class="btn btn-primary btn-block" data-testid="login-submit">{a.sign_in}</button>
+            </form>
+        </section>
+    }
+}
+
+fn money_list(list: &[Money]) -> String {
+    if list.is_empty() {
+        return "—".to_owned();
+    }
+    list.iter()
+        .map(Money::to_string)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[component]
+fn PeriodCard(title: &'static str, period: Period, testid: &'static str) -> impl IntoView {
+    let a = admin_t();
+    view! {
+        <section class="stat-card" data-testid=testid>
+            <h2>{title}</h2>
+            <dl>
+                <dt>{a.paid_orders}</dt><dd data-testid="paid-orders">{period.paid_orders}</dd>
+                <dt>{a.revenue}</dt><dd data-testid="revenue">{money_list(&period.revenue)}</dd>
+                <dt>{a.average_order}</dt><dd>{money_list(&period.average)}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let a = admin_t();
+    let data = Resource::new(|| (), |_| admin_dashboard());
+    view! {
+        <Title text=a.dashboard/>
+        <h1 class="page-title">{a.dashboard}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! {
+                        <div class="stat-grid">
+                            <PeriodCard title=a.today period=d.today testid="today"/>
+                            <PeriodCard title=a.last_7_days period=d.last_7_days testid="week"/>
+                            <a class="stat-card" href="/admin/orders?status=paid" data-testid="to-ship">
+                                <h2>{a.to_ship}</h2><strong>{d.to_ship}</strong>
+                            </a>
+                            <a class="stat-card" href="/admin/orders?status=attention" data-testid="flagged">
+                                <h2>{a.flagged}</h2><strong>{d.flagged}</strong>
+                            </a>
+                        </div>
+                    }.into_any(),
+                    Err(err) => view! { <LoadError err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn filter_from_query() -> OrderFilter {
+    let query = use_query_map();
+    query.with_untracked(|q| OrderFilter {
+        status: q.get("status"),
+        from: q.get("from"),
+        to: q.get("to"),
+        q: q.get("q"),
+    })
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let a = admin_t();
+    let t = t();
+    let filter = filter_from_query();
+    let csv_query = [
+        ("status", &filter.status),
+        ("from", &filter.from),
+        ("to", &filter.to),
+        ("q", &filter.q),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| {
+        v.as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{k}={}", encode_component(v)))
+    })
+    .collect::<Vec<_>>()
+    .join("&");
+    let form = filter.clone();
+    let rows = Resource::new(move || filter.clone(), admin_orders);
+    let selected = form.status.clone().unwrap_or_default();
+    view! {
+        <Title text=a.orders/>
+        <h1 class="page-title">{a.orders}</h1>
+        <form method="get" action="/admin/orders" class="filter-form">
+            <select name="status" aria-label=a.status>
+                <option value="" selected=selected.is_empty()>{a.all}</option>
+                <option value="attention" selected=selected == "attention">{a.attention}</option>
+                {OrderStatus::ALL.into_iter().filter(|s| *s != OrderStatus::Pending).map(|s| view! {
+                    <option value=s.code() selected=selected == s.code()>{(t.status_label)(s)}</option>
+                }).collect_view()}
+            </select>
+            <input type="date" name="from" aria-label=a.from value=form.from.clone().unwrap_or_default()/>
+            <input type="date" name="to" aria-label=a.to value=form.to.clone().unwrap_or_default()/>
+            <input type="search" name="q" placeholder=a.search value=form.q.clone().unwrap_or_default() data-testid="order-search"/>
+            <button type="submit" class="btn btn-small">{a.filter}</button>
+            <a class="btn btn-small btn-ghost" href=format!("/admin/orders.csv?{csv_query}") data-testid="export-csv">{a.export_csv}</a>
+        </form>
+        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Ok(rows) if rows.is_empty() => view! { <p class="empty-note">{a.no_orders}</p> }.into_any(),
+                    Ok(rows) => view! { <OrderTable rows/> }.into_any(),
+                    Err(err) => view! { <LoadError err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderTable(rows: Vec<AdminOrderRow>) -> impl IntoView {
+    let t = t();
+    let a = admin_t();
+    view! {
+        <ul class="order-list admin-orders">
+            {rows.into_iter().map(|r| view! {
+                <li class="order-row" data-testid="admin-order-row" data-order-no=r.order_no.clone()>
+                    <a href=format!("/admin/orders/{}", r.order_no)>
+                        <div class="order-row-head">
+                            <span class="muted">{r.order_no.clone()}</span>
+                            <span class="status" data-status=r.status.code()>{(t.status_label)(r.status)}</span>
+                        </div>
+                        <p class="order-row-title">{r.title}</p>
+                        {r.needs_attention.then(|| view! { <p class="notice notice-error">{a.attention}</p> })}
+                        <div class="order-row-foot">
+                            <span class="muted">{display_ms(r.created_at_ms)}" · "{r.openid}</span>
+                            <strong class="price">{r.total.to_string()}</strong>
+                        </div>
+                    </a>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let no = move || params.read().get("no").unwrap_or_default();
+    let order = Resource::new(no, admin_order);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(detail) => view! { <OrderDetailView detail/> }.into_any(),
+                    Err(ShopError::NotFound) => view! { <super::not_found::NotFound/> }.into_any(),
+                    Err(err) => view! { <LoadError err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
+    let t = t();
+    let a = admin_t();
+    let s = &detail.order.summary;
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    view! {
+        <Title text=s.order_no.clone()/>
+        <section class="order-head">
+            <h1 class="page-title" data-testid="admin-order-no">{s.order_no.clone()}</h1>
+            <span class="status" data-testid="admin-order-status" data-status=s.status.code()>{(t.status_label)(s.status)}</span>
+        </section>
+        {detail.attention_note.map(|note| view! { <p class="notice notice-error" data-testid="attention-note">{a.attention}": "{note}</p> })}
+        <dl class="facts">
+            <dt>{a.buyer}</dt><dd>{detail.openid}</dd>
+            <dt>{a.placed}</dt><dd>{display_ms(s.created_at_ms)}</dd>
+            <dt>{a.amount}</dt><dd class="price">{s.total.to_string()}</dd>
+            <dt>{a.payment_no}</dt><dd data-testid="payment-no">{dash(detail.payment_no)}</dd>
+            <dt>{a.paid_amount}</dt><dd>{detail.pay_currency.zip(detail.pay_amount).map(|(c, v)| format!("{c} {v}")).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{a.exchange_rate}</dt><dd data-testid="exchange-rate">{dash(detail.exchange_rate)}</dd>
+            <dt>{a.trade_time}</dt><dd>{dash(detail.trade_time)}</dd>
+        </dl>
+        <h2 class="section-title">{t.order_items}</h2>
+        <ul class="order-lines">
+            {detail.order.lines.into_iter().map(|l| view! {
+                <li class="order-line">
+                    <span>{l.title}</span>
+                    <span class="muted">{l.unit_price.to_string()}" × "{l.quantity}</span>
+                    <strong class="price">{l.line_total.to_string()}</strong>
+                </li>
+            }).collect_view()}
+        </ul>
+        <h2 class="section-title">{t.order_progress}</h2>
+        <ol class="timeline">
+            {detail.order.timeline.into_iter().map(|step| view! {
+                <li data-status=step.status.code()><span>{(t.step_label)(step.status)}</span><span class="muted">{display_ms(step.at_ms)}</span></li>
+            }).collect_view()}
+        </ol>
+        <h2 class="section-title">{a.notifications}</h2>
+        {if detail.notifications.is_empty() {
+            view! { <p class="muted">{a.no_notifications}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="notifications" data-testid="notifications">
+                    {detail.notifications.into_iter().map(|n| {
+                        let verdict = n.verdict.clone();
+                        view! {
+                        <li data-testid="notification" data-verdict=verdict>
+                            <span class="muted">{display_ms(n.received_at_ms)}</span>
+                            <span>{n.status.unwrap_or_default()}</span>
+                            <strong>{n.verdict}</strong>
+                            <span class="muted">{n.detail}</span>
+                        </li>
+                    }}).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,206 @@
+//! The admin area's HTTP edge: the guard in front of every `/admin` page and `/api/admin/`
+//! server function, and the login and logout endpoints.
+
+use super::store::{self, CurrentAdmin};
+use crate::ssr::context::ShopState;
+use crate::ssr::http::{cookie, local_path, redirect};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+
+pub const ADMIN_COOKIE: &str = "shop_admin";
+pub const LOGIN_PATH: &str = "/admin/login";
+pub const LOGOUT_PATH: &str = "/admin/logout";
+
+/// Failed logins allowed per account and per address in the window.
+pub const ACCOUNT_LIMIT: i64 = 5;
+pub const ADDRESS_LIMIT: i64 = 20;
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Pages and server functions only an admin may reach.
+pub fn is_admin_path(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/") || path.starts_with("/api/admin/")
+}
+
+/// The admin bound to the current request by [`guard`], if any.
+pub fn current_admin() -> Option<CurrentAdmin> {
+    leptos::prelude::use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentAdmin>()
+        .cloned()
+}
+
+fn admin_cookie(state: &ShopState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{ADMIN_COOKIE}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .ok()
+}
+
+/// Every admin page and server function passes here: without a live admin session a page
+/// goes to the login form and a server function gets 401. A buyer's session is no admin
+/// session: the two cookies are unrelated.
+pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if !is_admin_path(&path) || path == LOGIN_PATH {
+        return next.run(req).await;
+    }
+    let idle = state.config.admin.idle_ms();
+    let admin = match cookie(req.headers(), ADMIN_COOKIE) {
+        Some(token) => store::check_session(&state.db, token, idle)
+            .await
+            .unwrap_or(None),
+        None => None,
+    };
+    let Some(admin) = admin else {
+        if path.starts_with("/api/") {
+            return (StatusCode::UNAUTHORIZED, "admin login required").into_response();
+        }
+        let wanted = req
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| "/admin".to_owned());
+        let mut target = url::form_urlencoded::Serializer::new(String::new());
+        target.append_pair("next", &wanted);
+        return redirect(
+            StatusCode::SEE_OTHER,
+            &format!("{LOGIN_PATH}?{}", target.finish()),
+        );
+    };
+    req.extensions_mut().insert(admin);
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+/// The address a login comes from: the socket peer, or (behind the shop's own reverse
+/// proxy, `SHOP_BEHIND_PROXY=true`) the first `X-Forwarded-For` hop.
+fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
+    if state.config.behind_proxy {
+        if let Some(first) = headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+        {
+            return first.trim().to_owned();
+        }
+    }
+    peer.map(|p| p.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+#[derive(Default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+impl LoginForm {
+    fn parse(body: &[u8]) -> LoginForm {
+        let mut form = LoginForm::default();
+        for (k, v) in url::form_urlencoded::parse(body) {
+            match k.as_ref() {
+                "username" => form.username = v.into_owned(),
+                "password" => form.password = v.into_owned(),
+                "next" => form.next = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+fn back_to_login(error: &str, next: Option<&str>) -> Response {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("error", error);
+    if let Some(next) = next {
+        q.append_pair("next", next);
+    }
+    redirect(
+        StatusCode::SEE_OTHER,
+        &format!("{LOGIN_PATH}?{}", q.finish()),
+    )
+}
+
+/// `POST /admin/login`. The same answer for an unknown user and a wrong password; too many
+/// failures for the account or the address lock logins from it for the window.
+pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| *a);
+    let headers = parts.headers;
+    let Ok(body) = axum::body::to_bytes(body, 16 * 1024).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let form = LoginForm::parse(&body);
+    let next = form
+        .next
+        .as_deref()
+        .and_then(local_path)
+        .filter(|p| is_admin_path(p) && !p.starts_with(LOGIN_PATH))
+        .map(str::to_owned);
+    let address = client_address(&state, peer, &headers);
+    let username = form.username.trim().to_owned();
+    let account_key = format!("user:{}", username.to_lowercase());
+    let address_key = format!("ip:{address}");
+    let db = &state.db;
+    let limited = store::rate_limited(db, &account_key, ACCOUNT_LIMIT, WINDOW_MS)
+        .await
+        .unwrap_or(true)
+        || store::rate_limited(db, &address_key, ADDRESS_LIMIT, WINDOW_MS)
+            .await
+            .unwrap_or(true);
+    if limited {
+        tracing::warn!(%address, "admin login refused: too many failures");
+        return back_to_login("limited", next.as_deref());
+    }
+    match store::authenticate(db, &username, &form.password).await {
+        Ok(Some(admin)) => {
+            let _ = store::clear_failures(db, &account_key).await;
+            let absolute = state.config.admin.absolute_ms();
+            let token = match store::start_session(db, admin.id, absolute).await {
+                Ok(t) => t,
+                Err(_) => return back_to_login("unavailable", next.as_deref()),
+            };
+            tracing::info!(admin = %admin.username, %address, "admin signed in");
+            let mut res = redirect(StatusCode::SEE_OTHER, next.as_deref().unwrap_or("/admin"));
+            if let Some(c) = admin_cookie(&state, &token, absolute / 1000) {
+                res.headers_mut().append(header::SET_COOKIE, c);
+            }
+            res
+        }
+        Ok(None) => {
+            let _ = store::record_failure(db, &account_key, WINDOW_MS).await;
+            let _ = store::record_failure(db, &address_key, WINDOW_MS).await;
+            tracing::info!(%address, "admin login failed");
+            back_to_login("invalid", next.as_deref())
+        }
+        Err(_) => back_to_login("unavailable", next.as_deref()),
+    }
+}
+
+/// `POST /admin/logout`: the session ends on the server, not just in the browser.
+pub async fn logout(State(state): State<ShopState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, ADMIN_COOKIE) {
+        let _ = store::end_session(&state.db, token).await;
+    }
+    let mut res = redirect(StatusCode::SEE_OTHER, LOGIN_PATH);
+    if let Some(c) = admin_cookie(&state, "", 0) {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}

@@ -1,0 +1,264 @@
+//! The back office's view of orders: the dashboard's numbers, the filtered list (and its CSV),
+//! and an order's full detail with every notification received.
+
+use crate::admin::{
+    AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period,
+};
+use crate::error::ShopError;
+use crate::money::{Currency, Money};
+use crate::orders::OrderStatus;
+use crate::ssr::db::{flag, now_ms, Database};
+use crate::ssr::orders::store;
+use crate::time::{parse_date, CHINA_OFFSET_SECS};
+
+const PAID_STATUSES: &str = "('paid', 'shipped', 'completed', 'refund_pending', 'refunded')";
+
+async fn period(db: &Database, since_ms: i64) -> Result<Period, ShopError> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT currency, COUNT(*), CAST(COALESCE(SUM(total_minor), 0) AS BIGINT)
+         FROM orders WHERE paid_at >= $1 AND status IN {PAID_STATUSES}
+         GROUP BY currency ORDER BY currency"
+    ))
+    .bind(since_ms)
+    .fetch_all(db.pool())
+    .await?;
+    let mut period = Period {
+        paid_orders: 0,
+        revenue: Vec::new(),
+        average: Vec::new(),
+    };
+    for (code, count, sum) in rows {
+        let Some(currency) = Currency::from_code(&code) else {
+            continue;
+        };
+        period.paid_orders += count;
+        period.revenue.push(Money::new(sum, currency));
+        // Rounded half up to the minor unit.
+        let avg = if count > 0 {
+            (2 * sum + count) / (2 * count)
+        } else {
+            0
+        };
+        period.average.push(Money::new(avg, currency));
+    }
+    Ok(period)
+}
+
+/// Midnight today, China time, in unix ms.
+fn start_of_today(now_ms: i64) -> i64 {
+    let secs = now_ms.div_euclid(1000) + CHINA_OFFSET_SECS;
+    (secs - secs.rem_euclid(86_400) - CHINA_OFFSET_SECS) * 1000
+}
+
+pub async fn dashboard(db: &Database) -> Result<Dashboard, ShopError> {
+    let today = start_of_today(now_ms());
+    let count = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await
+    };
+    Ok(Dashboard {
+        today: period(db, today).await?,
+        last_7_days: period(db, today - 6 * 86_400_000).await?,
+        to_ship: count("SELECT COUNT(*) FROM orders WHERE status = 'paid'").await?,
+        flagged: count("SELECT COUNT(*) FROM orders WHERE needs_attention = 1").await?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    order_no: String,
+    openid: String,
+    status: String,
+    currency: String,
+    total_minor: i64,
+    item_count: i64,
+    product_info: String,
+    created_at: i64,
+    needs_attention: i64,
+}
+
+/// Orders matching the filter, newest first, at most `limit`.
+pub async fn list(
+    db: &Database,
+    filter: &OrderFilter,
+    limit: i64,
+) -> Result<Vec<AdminOrderRow>, ShopError> {
+    let mut sql = String::from(
+        "SELECT order_no, openid, status, currency, total_minor, item_count, product_info,
+                created_at, needs_attention FROM orders WHERE 1 = 1",
+    );
+    let mut texts: Vec<String> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    // Placeholders are numbered in the order the values are bound: texts first, then ints.
+    let status = filter.status.as_deref().filter(|s| !s.is_empty());
+    if let Some(status) = status {
+        if status == "attention" {
+            sql.push_str(" AND needs_attention = 1");
+        } else {
+            let status = OrderStatus::from_code(status)
+                .ok_or(ShopError::Request("unknown status".into()))?;
+            texts.push(status.code().to_owned());
+            sql.push_str(&format!(" AND status = ${}", texts.len()));
+        }
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        texts.push(q.to_owned());
+        let n = texts.len();
+        sql.push_str(&format!(" AND (order_no = ${n} OR openid = ${n})"));
+    }
+    let mut bounds = Vec::new();
+    if let Some(from) = filter.from.as_deref().filter(|s| !s.is_empty()) {
+        let at = parse_date(from, CHINA_OFFSET_SECS)
+            .ok_or(ShopError::Request("bad from date".into()))?;
+        bounds.push((">=", at * 1000));
+    }
+    if let Some(to) = filter.to.as_deref().filter(|s| !s.is_empty()) {
+        let at =
+            parse_date(to, CHINA_OFFSET_SECS).ok_or(ShopError::Request("bad to date".into()))?;
+        bounds.push(("<", (at + 86_400) * 1000));
+    }
+    for (op, value) in bounds {
+        ints.push(value);
+        sql.push_str(&format!(
+            " AND created_at {op} ${}",
+            texts.len() + ints.len()
+        ));
+    }
+    ints.push(limit.clamp(1, 10_000));
+    sql.push_str(&format!(
+        " ORDER BY created_at DESC, id DESC LIMIT ${}",
+        texts.len() + ints.len()
+    ));
+    let mut query = sqlx::query_as::<_, ListRow>(&sql);
+    for t in &texts {
+        query = query.bind(t.clone());
+    }
+    for i in &ints {
+        query = query.bind(*i);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    rows.into_iter()
+        .map(|r| {
+            let currency = crate::ssr::catalog::currency_of(&r.currency)?;
+            Ok(AdminOrderRow {
+                status: OrderStatus::from_code(&r.status).ok_or(ShopError::Internal)?,
+                order_no: r.order_no,
+                openid: r.openid,
+                total: Money::new(r.total_minor, currency),
+                item_count: r.item_count,
+                title: r.product_info,
+                created_at_ms: r.created_at,
+                needs_attention: flag(r.needs_attention),
+            })
+        })
+        .collect()
+}
+
+fn csv_field(value: &str) -> String {
+    // Quote everything; neutralise spreadsheet formulas (=, +, -, @ at the start).
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", value.replace('"', "\"\""))
+}
+
+/// The list as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese titles).
+pub async fn csv(db: &Database, filter: &OrderFilter) -> Result<String, ShopError> {
+    let rows = list(db, filter, 10_000).await?;
+    let mut out = String::from(
+        "\u{feff}order_no,created_at,status,currency,total,items,title,openid,needs_attention\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.order_no.clone(),
+            crate::time::display_ms(r.created_at_ms),
+            r.status.code().to_owned(),
+            r.total.currency.code().to_owned(),
+            r.total.decimal(),
+            r.item_count.to_string(),
+            r.title.clone(),
+            r.openid.clone(),
+            u8::from(r.needs_attention).to_string(),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    Ok(out)
+}
+
+pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
+    let row = store::by_no(db, order_no)
+        .await?
+        .ok_or(ShopError::NotFound)?;
+    let order = store::detail(db, &row).await?;
+    let extra: (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT pay_currency, pay_amount, exchange_rate, trade_time FROM orders WHERE id = $1",
+    )
+    .bind(row.id)
+    .fetch_one(db.pool())
+    .await?;
+    let notifications: Vec<(i64, Option<String>, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT received_at, status, verdict, detail, payment_no FROM payment_notifications
+         WHERE order_no = $1 ORDER BY id",
+    )
+    .bind(order_no)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(AdminOrderDetail {
+        order,
+        openid: row.openid.clone(),
+        payment_no: row.payment_no.clone(),
+        pay_currency: extra.0,
+        pay_amount: extra.1,
+        exchange_rate: extra.2,
+        trade_time: extra.3,
+        attention_note: row
+            .needs_attention()
+            .then(|| row.attention_note.clone())
+            .flatten(),
+        notifications: notifications
+            .into_iter()
+            .map(
+                |(received_at_ms, status, verdict, detail, payment_no)| NotificationRow {
+                    received_at_ms,
+                    status,
+                    verdict,
+                    detail,
+                    payment_no,
+                },
+            )
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formula_safe() {
+        assert_eq!(csv_field("龙井 \"明前\""), "\"龙井 \"\"明前\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+    }
+
+    #[test]
+    fn today_starts_at_china_midnight() {
+        // 2026-11-25 23:59:59 UTC is 2026-11-26 07:59:59 in China: today began 16:00 UTC.
+        assert_eq!(
+            start_of_today(1_795_651_199_000),
+            (1_795_651_200 - 8 * 3600) * 1000
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! Admin accounts, server-side sessions and login rate limits in the database.
+
+use super::password;
+use crate::error::ShopError;
+use crate::ssr::db::{flag, now_ms, Database};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+    Staff,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Staff => "staff",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        match raw {
+            "owner" => Some(Role::Owner),
+            "staff" => Some(Role::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in admin, put in the request by the admin guard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentAdmin {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("user name must be 3–64 letters, digits, `.`, `_` or `-`")]
+    BadUsername,
+    #[error("password {0}")]
+    WeakPassword(#[from] password::PasswordProblem),
+    #[error("an admin with this user name already exists")]
+    Exists,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("hashing failed")]
+    Hash,
+}
+
+fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+pub async fn create(
+    db: &Database,
+    username: &str,
+    password: &str,
+    role: Role,
+) -> Result<i64, CreateError> {
+    if !valid_username(username) {
+        return Err(CreateError::BadUsername);
+    }
+    password::check_policy(password, username)?;
+    let phc = password::hash(password).map_err(|_| CreateError::Hash)?;
+    let now = now_ms();
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO admin_users (username, password_hash, role, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(username)
+    .bind(phc)
+    .bind(role.code())
+    .bind(now)
+    .fetch_one(db.pool())
+    .await;
+    match inserted {
+        Ok(id) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(CreateError::Exists),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    password_hash: String,
+    role: String,
+    disabled: i64,
+}
+
+/// The admin these credentials belong to, or `None` (wrong name, wrong password, disabled:
+/// indistinguishable to the caller, and equally slow).
+pub async fn authenticate(
+    db: &Database,
+    username: &str,
+    password: &str,
+) -> Result<Option<CurrentAdmin>, ShopError> {
+    let row: Option<UserRow> = sqlx::query_as(
+        "SELECT id, username, password_hash, role, disabled FROM admin_users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        password::verify_dummy(password);
+        return Ok(None);
+    };
+    let ok = password::verify(password, &row.password_hash) && !flag(row.disabled);
+    Ok(ok
+        .then(|| {
+            Role::parse(&row.role).map(|role| CurrentAdmin {
+                id: row.id,
+                username: row.username,
+                role,
+            })
+        })
+        .flatten())
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh session id (256 random bits, hex) for this admin.
+pub async fn start_session(
+    db: &Database,
+    admin_id: i64,
+    absolute_ms: i64,
+) -> Result<String, ShopError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        tracing::error!(%e, "no randomness for an admin session");
+        ShopError::Internal
+    })?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO admin_sessions (token_hash, admin_id, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(admin_id)
+    .bind(now)
+    .bind(now + absolute_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// The admin a session id belongs to, if the session is alive: not past its absolute end,
+/// not idle for longer than `idle_ms`, the account not disabled. Touches `last_seen_at`.
+pub async fn check_session(
+    db: &Database,
+    token: &str,
+    idle_ms: i64,
+) -> Result<Option<CurrentAdmin>, ShopError> {
+    let now = now_ms();
+    let hash = token_hash(token);
+    let row: Option<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT u.id, u.username, u.role, u.disabled, s.last_seen_at, s.expires_at
+         FROM admin_sessions s JOIN admin_users u ON u.id = s.admin_id
+         WHERE s.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((id, username, role, disabled, last_seen, expires)) = row else {
+        return Ok(None);
+    };
+    if flag(disabled) || now >= expires || now - last_seen > idle_ms {
+        end_session(db, token).await?;
+        return Ok(None);
+    }
+    if now - last_seen > 15_000 {
+        sqlx::query("UPDATE admin_sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(Role::parse(&role).map(|role| CurrentAdmin { id, username, role }))
+}
+
+pub async fn end_session(db: &Database, token: &str) -> Result<(), ShopError> {
+    sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Failures allowed per key within `window_ms` before logins from it are refused.
+pub async fn rate_limited(
+    db: &Database,
+    key: &str,
+    limit: i64,
+    window_ms: i64,
+) -> Result<bool, ShopError> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT window_start, failures FROM login_attempts WHERE key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(matches!(row, Some((start, failures)) if now_ms() - start < window_ms && failures >= limit))
+}
+
+/// Counts a failed login against `key` (one atomic upsert; a stale window starts over).
+pub async fn record_failure(db: &Database, key: &str, window_ms: i64) -> Result<(), ShopError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
+         ON CONFLICT (key) DO UPDATE SET
+             failures = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.failures + 1 END,
+             window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - window_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(db: &Database, key: &str) -> Result<(), ShopError> {
+    sqlx::query("DELETE FROM login_attempts WHERE key = $1")
+        .bind(key)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_plain() {
+        assert!(valid_username("owner"));
+        assert!(valid_username("shop.staff-1_a"));
+        assert!(!valid_username("ab"));
+        assert!(!valid_username("has space"));
+        assert!(!valid_username("<script>"));
+    }
+
+    #[test]
+    fn session_ids_are_stored_hashed() {
+        let h = token_hash("abc");
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, "abc");
+    }
+}

@@ -1,0 +1,460 @@
+//! The back office: accounts, sessions, rate limits and authorisation, against the real
+//! server binary on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{buyer_client, form_token, Shop, Stack};
+use reqwest::StatusCode;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const OWNER: &str = "shop-owner";
+const PASSWORD: &str = "tea-shop-2026!";
+
+/// `server admin create …` against the shop's database, password on standard input.
+fn create_admin(shop: &Shop, username: &str, password: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["admin", "create", "--username", username])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &shop.db_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cli");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = writeln!(stdin, "{password}");
+    }
+    child.wait_with_output().expect("cli output")
+}
+
+async fn shops(env: &[(&str, &str)]) -> Vec<Shop> {
+    let mut shops = Vec::new();
+    for db in app::ssr::testing::all().await {
+        let shop = Shop::start_with(db, env).await;
+        let out = create_admin(&shop, OWNER, PASSWORD);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        shops.push(shop);
+    }
+    shops
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn login(
+    shop: &Shop,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(shop.url("/admin/login"))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/admin/orders"),
+        ])
+        .send()
+        .await
+        .expect("login")
+}
+
+/// A signed-in admin's browser.
+async fn admin_client(shop: &Shop) -> reqwest::Client {
+    let client = buyer_client();
+    let res = login(shop, &client, OWNER, PASSWORD).await;
+    assert_eq!(location(&res), "/admin/orders", "signed in");
+    client
+}
+
+#[tokio::test]
+async fn the_first_owner_is_created_on_the_command_line_with_a_strong_password() {
+    for shop in shops(&[]).await {
+        let weak = create_admin(&shop, "second-owner", "password123");
+        assert!(!weak.status.success());
+        assert!(String::from_utf8_lossy(&weak.stderr).contains("too common"));
+        let short = create_admin(&shop, "second-owner", "x1!");
+        assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8"));
+        let again = create_admin(&shop, OWNER, "another-strong-pass");
+        assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+        let stored: String =
+            sqlx::query_scalar("SELECT password_hash FROM admin_users WHERE username = $1")
+                .bind(OWNER)
+                .fetch_one(
+                    app::ssr::db::Database::connect(&shop.db_url)
+                        .await
+                        .expect("db")
+                        .pool(),
+                )
+                .await
+                .expect("owner row");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}: {stored}",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn signing_in_out_and_the_session_cookie() {
+    for shop in shops(&[]).await {
+        let browser = buyer_client();
+        let res = browser
+            .get(shop.url("/admin/orders"))
+            .send()
+            .await
+            .expect("admin page");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/admin/login?next=%2Fadmin%2Forders");
+
+        // A wrong password and an unknown account get the very same answer.
+        let wrong = login(&shop, &browser, OWNER, "not-the-password").await;
+        let unknown = login(&shop, &browser, "nobody-here", "not-the-password").await;
+        assert_eq!(location(&wrong), location(&unknown));
+        assert!(location(&wrong).starts_with("/admin/login?error=invalid"));
+        let page = browser
+            .get(shop.url(&location(&wrong)))
+            .send()
+            .await
+            .expect("login page");
+        assert_eq!(page.status(), StatusCode::UNAUTHORIZED);
+        assert!(page
+            .text()
+            .await
+            .expect("body")
+            .contains("用户名或密码错误"));
+
+        let res = login(&shop, &browser, OWNER, PASSWORD).await;
+        assert_eq!(location(&res), "/admin/orders");
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("shop_admin="))
+            .expect("admin cookie")
+            .to_owned();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "plain http in tests");
+        let session = cookie.split(';').next().expect("pair").to_owned();
+        let page = browser
+            .get(shop.url("/admin"))
+            .send()
+            .await
+            .expect("dashboard");
+        assert_eq!(page.status(), StatusCode::OK, "{}", shop.label);
+        assert!(page
+            .text()
+            .await
+            .expect("body")
+            .contains("data-testid=\"today\""));
+
+        // Logout ends the session on the server: the old cookie no longer opens anything.
+        let res = browser
+            .post(shop.url("/admin/logout"))
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(location(&res), "/admin/login");
+        let replay = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .get(shop.url("/admin"))
+            .header("Cookie", &session)
+            .send()
+            .await
+            .expect("replay");
+        assert_eq!(replay.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    for shop in shops(&[("ADMIN_IDLE_SECS", "1")]).await {
+        let admin = admin_client(&shop).await;
+        assert_eq!(
+            admin
+                .get(shop.url("/admin"))
+                .send()
+                .await
+                .expect("page")
+                .status(),
+            StatusCode::OK
+        );
+        tokio::time::sleep(Duration::from_millis(2200)).await;
+        let res = admin.get(shop.url("/admin")).send().await.expect("page");
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{}: idle session ended",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    for shop in shops(&[]).await {
+        let browser = buyer_client();
+        for _ in 0..5 {
+            let res = login(&shop, &browser, OWNER, "wrong-password-1").await;
+            assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        }
+        let res = login(&shop, &browser, OWNER, PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/admin/login?error=limited"),
+            "{}",
+            shop.label
+        );
+        let page = browser
+            .get(shop.url(&location(&res)))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+        // The lock is per account name: an unknown name is locked the same way (no hint
+        // about which accounts exist).
+        for _ in 0..5 {
+            login(&shop, &browser, "nobody-here", "wrong-password-1").await;
+        }
+        let res = login(&shop, &browser, "nobody-here", "wrong-password-1").await;
+        assert!(location(&res).starts_with("/admin/login?error=limited"));
+    }
+}
+
+#[tokio::test]
+async fn every_admin_function_and_page_refuses_anonymous_callers_and_buyers() {
+    let admin_fns: Vec<&str> = server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|p| p.starts_with("/api/admin/"))
+        .collect();
+    assert!(
+        admin_fns.len() >= 3,
+        "the registry lists the admin functions: {admin_fns:?}"
+    );
+    let pages = [
+        "/admin",
+        "/admin/orders",
+        "/admin/orders/S1",
+        "/admin/orders.csv",
+    ];
+    for shop in shops(&[]).await {
+        let buyer = buyer_client();
+        let home = buyer
+            .get(shop.url("/?openid=oAdminProbeBuyer00000001"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        let product = common::product_id(&home, "冻顶乌龙茶");
+        let token = form_token(
+            &buyer
+                .get(shop.url(&format!("/product/{product}")))
+                .send()
+                .await
+                .expect("product")
+                .text()
+                .await
+                .expect("body"),
+        );
+        let anonymous = buyer_client();
+        for path in &admin_fns {
+            for (who, client) in [("anonymous", &anonymous), ("buyer", &buyer)] {
+                let res = client
+                    .post(shop.url(path))
+                    .form(&[("token", token.as_str()), ("order_no", "S1")])
+                    .send()
+                    .await
+                    .expect("call");
+                assert_eq!(
+                    res.status(),
+                    StatusCode::UNAUTHORIZED,
+                    "{}: {who} calling {path}",
+                    shop.label
+                );
+            }
+        }
+        for page in pages {
+            for (who, client) in [("anonymous", &anonymous), ("buyer", &buyer)] {
+                let res = client.get(shop.url(page)).send().await.expect("page");
+                assert_eq!(res.status(), StatusCode::SEE_OTHER, "{who} opening {page}");
+                assert!(location(&res).starts_with("/admin/login"));
+            }
+        }
+        // And the admin gets in.
+        let admin = admin_client(&shop).await;
+        let res = admin
+            .post(shop.url("/api/admin/dashboard"))
+            .send()
+            .await
+            .expect("dashboard");
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn admin_writes_from_another_site_or_the_payment_container_are_refused() {
+    for shop in shops(&[]).await {
+        let admin = admin_client(&shop).await;
+        for origin in ["https://evil.example", "http://127.0.0.1:3100"] {
+            let res = admin
+                .post(shop.url("/admin/logout"))
+                .header("Origin", origin)
+                .send()
+                .await
+                .expect("logout");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+            let res = admin
+                .post(shop.url("/api/admin/dashboard"))
+                .header("Origin", origin)
+                .send()
+                .await
+                .expect("fn");
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+        }
+        // Still signed in: the refused logout did nothing.
+        assert_eq!(
+            admin
+                .get(shop.url("/admin"))
+                .send()
+                .await
+                .expect("page")
+                .status(),
+            StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_admin_sees_a_paid_order_with_its_notification_and_can_export_it() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        let out = create_admin(&stack.shop, OWNER, PASSWORD);
+        assert!(out.status.success());
+        let shop = &stack.shop;
+        let buyer = buyer_client();
+        let home = buyer
+            .get(shop.url("/?openid=oAdminSeesBuyer000000001"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        let product = common::product_id(&home, "冻顶乌龙茶");
+        let token = form_token(
+            &buyer
+                .get(shop.url(&format!("/product/{product}")))
+                .send()
+                .await
+                .expect("product")
+                .text()
+                .await
+                .expect("body"),
+        );
+        buyer
+            .post(shop.url("/api/cart/add"))
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &product.to_string()),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        let params: serde_json::Value = buyer
+            .post(shop.url("/api/orders/checkout"))
+            .form(&[
+                ("token", token.as_str()),
+                ("checkout_key", "admin-sees-key-000001"),
+            ])
+            .send()
+            .await
+            .expect("checkout")
+            .json()
+            .await
+            .expect("json");
+        let no = params["order_no"].as_str().expect("order no").to_owned();
+        let js: serde_json::Value =
+            serde_json::from_str(params["js_param"].as_str().expect("js")).expect("json");
+        reqwest::Client::new()
+            .post(stack.sandbox.url("/__sandbox/pay"))
+            .json(&js)
+            .send()
+            .await
+            .expect("pay");
+
+        let admin = admin_client(shop).await;
+        let mut page = String::new();
+        for _ in 0..100 {
+            page = admin
+                .get(shop.url(&format!("/admin/orders/{no}")))
+                .send()
+                .await
+                .expect("detail")
+                .text()
+                .await
+                .expect("body");
+            if page.contains("data-verdict=\"applied\"") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            page.contains("data-verdict=\"applied\""),
+            "{}: notification listed",
+            shop.label
+        );
+        assert!(page.contains("data-status=\"paid\""));
+        assert!(page.contains("0.92"), "exchange rate shown");
+        let list = admin
+            .get(shop.url("/admin/orders?status=paid"))
+            .send()
+            .await
+            .expect("list")
+            .text()
+            .await
+            .expect("body");
+        assert!(list.contains(&no));
+        let csv = admin
+            .get(shop.url(&format!("/admin/orders.csv?q={no}")))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("body");
+        assert_eq!(csv.lines().count(), 2, "header and one order: {csv}");
+        assert!(csv.contains(&format!("\"{no}\"")) && csv.contains("\"128.00\""));
+        let dashboard = admin
+            .post(shop.url("/api/admin/dashboard"))
+            .send()
+            .await
+            .expect("dashboard")
+            .json::<serde_json::Value>()
+            .await
+            .expect("json");
+        assert_eq!(dashboard["to_ship"], serde_json::json!(1));
+        assert_eq!(dashboard["today"]["paid_orders"], serde_json::json!(1));
+    }
+}
