@@ -70,7 +70,12 @@ export default defineConfig({
       },
     },
     {
-      command: `rm -rf ${dbDir} && mkdir -p ${dbDir} && exec ../target/release/server`,
+      // Two admin accounts for the back-office journeys, created the documented way.
+      command:
+        `rm -rf ${dbDir} && mkdir -p ${dbDir} && ` +
+        `echo e2e-tea-shop-2026 | ../target/release/server admin create --username e2e-owner && ` +
+        `echo e2e-tea-shop-2026 | ../target/release/server admin create --username e2e-locked --role staff && ` +
+        `exec ../target/release/server`,
       url: `${baseURL}/healthz`,
       timeout: 60_000,
       reuseExistingServer: false,

@@ -193,6 +193,15 @@ pub async fn csv(db: &Database, filter: &OrderFilter) -> Result<String, ShopErro
     Ok(out)
 }
 
+#[derive(sqlx::FromRow)]
+struct NotificationDbRow {
+    received_at: i64,
+    status: Option<String>,
+    verdict: String,
+    detail: String,
+    payment_no: Option<String>,
+}
+
 pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
     let row = store::by_no(db, order_no)
         .await?
@@ -209,7 +218,7 @@ pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, S
     .bind(row.id)
     .fetch_one(db.pool())
     .await?;
-    let notifications: Vec<(i64, Option<String>, String, String, Option<String>)> = sqlx::query_as(
+    let notifications: Vec<NotificationDbRow> = sqlx::query_as(
         "SELECT received_at, status, verdict, detail, payment_no FROM payment_notifications
          WHERE order_no = $1 ORDER BY id",
     )
@@ -230,15 +239,13 @@ pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, S
             .flatten(),
         notifications: notifications
             .into_iter()
-            .map(
-                |(received_at_ms, status, verdict, detail, payment_no)| NotificationRow {
-                    received_at_ms,
-                    status,
-                    verdict,
-                    detail,
-                    payment_no,
-                },
-            )
+            .map(|n| NotificationRow {
+                received_at_ms: n.received_at,
+                status: n.status,
+                verdict: n.verdict,
+                detail: n.detail,
+                payment_no: n.payment_no,
+            })
             .collect(),
     })
 }

@@ -1,0 +1,78 @@
+import { expect, Page } from '@playwright/test';
+import { test, expectHttpError, newOpenid } from './fixtures';
+import { sandboxURL } from '../playwright.config';
+
+// Admin pages have no islands: the JS-off project would only repeat these journeys (and
+// share the per-address login limit with them).
+test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'server-rendered only');
+
+// Created by the webServer command with `server admin create` (playwright.config.ts).
+export const OWNER = { username: 'e2e-owner', password: 'e2e-tea-shop-2026' };
+const LOCKED = { username: 'e2e-locked', password: 'e2e-tea-shop-2026' };
+
+async function signIn(page: Page, who: { username: string; password: string }) {
+  await page.getByTestId('login-username').fill(who.username);
+  await page.getByTestId('login-password').fill(who.password);
+  await page.getByTestId('login-submit').click();
+}
+
+test('the owner signs in, sees a buyer\'s paid order with its notification, and signs out', async ({ page, browser, consoleProblems }) => {
+  // A buyer pays in the sandbox container first.
+  const buyer = await browser.newContext();
+  const shopper = await buyer.newPage();
+  const openid = newOpenid();
+  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
+  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
+  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
+  await shopper.getByRole('link', { name: '购物车' }).click();
+  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('checkout').click();
+  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
+  await shopper.getByTestId('sandbox-pay').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
+  await buyer.close();
+
+  await page.goto('/admin/orders');
+  await expect(page).toHaveURL(/\/admin\/login\?next=%2Fadmin%2Forders/);
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(/\/admin\/orders$/);
+  await page.getByTestId('order-search').fill(openid);
+  await page.getByRole('button', { name: '筛选' }).click();
+  await expect(page.getByTestId('admin-order-row')).toHaveCount(1);
+  await page.getByTestId('admin-order-row').getByRole('link').click();
+  await expect(page.getByTestId('admin-order-no')).toHaveText(orderNo);
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'paid');
+  await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
+  await expect(page.getByTestId('exchange-rate')).toHaveText('0.92');
+
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/admin\/login$/);
+  await page.goto('/admin');
+  await expect(page).toHaveURL(/\/admin\/login/);
+});
+
+test('a wrong password is refused without saying whether the account exists', async ({ page, consoleProblems }) => {
+  expectHttpError(401);
+  await page.goto('/admin/login');
+  await signIn(page, { username: OWNER.username, password: 'not-the-password' });
+  await expect(page.getByTestId('login-error')).toHaveText('用户名或密码错误');
+  await signIn(page, { username: 'nobody-at-all', password: 'not-the-password' });
+  await expect(page.getByTestId('login-error')).toHaveText('用户名或密码错误');
+});
+
+test('after five failures the account is locked, even for the right password', async ({ page, consoleProblems }) => {
+  expectHttpError(401);
+  expectHttpError(429);
+  await page.goto('/admin/login');
+  for (let i = 0; i < 5; i++) {
+    await signIn(page, { username: LOCKED.username, password: `wrong-password-${i}` });
+    await expect(page.getByTestId('login-error')).toHaveText('用户名或密码错误');
+  }
+  await signIn(page, LOCKED);
+  await expect(page.getByTestId('login-error')).toHaveText('登录失败次数过多，请 15 分钟后再试');
+  await expect(page).toHaveURL(/error=limited/);
+});
