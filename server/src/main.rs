@@ -29,7 +29,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    tracing::info!(?config, "starting");
+    // `server admin …`: account management against the configured database, then exit.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let admin_command = args.first().map(String::as_str) == Some("admin");
+    if !admin_command {
+        tracing::info!(?config, "starting");
+    }
 
     let db = match Database::connect(&config.database_url).await {
         Ok(db) => db,
@@ -45,9 +50,7 @@ async fn main() -> ExitCode {
         eprintln!("database migration failed: {err}");
         return ExitCode::from(1);
     }
-    // `server admin …`: account management, then exit.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("admin") {
+    if admin_command {
         return cli::run(&args[1..], &db).await;
     }
 
