@@ -62,5 +62,20 @@ pub struct AdminOrderDetail {
     pub exchange_rate: Option<String>,
     pub trade_time: Option<String>,
     pub attention_note: Option<String>,
+    pub needs_attention: bool,
     pub notifications: Vec<NotificationRow>,
+    pub refunds: Vec<RefundRow>,
+    /// What can still be refunded (paid minus succeeded and pending refunds).
+    pub refundable: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRow {
+    pub refund_no: String,
+    pub amount: Money,
+    /// `pending`, `succeeded` or `failed`.
+    pub status: String,
+    pub detail: String,
+    pub admin: String,
+    pub created_at_ms: i64,
 }

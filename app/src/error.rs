@@ -32,6 +32,9 @@ pub enum ShopError {
     /// The payment gateway refused the order, in its own words.
     #[error("payment refused: {0}")]
     PaymentRefused(String),
+    /// Input the merchant must correct; the message says what and how (in their language).
+    #[error("invalid: {0}")]
+    Invalid(String),
     /// An admin function without a live admin session.
     #[error("admin login required")]
     AdminOnly,
@@ -57,6 +60,7 @@ impl ShopError {
             ShopError::PaymentUnavailable => t.err_payment_unavailable.to_owned(),
             ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
             ShopError::AdminOnly => t.err_admin_only.to_owned(),
+            ShopError::Invalid(message) => message.clone(),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
         }
@@ -71,6 +75,7 @@ impl ShopError {
             | ShopError::Unavailable
             | ShopError::CartFull
             | ShopError::CartEmpty
+            | ShopError::Invalid(_)
             | ShopError::Request(_) => 400,
             ShopError::OrderClosed => 409,
             ShopError::PaymentRefused(_) => 402,

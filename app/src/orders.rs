@@ -109,6 +109,16 @@ pub struct OrderDetail {
     /// Unpaid orders expire (and release their stock) at this time.
     pub expires_at_ms: i64,
     pub paid_at_ms: Option<i64>,
+    pub shipping: Option<Shipping>,
+    /// What has been refunded so far, if anything.
+    pub refunded: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipping {
+    pub carrier: String,
+    pub tracking_no: String,
+    pub shipped_at_ms: i64,
 }
 
 /// What the page needs to open WeChat's pay sheet for an order.

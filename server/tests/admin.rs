@@ -80,6 +80,286 @@ async fn admin_client(shop: &Shop) -> reqwest::Client {
     client
 }
 
+/// A buyer orders one 冻顶乌龙茶 (HK$128.00), and pays if `pay`. Returns the order number
+/// and the buyer's client.
+async fn place_order(
+    stack: &Stack,
+    openid: &str,
+    key: &str,
+    pay: bool,
+) -> (String, reqwest::Client) {
+    let shop = &stack.shop;
+    let buyer = buyer_client();
+    let home = buyer
+        .get(shop.url(&format!("/?openid={openid}")))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body");
+    let product = common::product_id(&home, "冻顶乌龙茶");
+    let token = form_token(
+        &buyer
+            .get(shop.url(&format!("/product/{product}")))
+            .send()
+            .await
+            .expect("product")
+            .text()
+            .await
+            .expect("body"),
+    );
+    buyer
+        .post(shop.url("/api/cart/add"))
+        .form(&[
+            ("token", token.as_str()),
+            ("product_id", &product.to_string()),
+            ("quantity", "1"),
+        ])
+        .send()
+        .await
+        .expect("add");
+    let params: serde_json::Value = buyer
+        .post(shop.url("/api/orders/checkout"))
+        .form(&[("token", token.as_str()), ("checkout_key", key)])
+        .send()
+        .await
+        .expect("checkout")
+        .json()
+        .await
+        .expect("json");
+    let no = params["order_no"].as_str().expect("order no").to_owned();
+    if pay {
+        let js: serde_json::Value =
+            serde_json::from_str(params["js_param"].as_str().expect("js")).expect("json");
+        reqwest::Client::new()
+            .post(stack.sandbox.url("/__sandbox/pay"))
+            .json(&js)
+            .send()
+            .await
+            .expect("pay");
+        let db = app::ssr::db::Database::connect(&shop.db_url)
+            .await
+            .expect("db");
+        for _ in 0..100 {
+            let status: String =
+                sqlx::query_scalar("SELECT status FROM orders WHERE order_no = $1")
+                    .bind(&no)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("status");
+            if status == "paid" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    (no, buyer)
+}
+
+/// Posts an admin action; answers the status and the body.
+async fn act(
+    shop: &Shop,
+    admin: &reqwest::Client,
+    action: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let res = admin
+        .post(shop.url(&format!("/api/admin/{action}")))
+        .form(form)
+        .send()
+        .await
+        .expect("action");
+    (res.status(), res.text().await.expect("body"))
+}
+
+async fn order_status(shop: &Shop, no: &str) -> String {
+    let db = app::ssr::db::Database::connect(&shop.db_url)
+        .await
+        .expect("db");
+    sqlx::query_scalar("SELECT status FROM orders WHERE order_no = $1")
+        .bind(no)
+        .fetch_one(db.pool())
+        .await
+        .expect("status")
+}
+
+#[tokio::test]
+async fn the_merchant_ships_refunds_and_cancels_orders() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        let shop = &stack.shop;
+        let admin = admin_client(shop).await;
+        let (no, buyer) = place_order(
+            &stack,
+            "oAdminShipBuyer000000001",
+            "admin-ship-key-00000001",
+            true,
+        )
+        .await;
+
+        // Shipping: bad input is explained, good input reaches the buyer.
+        let (status, body) = act(
+            shop,
+            &admin,
+            "ship",
+            &[
+                ("order_no", &no),
+                ("carrier", "顺丰速运"),
+                ("tracking_no", "<script>"),
+            ],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK, "{}", shop.label);
+        assert!(body.contains("快递单号"), "{body}");
+        let (status, _) = act(
+            shop,
+            &admin,
+            "ship",
+            &[
+                ("order_no", &no),
+                ("carrier", "顺丰速运"),
+                ("tracking_no", "SF1234567890"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(order_status(shop, &no).await, "shipped");
+        let page = buyer
+            .get(shop.url(&format!("/orders/{no}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            page.contains("SF1234567890") && page.contains("顺丰速运"),
+            "the buyer sees the tracking number"
+        );
+        let (status, body) = act(
+            shop,
+            &admin,
+            "ship",
+            &[("order_no", &no), ("carrier", "x"), ("tracking_no", "Y1")],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK, "shipping twice is refused: {body}");
+
+        // Refunds: a part, more than is left (refused), then the rest.
+        let (status, _) = act(
+            shop,
+            &admin,
+            "refund",
+            &[
+                ("order_no", &no),
+                ("amount", "20.00"),
+                ("reason", "damaged box"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            order_status(shop, &no).await,
+            "shipped",
+            "a partial refund keeps the order"
+        );
+        let (status, body) = act(
+            shop,
+            &admin,
+            "refund",
+            &[("order_no", &no), ("amount", "108.01"), ("reason", "")],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK);
+        assert!(body.contains("HK$108.00"), "says what is left: {body}");
+        let (status, _) = act(
+            shop,
+            &admin,
+            "refund",
+            &[("order_no", &no), ("amount", ""), ("reason", "returned")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(order_status(shop, &no).await, "refunded");
+        let gw: serde_json::Value =
+            reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+                .await
+                .expect("sandbox")
+                .json()
+                .await
+                .expect("json");
+        assert_eq!(
+            gw["refunded_minor"],
+            serde_json::json!(12800),
+            "the gateway refunded exactly the order"
+        );
+        let (status, _) = act(
+            shop,
+            &admin,
+            "refund",
+            &[("order_no", &no), ("amount", "0.01"), ("reason", "")],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK, "nothing left to refund");
+
+        // Two refunds at once can never exceed what was paid.
+        let (no2, _) = place_order(
+            &stack,
+            "oAdminShipBuyer000000002",
+            "admin-ship-key-00000002",
+            true,
+        )
+        .await;
+        let form = [
+            ("order_no", no2.as_str()),
+            ("amount", "70.00"),
+            ("reason", ""),
+        ];
+        let (a, b) = tokio::join!(
+            act(shop, &admin, "refund", &form),
+            act(shop, &admin, "refund", &form)
+        );
+        assert_eq!(
+            [a.0, b.0].iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "{}: one of two concurrent 70.00 refunds of 128.00",
+            shop.label
+        );
+
+        // Cancelling an unpaid order releases its stock.
+        let (no3, _) = place_order(
+            &stack,
+            "oAdminShipBuyer000000003",
+            "admin-ship-key-00000003",
+            false,
+        )
+        .await;
+        let (status, _) = act(shop, &admin, "cancel", &[("order_no", &no3)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(order_status(shop, &no3).await, "cancelled");
+        // A paid order cannot be cancelled (it is refunded instead).
+        let (status, _) = act(shop, &admin, "cancel", &[("order_no", &no2)]).await;
+        assert_ne!(status, StatusCode::OK);
+
+        // The detail page lists the refunds with their states.
+        let page = admin
+            .get(shop.url(&format!("/admin/orders/{no}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert_eq!(
+            page.matches("data-testid=\"refund-row\" data-status=\"succeeded\"")
+                .count(),
+            2
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_first_owner_is_created_on_the_command_line_with_a_strong_password() {
     for shop in shops(&[]).await {
@@ -352,58 +632,13 @@ async fn the_admin_sees_a_paid_order_with_its_notification_and_can_export_it() {
         let out = create_admin(&stack.shop, OWNER, PASSWORD);
         assert!(out.status.success());
         let shop = &stack.shop;
-        let buyer = buyer_client();
-        let home = buyer
-            .get(shop.url("/?openid=oAdminSeesBuyer000000001"))
-            .send()
-            .await
-            .expect("home")
-            .text()
-            .await
-            .expect("body");
-        let product = common::product_id(&home, "冻顶乌龙茶");
-        let token = form_token(
-            &buyer
-                .get(shop.url(&format!("/product/{product}")))
-                .send()
-                .await
-                .expect("product")
-                .text()
-                .await
-                .expect("body"),
-        );
-        buyer
-            .post(shop.url("/api/cart/add"))
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &product.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
-            .await
-            .expect("add");
-        let params: serde_json::Value = buyer
-            .post(shop.url("/api/orders/checkout"))
-            .form(&[
-                ("token", token.as_str()),
-                ("checkout_key", "admin-sees-key-000001"),
-            ])
-            .send()
-            .await
-            .expect("checkout")
-            .json()
-            .await
-            .expect("json");
-        let no = params["order_no"].as_str().expect("order no").to_owned();
-        let js: serde_json::Value =
-            serde_json::from_str(params["js_param"].as_str().expect("js")).expect("json");
-        reqwest::Client::new()
-            .post(stack.sandbox.url("/__sandbox/pay"))
-            .json(&js)
-            .send()
-            .await
-            .expect("pay");
-
+        let (no, _) = place_order(
+            &stack,
+            "oAdminSeesBuyer000000001",
+            "admin-sees-key-000001",
+            true,
+        )
+        .await;
         let admin = admin_client(shop).await;
         let mut page = String::new();
         for _ in 0..100 {

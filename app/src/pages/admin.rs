@@ -3,8 +3,12 @@
 //! are plain GET filters and POSTs to the guarded endpoints.
 
 use crate::admin::{AdminOrderDetail, AdminOrderRow, OrderFilter, Period};
-use crate::api::admin::{admin_dashboard, admin_order, admin_orders};
+use crate::api::admin::{
+    admin_dashboard, admin_order, admin_orders, AdminCancel, AdminRefund, AdminRefundRetry,
+    AdminResolve, AdminShip,
+};
 use crate::components::layout::encode_component;
+use crate::components::notice::form_error;
 use crate::components::notice::LoadError;
 use crate::error::ShopError;
 use crate::i18n::{admin_t, t};
@@ -238,6 +242,49 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let a = admin_t();
     let s = &detail.order.summary;
     let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
+    // A refused action comes back in the URL (`__err`); show it above the forms.
+    let refusal = form_error::<AdminShip>()
+        .or_else(form_error::<AdminCancel>)
+        .or_else(form_error::<AdminRefund>)
+        .or_else(form_error::<AdminRefundRetry>)
+        .or_else(form_error::<AdminResolve>)
+        .map(|e| e.message(t));
+    let no = s.order_no.clone();
+    let status = s.status;
+    let refundable = detail.refundable;
+    let actions = view! {
+        {refusal.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="action-error">{m}</p> })}
+        {(status == OrderStatus::Paid).then(|| view! {
+            <form method="post" action="/api/admin/ship" class="filter-form" data-testid="ship-form">
+                <input type="hidden" name="order_no" value=no.clone()/>
+                <input name="carrier" placeholder=a.carrier required data-testid="carrier"/>
+                <input name="tracking_no" placeholder=a.tracking_no required data-testid="tracking-no"/>
+                <button type="submit" class="btn btn-small btn-primary" data-testid="ship">{a.ship}</button>
+            </form>
+        })}
+        {status.is_payable().then(|| view! {
+            <form method="post" action="/api/admin/cancel" class="inline-form">
+                <input type="hidden" name="order_no" value=no.clone()/>
+                <button type="submit" class="btn btn-small" data-testid="admin-cancel">{a.cancel_unpaid}</button>
+            </form>
+        })}
+        {(refundable.minor > 0).then(|| view! {
+            <form method="post" action="/api/admin/refund" class="filter-form" data-testid="refund-form">
+                <input type="hidden" name="order_no" value=no.clone()/>
+                <input name="amount" inputmode="decimal" placeholder=(a.refund_amount_hint)(&refundable.to_string()) data-testid="refund-amount"/>
+                <input name="reason" placeholder=a.refund_reason data-testid="refund-reason"/>
+                <button type="submit" class="btn btn-small" data-testid="refund">{a.refund}</button>
+            </form>
+        })}
+        {detail.needs_attention.then(|| view! {
+            <form method="post" action="/api/admin/resolve" class="inline-form">
+                <input type="hidden" name="order_no" value=no.clone()/>
+                <button type="submit" class="btn btn-small" data-testid="resolve">{a.resolve}</button>
+            </form>
+        })}
+    };
+    let shipping = detail.order.shipping.clone();
+    let refunds = detail.refunds.clone();
     view! {
         <Title text=s.order_no.clone()/>
         <section class="order-head">
@@ -253,7 +300,35 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <dt>{a.paid_amount}</dt><dd>{detail.pay_currency.zip(detail.pay_amount).map(|(c, v)| format!("{c} {v}")).unwrap_or_else(|| "—".into())}</dd>
             <dt>{a.exchange_rate}</dt><dd data-testid="exchange-rate">{dash(detail.exchange_rate)}</dd>
             <dt>{a.trade_time}</dt><dd>{dash(detail.trade_time)}</dd>
+            {shipping.map(|sh| view! {
+                <dt>{a.carrier}</dt><dd>{sh.carrier}</dd>
+                <dt>{a.tracking_no}</dt><dd data-testid="admin-tracking">{sh.tracking_no}</dd>
+            })}
         </dl>
+        <div class="admin-actions">{actions}</div>
+        {(!refunds.is_empty()).then(|| view! {
+            <h2 class="section-title">{a.refunds}</h2>
+            <ul class="notifications" data-testid="refunds">
+                {refunds.into_iter().map(|r| {
+                    let pending = r.status == "pending";
+                    let refund_no = r.refund_no.clone();
+                    view! {
+                        <li data-testid="refund-row" data-status=r.status.clone()>
+                            <span class="muted">{display_ms(r.created_at_ms)}</span>
+                            <strong>{r.amount.to_string()}</strong>
+                            <span>{(a.refund_status)(&r.status)}</span>
+                            <span class="muted">{r.refund_no}" · "{r.admin}" "{r.detail}</span>
+                            {pending.then(|| view! {
+                                <form method="post" action="/api/admin/refund_retry" class="inline-form">
+                                    <input type="hidden" name="refund_no" value=refund_no/>
+                                    <button type="submit" class="btn btn-small">{a.retry}</button>
+                                </form>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
         <h2 class="section-title">{t.order_items}</h2>
         <ul class="order-lines">
             {detail.order.lines.into_iter().map(|l| view! {

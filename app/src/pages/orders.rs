@@ -149,6 +149,12 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         </section>
         {notice.map(|(class, text)| view! { <p class=class role="status" data-testid="order-notice">{text}</p> })}
         {panel}
+        {order.shipping.map(|sh| view! {
+            <p class="notice notice-ok" data-testid="shipping">
+                {t.shipped_with}" "{sh.carrier}" · "{t.tracking_no}" "<strong data-testid="tracking-no">{sh.tracking_no}</strong>
+            </p>
+        })}
+        {order.refunded.map(|m| view! { <p class="notice" data-testid="refunded">{t.refunded_amount}" "{m.to_string()}</p> })}
         <h2 class="section-title">{t.order_items}</h2>
         <ul class="order-lines">
             {order.lines.into_iter().map(|l| view! {

@@ -1,6 +1,7 @@
 //! The merchant's back office on the server: accounts (argon2id), sessions, login rate
 //! limits, and the guard every admin page and server function sits behind.
 
+pub mod actions;
 pub mod http;
 pub mod orders;
 pub mod password;

@@ -2,11 +2,12 @@
 //! and an order's full detail with every notification received.
 
 use crate::admin::{
-    AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period,
+    AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period, RefundRow,
 };
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
+use crate::ssr::context::ShopState;
 use crate::ssr::db::{flag, now_ms, Database};
 use crate::ssr::orders::store;
 use crate::time::{parse_date, CHINA_OFFSET_SECS};
@@ -202,10 +203,30 @@ struct NotificationDbRow {
     payment_no: Option<String>,
 }
 
-pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
+#[derive(sqlx::FromRow)]
+struct RefundDbRow {
+    refund_no: String,
+    amount_minor: i64,
+    status: String,
+    detail: String,
+    admin: String,
+    created_at: i64,
+}
+
+pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
+    let db = &state.db;
     let row = store::by_no(db, order_no)
         .await?
         .ok_or(ShopError::NotFound)?;
+    let currency = row.total()?.currency;
+    let refunds: Vec<RefundDbRow> = sqlx::query_as(
+        "SELECT refund_no, amount_minor, status, detail, admin, created_at FROM refunds
+         WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(row.id)
+    .fetch_all(db.pool())
+    .await?;
+    let refundable = super::actions::refundable(state, &row).await?;
     let order = store::detail(db, &row).await?;
     let extra: (
         Option<String>,
@@ -233,6 +254,19 @@ pub async fn detail(db: &Database, order_no: &str) -> Result<AdminOrderDetail, S
         pay_amount: extra.1,
         exchange_rate: extra.2,
         trade_time: extra.3,
+        needs_attention: row.needs_attention(),
+        refundable,
+        refunds: refunds
+            .into_iter()
+            .map(|r| RefundRow {
+                refund_no: r.refund_no,
+                amount: Money::new(r.amount_minor, currency),
+                status: r.status,
+                detail: r.detail,
+                admin: r.admin,
+                created_at_ms: r.created_at,
+            })
+            .collect(),
         attention_note: row
             .needs_attention()
             .then(|| row.attention_note.clone())

@@ -11,7 +11,7 @@ pub enum Event {
     Placed,
     /// The gateway refused the order, failed, or timed out before the buyer could pay.
     PlacementFailed,
-    BuyerCancelled,
+    Cancel,
     /// A verified notification or a query says the money arrived.
     PaymentConfirmed,
     /// Unpaid past its deadline, after the gateway was asked.
@@ -26,7 +26,7 @@ impl Event {
     pub const ALL: [Event; 8] = [
         Event::Placed,
         Event::PlacementFailed,
-        Event::BuyerCancelled,
+        Event::Cancel,
         Event::PaymentConfirmed,
         Event::Expire,
         Event::Ship,
@@ -38,7 +38,7 @@ impl Event {
         match self {
             Event::Placed => "placed",
             Event::PlacementFailed => "placement_failed",
-            Event::BuyerCancelled => "buyer_cancelled",
+            Event::Cancel => "cancel",
             Event::PaymentConfirmed => "payment_confirmed",
             Event::Expire => "expire",
             Event::Ship => "ship",
@@ -89,8 +89,8 @@ pub fn decide(from: OrderStatus, event: Event) -> Decision {
 
         (Event::PlacementFailed, Pending) => release(Cancelled),
 
-        (Event::BuyerCancelled, Pending | AwaitingPayment) => release(Cancelled),
-        (Event::BuyerCancelled, Cancelled) => Already,
+        (Event::Cancel, Pending | AwaitingPayment) => release(Cancelled),
+        (Event::Cancel, Cancelled) => Already,
 
         (Event::PaymentConfirmed, Pending | AwaitingPayment) => go(Paid),
         (Event::PaymentConfirmed, Cancelled | Expired) => Decision::Move {
@@ -145,9 +145,9 @@ mod tests {
             (Event::Placed, Pending, mv(AwaitingPayment)),
             (Event::Placed, AwaitingPayment, Already),
             (Event::PlacementFailed, Pending, rel(Cancelled)),
-            (Event::BuyerCancelled, Pending, rel(Cancelled)),
-            (Event::BuyerCancelled, AwaitingPayment, rel(Cancelled)),
-            (Event::BuyerCancelled, Cancelled, Already),
+            (Event::Cancel, Pending, rel(Cancelled)),
+            (Event::Cancel, AwaitingPayment, rel(Cancelled)),
+            (Event::Cancel, Cancelled, Already),
             (Event::PaymentConfirmed, Pending, mv(Paid)),
             (Event::PaymentConfirmed, AwaitingPayment, mv(Paid)),
             (Event::PaymentConfirmed, Cancelled, late),
@@ -190,7 +190,7 @@ mod tests {
         for from in OrderStatus::ALL.into_iter().filter(|s| s.is_paid()) {
             for event in [
                 Event::Expire,
-                Event::BuyerCancelled,
+                Event::Cancel,
                 Event::PlacementFailed,
                 Event::Placed,
             ] {

@@ -202,6 +202,15 @@ pub async fn cancel(
     order_no: &str,
 ) -> Result<OrderStatus, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
+    cancel_row(state, &row, "buyer").await
+}
+
+/// Cancels an unpaid order for the buyer or the merchant (`source`).
+pub async fn cancel_row(
+    state: &ShopState,
+    row: &OrderRow,
+    source: &str,
+) -> Result<OrderStatus, ShopError> {
     if !row.status()?.is_payable() {
         return Err(ShopError::OrderClosed);
     }
@@ -219,8 +228,8 @@ pub async fn cancel(
         &mut tx,
         state.db.backend(),
         row.id,
-        Event::BuyerCancelled,
-        "buyer",
+        Event::Cancel,
+        source,
         "",
         &Changes::default(),
     )

@@ -6,7 +6,7 @@ use super::machine::{decide, Decision, Effect, Event};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
-use crate::orders::{OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary};
+use crate::orders::{OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary, Shipping};
 use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, now_ms, Backend, Database, Tx};
 
@@ -30,11 +30,15 @@ pub struct OrderRow {
     pub checks: i64,
     pub expires_at: i64,
     pub created_at: i64,
+    pub carrier: Option<String>,
+    pub tracking_no: Option<String>,
+    pub shipped_at: Option<i64>,
+    pub refunded_minor: i64,
 }
 
 const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, total_minor, item_count, \
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
-    next_check_at, checks, expires_at, created_at";
+    next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor";
 
 impl OrderRow {
     pub fn status(&self) -> Result<OrderStatus, ShopError> {
@@ -63,6 +67,8 @@ pub struct Changes {
     pub exchange_rate: Option<String>,
     pub trade_time: Option<String>,
     pub trade_type: Option<String>,
+    pub carrier: Option<String>,
+    pub tracking_no: Option<String>,
 }
 
 /// What [`apply`] did.
@@ -155,7 +161,9 @@ pub async fn apply(
              exchange_rate = COALESCE($9, exchange_rate), trade_time = COALESCE($10, trade_time),
              trade_type = COALESCE($11, trade_type),
              needs_attention = CASE WHEN $12 = 1 THEN 1 ELSE needs_attention END,
-             attention_note = COALESCE($13, attention_note)
+             attention_note = COALESCE($13, attention_note),
+             carrier = COALESCE($16, carrier), tracking_no = COALESCE($17, tracking_no),
+             shipped_at = COALESCE($18, shipped_at)
          WHERE id = $14 AND status = $15",
     )
     .bind(to.code())
@@ -173,6 +181,9 @@ pub async fn apply(
     .bind(note.clone())
     .bind(order_id)
     .bind(from.code())
+    .bind(changes.carrier.clone())
+    .bind(changes.tracking_no.clone())
+    .bind((to == OrderStatus::Shipped).then_some(now))
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() != 1 {
@@ -569,6 +580,15 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
             .collect(),
         expires_at_ms: row.expires_at,
         paid_at_ms: row.paid_at,
+        shipping: match (&row.carrier, &row.tracking_no, row.shipped_at) {
+            (Some(carrier), Some(tracking_no), Some(at)) => Some(Shipping {
+                carrier: carrier.clone(),
+                tracking_no: tracking_no.clone(),
+                shipped_at_ms: at,
+            }),
+            _ => None,
+        },
+        refunded: (row.refunded_minor > 0).then_some(Money::new(row.refunded_minor, currency)),
     })
 }
 
