@@ -16,7 +16,7 @@ async function signIn(page: Page, who: { username: string; password: string }) {
   await page.getByTestId('login-submit').click();
 }
 
-test('the owner signs in, sees a buyer\'s paid order with its notification, and signs out', async ({ page, browser, consoleProblems }) => {
+test('the owner signs in, sees a paid order with its notification, ships it, refunds part, and signs out', async ({ page, browser, consoleProblems }) => {
   // A buyer pays in the sandbox container first.
   const buyer = await browser.newContext();
   const shopper = await buyer.newPage();
@@ -34,7 +34,6 @@ test('the owner signs in, sees a buyer\'s paid order with its notification, and 
   await shopper.getByTestId('sandbox-pay').click();
   await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
   const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
-  await buyer.close();
 
   await page.goto('/admin/orders');
   await expect(page).toHaveURL(/\/admin\/login\?next=%2Fadmin%2Forders/);
@@ -48,6 +47,25 @@ test('the owner signs in, sees a buyer\'s paid order with its notification, and 
   await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'paid');
   await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
   await expect(page.getByTestId('exchange-rate')).toHaveText('0.92');
+
+  // Ship it; the buyer sees the tracking number.
+  await page.getByTestId('carrier').fill('顺丰速运');
+  await page.getByTestId('tracking-no').fill('SF1234567890');
+  await page.getByTestId('ship').click();
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'shipped');
+  await expect(page.getByTestId('admin-tracking')).toHaveText('SF1234567890');
+  await shopper.reload();
+  await expect(shopper.getByTestId('tracking-no')).toHaveText('SF1234567890');
+
+  // Refund part of it through the gateway.
+  await page.getByTestId('refund-amount').fill('10.00');
+  await page.getByTestId('refund-reason').fill('包装破损');
+  await page.getByTestId('refund').click();
+  await expect(page.getByTestId('refund-row')).toHaveAttribute('data-status', 'succeeded');
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'shipped');
+  await shopper.reload();
+  await expect(shopper.getByTestId('refunded')).toContainText('HK$10.00');
+  await buyer.close();
 
   await page.getByTestId('logout').click();
   await expect(page).toHaveURL(/\/admin\/login$/);
