@@ -18,6 +18,7 @@ pub struct Dashboard {
     pub last_7_days: Period,
     pub to_ship: i64,
     pub flagged: i64,
+    pub low_stock: i64,
 }
 
 /// The order list's filter, as the form sends it (all optional text).
@@ -78,4 +79,73 @@ pub struct RefundRow {
     pub detail: String,
     pub admin: String,
     pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductFilter {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    /// `on_sale`, `off_sale` or `archived`; empty for all that are not archived.
+    pub state: Option<String>,
+    pub page: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProductRow {
+    pub id: i64,
+    pub title: String,
+    pub category: String,
+    pub price: Money,
+    pub stock: i64,
+    pub low_stock: bool,
+    pub on_sale: bool,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductPage {
+    pub rows: Vec<AdminProductRow>,
+    pub page: i64,
+    pub pages: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryOption {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMovement {
+    pub delta: i64,
+    pub stock_after: i64,
+    pub reason: String,
+    pub note: String,
+    pub admin: String,
+    pub at_ms: i64,
+}
+
+/// A product as the edit form shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminProduct {
+    pub id: i64,
+    pub title: String,
+    pub subtitle: String,
+    pub description: String,
+    pub category_id: i64,
+    /// Decimal in the major unit, as typed.
+    pub price: String,
+    pub currency: String,
+    pub stock: i64,
+    pub on_sale: bool,
+    pub archived: bool,
+    pub sort_order: i64,
+    pub low_stock_threshold: i64,
+    pub movements: Vec<StockMovement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductEditor {
+    pub product: Option<AdminProduct>,
+    pub categories: Vec<CategoryOption>,
 }

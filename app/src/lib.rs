@@ -20,7 +20,7 @@ pub mod time;
 use components::layout::Header;
 use i18n::Lang;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use session::{BuyerToken, ShopName};
@@ -62,7 +62,7 @@ pub fn App() -> impl IntoView {
     let t = i18n::t();
 
     view! {
-        <Title text=t.home/>
+        <crate::components::PageTitle text=t.home/>
         <Router>
             <TopBar/>
             <main class="page">
@@ -76,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=pages::admin::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products/:id") view=pages::admin::ProductEditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

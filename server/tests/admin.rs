@@ -693,3 +693,253 @@ async fn the_admin_sees_a_paid_order_with_its_notification_and_can_export_it() {
         assert_eq!(dashboard["today"]["paid_orders"], serde_json::json!(1));
     }
 }
+
+#[tokio::test]
+async fn the_merchant_manages_products_stock_and_prices_safely() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        let shop = &stack.shop;
+        let admin = admin_client(shop).await;
+        let tea: i64 = {
+            let db = app::ssr::db::Database::connect(&shop.db_url)
+                .await
+                .expect("db");
+            sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'tea'")
+                .fetch_one(db.pool())
+                .await
+                .expect("tea category")
+        };
+        let tea = tea.to_string();
+        let save = |fields: Vec<(&'static str, String)>| {
+            let admin = admin.clone();
+            let url = shop.url("/api/admin/product_save");
+            async move {
+                let res = admin.post(url).form(&fields).send().await.expect("save");
+                (res.status(), res.text().await.expect("body"))
+            }
+        };
+        let base = |title: &str, price: &str| {
+            vec![
+                ("id", String::new()),
+                ("title", title.to_owned()),
+                ("subtitle", String::new()),
+                ("description", "<img src=x onerror=alert(1)>".to_owned()),
+                ("category_id", tea.clone()),
+                ("price", price.to_owned()),
+                ("on_sale", "on".to_owned()),
+                ("sort_order", "0".to_owned()),
+                ("low_stock_threshold", "3".to_owned()),
+                ("initial_stock", "10".to_owned()),
+            ]
+        };
+        // Bad prices are explained and nothing is created.
+        for bad in ["12.345", "-1", "abc", ""] {
+            let (status, body) = save(base("坏价格", bad)).await;
+            assert_ne!(status, StatusCode::OK, "{bad}");
+            assert!(body.contains("价格格式不对"), "{bad}: {body}");
+        }
+        // An XSS payload in the name is stored as typed and rendered as text.
+        let xss = "<script>alert('x')</script>乌龙";
+        let (status, body) = save(base(xss, "58.50")).await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", shop.label);
+        let id: i64 = body.trim().parse().expect("new id");
+        let buyer = buyer_client();
+        let home = buyer
+            .get(shop.url("/?openid=oAdminProductsBuyer00001"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            !home.contains("<script>alert('x')</script>"),
+            "no raw script in the shop"
+        );
+        assert!(
+            home.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;乌龙")
+                || home.contains("&lt;script&gt;alert('x')&lt;/script&gt;乌龙"),
+            "escaped title shown"
+        );
+        let product_page = buyer
+            .get(shop.url(&format!("/product/{id}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(product_page.contains("HK$58.50"));
+        assert!(
+            !product_page.contains("<img src=x onerror"),
+            "description escaped"
+        );
+        let admin_page = admin
+            .get(shop.url(&format!("/admin/products/{id}")))
+            .send()
+            .await
+            .expect("admin page")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            !admin_page.contains("<script>alert('x')</script>"),
+            "escaped in the admin too"
+        );
+
+        // The stock ledger: opening stock, a restock, a refused removal below zero.
+        let (status, _) = {
+            let res = admin
+                .post(shop.url("/api/admin/stock"))
+                .form(&[
+                    ("id", id.to_string()),
+                    ("delta", "+5".into()),
+                    ("reason", "restock".into()),
+                    ("note", "新到货".into()),
+                ])
+                .send()
+                .await
+                .expect("stock");
+            (res.status(), ())
+        };
+        assert_eq!(status, StatusCode::OK);
+        let res = admin
+            .post(shop.url("/api/admin/stock"))
+            .form(&[
+                ("id", id.to_string()),
+                ("delta", "-16".into()),
+                ("reason", "damaged".into()),
+                ("note", String::new()),
+            ])
+            .send()
+            .await
+            .expect("stock");
+        assert_ne!(res.status(), StatusCode::OK);
+        assert!(res.text().await.expect("body").contains("库存不能小于 0"));
+        let db = app::ssr::db::Database::connect(&shop.db_url)
+            .await
+            .expect("db");
+        let ledger: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT delta, stock_after, reason FROM stock_movements WHERE product_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await
+        .expect("ledger");
+        assert_eq!(
+            ledger,
+            vec![(10, 10, "initial".into()), (5, 15, "restock".into())],
+            "{}",
+            shop.label
+        );
+
+        // A new price applies to new orders; an old order keeps what was paid.
+        let token_page = buyer
+            .get(shop.url(&format!("/product/{id}")))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        let token = form_token(&token_page);
+        buyer
+            .post(shop.url("/api/cart/add"))
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &id.to_string()),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        let first: serde_json::Value = buyer
+            .post(shop.url("/api/orders/checkout"))
+            .form(&[
+                ("token", token.as_str()),
+                ("checkout_key", "product-price-key-000001"),
+            ])
+            .send()
+            .await
+            .expect("checkout")
+            .json()
+            .await
+            .expect("json");
+        let mut edit = base(xss, "60.00");
+        edit[0].1 = id.to_string();
+        let (status, _) = save(edit).await;
+        assert_eq!(status, StatusCode::OK);
+        buyer
+            .post(shop.url("/api/cart/add"))
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", &id.to_string()),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        let second: serde_json::Value = buyer
+            .post(shop.url("/api/orders/checkout"))
+            .form(&[
+                ("token", token.as_str()),
+                ("checkout_key", "product-price-key-000002"),
+            ])
+            .send()
+            .await
+            .expect("checkout")
+            .json()
+            .await
+            .expect("json");
+        let price_of = |no: &str| {
+            let db = db.clone();
+            let no = no.to_owned();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT total_minor FROM orders WHERE order_no = $1")
+                    .bind(no)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("total")
+            }
+        };
+        assert_eq!(
+            price_of(first["order_no"].as_str().expect("no")).await,
+            5850
+        );
+        assert_eq!(
+            price_of(second["order_no"].as_str().expect("no")).await,
+            6000
+        );
+
+        // Archived: gone from the shop, the orders keep their lines.
+        let res = admin
+            .post(shop.url("/api/admin/product_archive"))
+            .form(&[("id", id.to_string())])
+            .send()
+            .await
+            .expect("archive");
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = buyer
+            .get(shop.url(&format!("/product/{id}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let order_page = buyer
+            .get(shop.url(&format!(
+                "/orders/{}",
+                first["order_no"].as_str().expect("no")
+            )))
+            .send()
+            .await
+            .expect("order")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            order_page.contains("HK$58.50"),
+            "the old order keeps its price"
+        );
+    }
+}

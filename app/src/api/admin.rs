@@ -2,7 +2,10 @@
 //! without a live admin session before it gets here; each function checks again, so none can
 //! be reached by mistake through another route.
 
-use crate::admin::{AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter};
+use crate::admin::{
+    AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter, ProductEditor, ProductFilter,
+    ProductPage,
+};
 use crate::error::ShopError;
 use crate::orders::OrderStatus;
 use leptos::prelude::*;
@@ -87,4 +90,80 @@ pub async fn admin_refund_retry(refund_no: String) -> Result<OrderStatus, ShopEr
 pub async fn admin_resolve(order_no: String) -> Result<OrderStatus, ShopError> {
     let (state, admin) = admin()?;
     crate::ssr::admin::actions::resolve(&state, &admin, &order_no).await
+}
+
+/// `POST /api/admin/products`: the filtered, paged product list.
+#[server(endpoint = "admin/products")]
+pub async fn admin_products(filter: ProductFilter) -> Result<ProductPage, ShopError> {
+    let state = admin_state()?;
+    crate::ssr::admin::products::list(&state.db, &filter).await
+}
+
+/// `POST /api/admin/product`: the edit form's data (`id` empty: a new product).
+#[server(endpoint = "admin/product")]
+pub async fn admin_product(id: String) -> Result<ProductEditor, ShopError> {
+    let state = admin_state()?;
+    let id = match id.trim() {
+        "" | "new" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| ShopError::NotFound)?),
+    };
+    crate::ssr::admin::products::editor(&state.db, id).await
+}
+
+/// `POST /api/admin/product_save`: create (`id` empty) or update; the browser then goes to
+/// the product's page.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "admin/product_save")]
+pub async fn admin_save_product(
+    id: String,
+    title: String,
+    subtitle: String,
+    description: String,
+    category_id: String,
+    price: String,
+    on_sale: Option<String>,
+    sort_order: String,
+    low_stock_threshold: String,
+    initial_stock: Option<String>,
+) -> Result<i64, ShopError> {
+    let (state, admin) = admin()?;
+    let id = match id.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| ShopError::NotFound)?),
+    };
+    let input = crate::ssr::admin::products::ProductInput {
+        title: &title,
+        subtitle: &subtitle,
+        description: &description,
+        category_id: &category_id,
+        price: &price,
+        on_sale: on_sale.is_some_and(|v| v == "on" || v == "true"),
+        sort_order: &sort_order,
+        low_stock_threshold: &low_stock_threshold,
+        initial_stock: initial_stock.as_deref().unwrap_or_default(),
+    };
+    let saved =
+        crate::ssr::admin::products::save(&state.db, &admin, state.config.currency, id, &input)
+            .await?;
+    leptos_axum::redirect(&format!("/admin/products/{saved}"));
+    Ok(saved)
+}
+
+/// `POST /api/admin/product_archive`
+#[server(endpoint = "admin/product_archive")]
+pub async fn admin_archive_product(id: i64) -> Result<(), ShopError> {
+    let (state, _admin) = admin()?;
+    crate::ssr::admin::products::archive(&state.db, id).await
+}
+
+/// `POST /api/admin/stock`: add or remove stock, with a reason, into the ledger.
+#[server(endpoint = "admin/stock")]
+pub async fn admin_adjust_stock(
+    id: i64,
+    delta: String,
+    reason: String,
+    note: String,
+) -> Result<i64, ShopError> {
+    let (state, admin) = admin()?;
+    crate::ssr::admin::products::adjust_stock(&state.db, &admin, id, &delta, &reason, &note).await
 }

@@ -15,3 +15,16 @@ pub fn hydrated() -> Signal<bool> {
     Effect::new(move || ready.set(true));
     ready.into()
 }
+
+/// The page's `<title>`. leptos_meta 0.8.7 writes the title into the server's HTML without
+/// escaping it (`</title><script>` in a product name would run), so the text is escaped
+/// here. The title is only ever rendered on the server (pages are not hydrated), where the
+/// browser decodes the entities back for display.
+#[component]
+pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    view! { <leptos_meta::Title text=escaped/> }
+}

@@ -2,10 +2,14 @@
 //! render on the server only (no islands), so nothing here reaches the buyer's wasm; forms
 //! are plain GET filters and POSTs to the guarded endpoints.
 
-use crate::admin::{AdminOrderDetail, AdminOrderRow, OrderFilter, Period};
+use crate::admin::{
+    AdminOrderDetail, AdminOrderRow, AdminProduct, OrderFilter, Period, ProductEditor,
+    ProductFilter,
+};
 use crate::api::admin::{
-    admin_dashboard, admin_order, admin_orders, AdminCancel, AdminRefund, AdminRefundRetry,
-    AdminResolve, AdminShip,
+    admin_dashboard, admin_order, admin_orders, admin_product, admin_products, AdminAdjustStock,
+    AdminArchiveProduct, AdminCancel, AdminRefund, AdminRefundRetry, AdminResolve,
+    AdminSaveProduct, AdminShip,
 };
 use crate::components::layout::encode_component;
 use crate::components::notice::form_error;
@@ -16,7 +20,6 @@ use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::time::display_ms;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The admin area's top bar (instead of the shop's header).
@@ -34,6 +37,7 @@ pub fn AdminHeader() -> impl IntoView {
                 <nav class="topbar-actions">
                     <a href="/admin">{a.dashboard}</a>
                     <a href="/admin/orders" data-testid="admin-orders-link">{a.orders}</a>
+                    <a href="/admin/products" data-testid="admin-products-link">{a.products}</a>
                     <form method="post" action="/admin/logout" class="inline-form">
                         <button type="submit" class="link-button" data-testid="logout" title=format!("{} {who}", a.signed_in_as)>
                             {a.logout}
@@ -63,7 +67,7 @@ pub fn LoginPage() -> impl IntoView {
         None => None,
     };
     view! {
-        <Title text=a.login_title/>
+        <crate::components::PageTitle text=a.login_title/>
         <section class="admin-login">
             <h1 class="page-title">{a.login_title}</h1>
             {message.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="login-error">{m}</p> })}
@@ -107,7 +111,7 @@ pub fn DashboardPage() -> impl IntoView {
     let a = admin_t();
     let data = Resource::new(|| (), |_| admin_dashboard());
     view! {
-        <Title text=a.dashboard/>
+        <crate::components::PageTitle text=a.dashboard/>
         <h1 class="page-title">{a.dashboard}</h1>
         <Suspense fallback=move || view! { <p class="loading">{t().loading}</p> }>
             {move || Suspend::new(async move {
@@ -121,6 +125,9 @@ pub fn DashboardPage() -> impl IntoView {
                             </a>
                             <a class="stat-card" href="/admin/orders?status=attention" data-testid="flagged">
                                 <h2>{a.flagged}</h2><strong>{d.flagged}</strong>
+                            </a>
+                            <a class="stat-card" href="/admin/products" data-testid="low-stock">
+                                <h2>{a.low_stock}</h2><strong>{d.low_stock}</strong>
                             </a>
                         </div>
                     }.into_any(),
@@ -164,7 +171,7 @@ pub fn OrdersPage() -> impl IntoView {
     let rows = Resource::new(move || filter.clone(), admin_orders);
     let selected = form.status.clone().unwrap_or_default();
     view! {
-        <Title text=a.orders/>
+        <crate::components::PageTitle text=a.orders/>
         <h1 class="page-title">{a.orders}</h1>
         <form method="get" action="/admin/orders" class="filter-form">
             <select name="status" aria-label=a.status>
@@ -286,7 +293,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let shipping = detail.order.shipping.clone();
     let refunds = detail.refunds.clone();
     view! {
-        <Title text=s.order_no.clone()/>
+        <crate::components::PageTitle text=s.order_no.clone()/>
         <section class="order-head">
             <h1 class="page-title" data-testid="admin-order-no">{s.order_no.clone()}</h1>
             <span class="status" data-testid="admin-order-status" data-status=s.status.code()>{(t.status_label)(s.status)}</span>
@@ -364,5 +371,204 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+    }
+}
+
+/// The reasons a merchant can give for a stock change (the ledger's `reason`).
+const STOCK_REASONS: [&str; 4] = ["restock", "damaged", "correction", "returned"];
+
+fn product_filter_from_query() -> ProductFilter {
+    let query = use_query_map();
+    query.with_untracked(|q| ProductFilter {
+        q: q.get("q"),
+        category: q.get("category"),
+        state: q.get("state"),
+        page: q.get("page"),
+    })
+}
+
+#[component]
+pub fn ProductsPage() -> impl IntoView {
+    let a = admin_t();
+    let filter = product_filter_from_query();
+    let form = filter.clone();
+    let page = Resource::new(move || filter.clone(), admin_products);
+    let editor = Resource::new(|| (), |_| admin_product(String::new()));
+    let state = form.state.clone().unwrap_or_default();
+    let link_for = move |p: i64| {
+        let mut parts = vec![format!("page={p}")];
+        for (k, v) in [
+            ("q", &form.q),
+            ("category", &form.category),
+            ("state", &form.state),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{k}={}", encode_component(v)));
+            }
+        }
+        format!("/admin/products?{}", parts.join("&"))
+    };
+    let q = product_filter_from_query().q.unwrap_or_default();
+    let category = product_filter_from_query().category.unwrap_or_default();
+    view! {
+        <crate::components::PageTitle text=a.products/>
+        <h1 class="page-title">{a.products}</h1>
+        <form method="get" action="/admin/products" class="filter-form">
+            <input type="search" name="q" placeholder=a.title value=q data-testid="product-search"/>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let category = category.clone();
+                    Suspend::new(async move {
+                        editor.await.ok().map(|ed| view! {
+                            <select name="category" aria-label=a.category>
+                                <option value="">{a.all}</option>
+                                {ed.categories.into_iter().map(|c| {
+                                    let selected = category == c.id.to_string();
+                                    view! { <option value=c.id selected=selected>{c.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        })
+                    })
+                }}
+            </Suspense>
+            <select name="state" aria-label=a.status>
+                <option value="" selected=state.is_empty()>{a.all}</option>
+                <option value="on_sale" selected=state == "on_sale">{a.on_sale}</option>
+                <option value="off_sale" selected=state == "off_sale">{a.off_sale}</option>
+                <option value="archived" selected=state == "archived">{a.archived}</option>
+            </select>
+            <button type="submit" class="btn btn-small">{a.filter}</button>
+            <a class="btn btn-small btn-primary" href="/admin/products/new" data-testid="new-product">{a.new_product}</a>
+        </form>
+        <Suspense fallback=move || view! { <p class="loading">{t().loading}</p> }>
+            {move || {
+                let link_for = link_for.clone();
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! {
+                            <ul class="order-list">
+                                {p.rows.into_iter().map(|r| view! {
+                                    <li class="order-row" data-testid="admin-product-row">
+                                        <a href=format!("/admin/products/{}", r.id)>
+                                            <div class="order-row-head">
+                                                <span class="order-row-title">{r.title}</span>
+                                                <strong class="price">{r.price.to_string()}</strong>
+                                            </div>
+                                            <div class="order-row-foot">
+                                                <span class="muted">{r.category}" · "{if r.archived { a.archived } else if r.on_sale { a.on_sale } else { a.off_sale }}</span>
+                                                <span class=if r.low_stock { "status status-open" } else { "muted" }>{a.stock}" "{r.stock}</span>
+                                            </div>
+                                        </a>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <nav class="pager">
+                                {(p.page > 1).then(|| view! { <a class="btn btn-small" href=link_for(p.page - 1)>"‹"</a> })}
+                                <span class="muted">{(a.page_of)(p.page, p.pages)}</span>
+                                {(p.page < p.pages).then(|| view! { <a class="btn btn-small" href=link_for(p.page + 1)>"›"</a> })}
+                            </nav>
+                        }.into_any(),
+                        Err(err) => view! { <LoadError err/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ProductEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let data = Resource::new(id, admin_product);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t().loading}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(editor) => view! { <ProductEditor editor/> }.into_any(),
+                    Err(ShopError::NotFound) => view! { <super::not_found::NotFound/> }.into_any(),
+                    Err(err) => view! { <LoadError err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProductEditor(editor: ProductEditor) -> impl IntoView {
+    let a = admin_t();
+    let t = t();
+    let refusal = form_error::<AdminSaveProduct>()
+        .or_else(form_error::<AdminAdjustStock>)
+        .or_else(form_error::<AdminArchiveProduct>)
+        .map(|e| e.message(t));
+    let p = editor.product.clone();
+    let is_new = p.is_none();
+    let id = p.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
+    let field = |f: fn(&AdminProduct) -> String| p.as_ref().map(f).unwrap_or_default();
+    let category_id = p.as_ref().map(|p| p.category_id);
+    let on_sale = p.as_ref().map(|p| p.on_sale).unwrap_or(true);
+    let heading = p
+        .as_ref()
+        .map(|p| p.title.clone())
+        .unwrap_or_else(|| a.new_product.to_owned());
+    view! {
+        <crate::components::PageTitle text=heading.clone()/>
+        <h1 class="page-title" data-testid="product-heading">{heading}</h1>
+        {refusal.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="action-error">{m}</p> })}
+        <form method="post" action="/api/admin/product_save" class="stack-form" data-testid="product-form">
+            <input type="hidden" name="id" value=id.clone()/>
+            <label>{a.title}<input name="title" required maxlength="200" value=field(|p| p.title.clone()) data-testid="product-title"/></label>
+            <label>{a.subtitle}<input name="subtitle" maxlength="200" value=field(|p| p.subtitle.clone())/></label>
+            <label>{a.description}<textarea name="description" rows="5">{field(|p| p.description.clone())}</textarea></label>
+            <label>{a.category}
+                <select name="category_id" required data-testid="product-category">
+                    {editor.categories.into_iter().map(|c| view! {
+                        <option value=c.id selected=category_id == Some(c.id)>{c.name}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{a.price}<input name="price" inputmode="decimal" required value=field(|p| p.price.clone()) data-testid="product-price"/></label>
+            {is_new.then(|| view! {
+                <label>{a.initial_stock}<input name="initial_stock" inputmode="numeric" value="0" data-testid="product-stock"/></label>
+            })}
+            <label class="check"><input type="checkbox" name="on_sale" checked=on_sale data-testid="product-on-sale"/>{a.on_sale}</label>
+            <label>{a.sort_order}<input name="sort_order" inputmode="numeric" value=field(|p| p.sort_order.to_string())/></label>
+            <label>{a.low_stock_threshold}<input name="low_stock_threshold" inputmode="numeric" value=p.as_ref().map(|p| p.low_stock_threshold.to_string()).unwrap_or_else(|| "5".into())/></label>
+            <button type="submit" class="btn btn-primary btn-block" data-testid="product-save">{a.save}</button>
+        </form>
+        {p.map(|p| {
+            let id = p.id;
+            view! {
+                <h2 class="section-title">{a.stock}": "<span data-testid="product-stock-now">{p.stock}</span></h2>
+                <form method="post" action="/api/admin/stock" class="filter-form" data-testid="stock-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input name="delta" inputmode="numeric" placeholder=a.delta required data-testid="stock-delta"/>
+                    <select name="reason" aria-label=a.reason data-testid="stock-reason">
+                        {STOCK_REASONS.into_iter().map(|r| view! { <option value=r>{(a.reason_label)(r)}</option> }).collect_view()}
+                    </select>
+                    <input name="note" placeholder=a.note/>
+                    <button type="submit" class="btn btn-small" data-testid="stock-submit">{a.adjust_stock}</button>
+                </form>
+                <h2 class="section-title">{a.ledger}</h2>
+                <ul class="notifications" data-testid="ledger">
+                    {p.movements.into_iter().map(|m| view! {
+                        <li data-testid="ledger-row">
+                            <span class="muted">{display_ms(m.at_ms)}</span>
+                            <strong>{if m.delta > 0 { format!("+{}", m.delta) } else { m.delta.to_string() }}</strong>
+                            <span>{"→ "}{m.stock_after}</span>
+                            <span>{(a.reason_label)(&m.reason)}</span>
+                            <span class="muted">{m.admin}" "{m.note}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {(!p.archived).then(|| view! {
+                    <form method="post" action="/api/admin/product_archive" class="inline-form">
+                        <input type="hidden" name="id" value=id/>
+                        <button type="submit" class="btn btn-small btn-ghost" data-testid="product-archive">{a.archive}</button>
+                    </form>
+                })}
+            }
+        })}
     }
 }

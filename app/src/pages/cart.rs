@@ -7,7 +7,6 @@ use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
 use crate::session::use_buyer_token;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// The buyer's cart, rendered on the server from the database.
 #[component]
@@ -21,7 +20,7 @@ pub fn CartPage() -> impl IntoView {
     let update_error = form_error::<UpdateCartLine>();
     let remove_error = form_error::<RemoveCartLine>();
     view! {
-        <Title text=t.cart/>
+        <crate::components::PageTitle text=t.cart/>
         <h1 class="page-title">{t.cart}</h1>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || {

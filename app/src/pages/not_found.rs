@@ -1,13 +1,12 @@
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     super::set_status(404);
     let t = t();
     view! {
-        <Title text=t.not_found_title/>
+        <crate::components::PageTitle text=t.not_found_title/>
         <section class="empty" data-testid="not-found">
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>

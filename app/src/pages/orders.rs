@@ -10,7 +10,6 @@ use crate::orders::{OrderDetail, OrderStatus, OrderSummary};
 use crate::session::use_buyer_token;
 use crate::time::display_ms;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn status_class(status: OrderStatus) -> &'static str {
@@ -37,7 +36,7 @@ pub fn OrdersPage() -> impl IntoView {
     let token = use_buyer_token();
     let orders = Resource::new(|| (), move |_| list_orders(token.clone()));
     view! {
-        <Title text=t.my_orders/>
+        <crate::components::PageTitle text=t.my_orders/>
         <h1 class="page-title">{t.my_orders}</h1>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {
@@ -142,7 +141,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         }
     });
     view! {
-        <Title text=format!("{} {}", t.order_no, s.order_no)/>
+        <crate::components::PageTitle text=format!("{} {}", t.order_no, s.order_no)/>
         <section class="order-head">
             <h1 class="page-title">{t.order_no}" "<span data-testid="order-no">{s.order_no.clone()}</span></h1>
             <StatusBadge status/>

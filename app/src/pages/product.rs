@@ -7,7 +7,6 @@ use crate::i18n::t;
 use crate::model::ProductDetail;
 use crate::session::use_buyer_token;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -57,7 +56,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
         .map(|l| view! { <p>{l.to_owned()}</p> })
         .collect_view();
     view! {
-        <Title text=product.title.clone()/>
+        <crate::components::PageTitle text=product.title.clone()/>
         <article class="product" data-testid="product">
             <div class="gallery">
                 {product.images.into_iter().enumerate().map(|(n, img)| view! {

@@ -100,7 +100,7 @@ pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Lis
     let sql = format!(
         "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock
          FROM products p JOIN categories c ON c.id = p.category_id
-         WHERE p.on_sale = 1 AND c.archived = 0 {}
+         WHERE p.on_sale = 1 AND p.archived = 0 AND c.archived = 0 {}
          ORDER BY p.sort_order, p.id
          LIMIT 200",
         if selected.is_some() {

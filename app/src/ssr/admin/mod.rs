@@ -5,4 +5,5 @@ pub mod actions;
 pub mod http;
 pub mod orders;
 pub mod password;
+pub mod products;
 pub mod store;

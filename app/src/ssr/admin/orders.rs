@@ -61,6 +61,7 @@ pub async fn dashboard(db: &Database) -> Result<Dashboard, ShopError> {
         last_7_days: period(db, today - 6 * 86_400_000).await?,
         to_ship: count("SELECT COUNT(*) FROM orders WHERE status = 'paid'").await?,
         flagged: count("SELECT COUNT(*) FROM orders WHERE needs_attention = 1").await?,
+        low_stock: super::products::low_stock_count(db).await?,
     })
 }
 

@@ -1,0 +1,413 @@
+//! Product management: the filtered, paged list; create and edit with validated input
+//! (price as a decimal, stored in minor units); archive; and stock adjustments recorded in
+//! the stock ledger with their reason.
+
+use super::store::CurrentAdmin;
+use crate::admin::{
+    AdminProduct, AdminProductRow, CategoryOption, ProductEditor, ProductFilter, ProductPage,
+    StockMovement,
+};
+use crate::error::ShopError;
+use crate::i18n::admin_t;
+use crate::money::{Currency, Money};
+use crate::ssr::catalog::currency_of;
+use crate::ssr::db::{flag, now_ms, Database};
+
+pub const PAGE_SIZE: i64 = 20;
+/// Reasons a merchant may give (the edit page offers the same list).
+pub const REASONS: [&str; 4] = ["restock", "damaged", "correction", "returned"];
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    title: String,
+    category: String,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    low_stock_threshold: i64,
+    on_sale: i64,
+    archived: i64,
+}
+
+pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, ShopError> {
+    let mut conditions = String::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut category: Option<i64> = None;
+    match filter.state.as_deref().unwrap_or_default() {
+        "on_sale" => conditions.push_str(" AND p.archived = 0 AND p.on_sale = 1"),
+        "off_sale" => conditions.push_str(" AND p.archived = 0 AND p.on_sale = 0"),
+        "archived" => conditions.push_str(" AND p.archived = 1"),
+        _ => conditions.push_str(" AND p.archived = 0"),
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        texts.push(format!("%{}%", q.replace(['%', '_'], "")));
+        conditions.push_str(&format!(" AND p.title LIKE ${}", texts.len()));
+    }
+    if let Some(c) = filter
+        .category
+        .as_deref()
+        .and_then(|c| c.parse::<i64>().ok())
+    {
+        category = Some(c);
+        conditions.push_str(&format!(" AND p.category_id = ${}", texts.len() + 1));
+    }
+    let bind_count = texts.len() + usize::from(category.is_some());
+    let count_sql = format!("SELECT COUNT(*) FROM products p WHERE 1 = 1{conditions}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for t in &texts {
+        count = count.bind(t.clone());
+    }
+    if let Some(c) = category {
+        count = count.bind(c);
+    }
+    let total = count.fetch_one(db.pool()).await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = filter
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let sql = format!(
+        "SELECT p.id, p.title, c.name AS category, p.price_minor, p.currency, p.stock,
+                p.low_stock_threshold, p.on_sale, p.archived
+         FROM products p JOIN categories c ON c.id = p.category_id
+         WHERE 1 = 1{conditions}
+         ORDER BY p.sort_order, p.id LIMIT ${} OFFSET ${}",
+        bind_count + 1,
+        bind_count + 2
+    );
+    let mut query = sqlx::query_as::<_, Row>(&sql);
+    for t in &texts {
+        query = query.bind(t.clone());
+    }
+    if let Some(c) = category {
+        query = query.bind(c);
+    }
+    let rows = query
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
+        .fetch_all(db.pool())
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            Ok(AdminProductRow {
+                id: r.id,
+                price: Money::new(r.price_minor, currency_of(&r.currency)?),
+                title: r.title,
+                category: r.category,
+                low_stock: r.stock <= r.low_stock_threshold,
+                stock: r.stock,
+                on_sale: flag(r.on_sale),
+                archived: flag(r.archived),
+            })
+        })
+        .collect::<Result<Vec<_>, ShopError>>()?;
+    Ok(ProductPage { rows, page, pages })
+}
+
+pub async fn categories(db: &Database) -> Result<Vec<CategoryOption>, ShopError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM categories WHERE archived = 0 ORDER BY sort_order, id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| CategoryOption { id, name })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct EditRow {
+    id: i64,
+    title: String,
+    subtitle: String,
+    description: String,
+    category_id: i64,
+    price_minor: i64,
+    currency: String,
+    stock: i64,
+    on_sale: i64,
+    archived: i64,
+    sort_order: i64,
+    low_stock_threshold: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct MovementRow {
+    delta: i64,
+    stock_after: i64,
+    reason: String,
+    note: String,
+    admin: String,
+    created_at: i64,
+}
+
+pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, ShopError> {
+    let categories = categories(db).await?;
+    let Some(id) = id else {
+        return Ok(ProductEditor {
+            product: None,
+            categories,
+        });
+    };
+    let row: EditRow = sqlx::query_as(
+        "SELECT id, title, subtitle, description, category_id, price_minor, currency, stock, on_sale,
+                archived, sort_order, low_stock_threshold FROM products WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or(ShopError::NotFound)?;
+    let movements: Vec<MovementRow> = sqlx::query_as(
+        "SELECT delta, stock_after, reason, note, admin, created_at FROM stock_movements
+         WHERE product_id = $1 ORDER BY id DESC LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let currency = currency_of(&row.currency)?;
+    Ok(ProductEditor {
+        categories,
+        product: Some(AdminProduct {
+            id: row.id,
+            title: row.title,
+            subtitle: row.subtitle,
+            description: row.description,
+            category_id: row.category_id,
+            price: Money::new(row.price_minor, currency).decimal(),
+            currency: currency.code().to_owned(),
+            stock: row.stock,
+            on_sale: flag(row.on_sale),
+            archived: flag(row.archived),
+            sort_order: row.sort_order,
+            low_stock_threshold: row.low_stock_threshold,
+            movements: movements
+                .into_iter()
+                .map(|m| StockMovement {
+                    delta: m.delta,
+                    stock_after: m.stock_after,
+                    reason: m.reason,
+                    note: m.note,
+                    admin: m.admin,
+                    at_ms: m.created_at,
+                })
+                .collect(),
+        }),
+    })
+}
+
+/// The edit form's fields, as text (a browser can send anything).
+pub struct ProductInput<'a> {
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    pub description: &'a str,
+    pub category_id: &'a str,
+    pub price: &'a str,
+    pub on_sale: bool,
+    pub sort_order: &'a str,
+    pub low_stock_threshold: &'a str,
+    /// New products only: the opening stock (recorded in the ledger).
+    pub initial_stock: &'a str,
+}
+
+fn number(
+    raw: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+    err: &str,
+) -> Result<i64, ShopError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(default);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ShopError::Invalid(err.to_owned()))
+}
+
+/// Creates (`id = None`) or updates a product; answers its id.
+pub async fn save(
+    db: &Database,
+    admin: &CurrentAdmin,
+    currency: Currency,
+    id: Option<i64>,
+    input: &ProductInput<'_>,
+) -> Result<i64, ShopError> {
+    let a = admin_t();
+    let title = input.title.trim();
+    if title.is_empty() || title.chars().count() > 200 {
+        return Err(ShopError::Invalid(a.err_title.to_owned()));
+    }
+    let price = Money::parse_decimal(input.price.trim(), currency)
+        .filter(|m| m.minor >= 0 && m.minor <= 100_000_000_00)
+        .ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
+    let category_id: i64 = input
+        .category_id
+        .trim()
+        .parse()
+        .map_err(|_| ShopError::Invalid(a.err_category.to_owned()))?;
+    let known: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM categories WHERE id = $1 AND archived = 0")
+            .bind(category_id)
+            .fetch_one(db.pool())
+            .await?;
+    if known != 1 {
+        return Err(ShopError::Invalid(a.err_category.to_owned()));
+    }
+    let sort_order = number(input.sort_order, 0, -1_000_000..=1_000_000, a.err_number)?;
+    let threshold = number(input.low_stock_threshold, 5, 0..=1_000_000, a.err_number)?;
+    let subtitle: String = input.subtitle.trim().chars().take(200).collect();
+    let description: String = input.description.trim().chars().take(5000).collect();
+    let now = now_ms();
+    let on_sale = i64::from(input.on_sale);
+    match id {
+        Some(id) => {
+            let updated = sqlx::query(
+                "UPDATE products SET title = $1, subtitle = $2, description = $3, category_id = $4,
+                     price_minor = $5, on_sale = CASE WHEN archived = 1 THEN 0 ELSE $6 END,
+                     sort_order = $7, low_stock_threshold = $8, updated_at = $9
+                 WHERE id = $10",
+            )
+            .bind(title)
+            .bind(&subtitle)
+            .bind(&description)
+            .bind(category_id)
+            .bind(price.minor)
+            .bind(on_sale)
+            .bind(sort_order)
+            .bind(threshold)
+            .bind(now)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+            if updated.rows_affected() != 1 {
+                return Err(ShopError::NotFound);
+            }
+            Ok(id)
+        }
+        None => {
+            let stock = number(input.initial_stock, 0, 0..=1_000_000, a.err_number)?;
+            let mut tx = db.begin_write().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO products (category_id, title, subtitle, description, price_minor, currency,
+                     stock, on_sale, sort_order, low_stock_threshold, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(category_id)
+            .bind(title)
+            .bind(&subtitle)
+            .bind(&description)
+            .bind(price.minor)
+            .bind(currency.code())
+            .bind(stock)
+            .bind(on_sale)
+            .bind(sort_order)
+            .bind(threshold)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if stock > 0 {
+                sqlx::query(
+                    "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
+                     VALUES ($1, $2, $2, 'initial', '', $3, $4)",
+                )
+                .bind(id)
+                .bind(stock)
+                .bind(&admin.username)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        }
+    }
+}
+
+/// Takes a product off the shop for good (orders keep their lines and history).
+pub async fn archive(db: &Database, id: i64) -> Result<(), ShopError> {
+    let done =
+        sqlx::query("UPDATE products SET archived = 1, on_sale = 0, updated_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(db.pool())
+            .await?;
+    if done.rows_affected() != 1 {
+        return Err(ShopError::NotFound);
+    }
+    Ok(())
+}
+
+/// Adds `delta` (negative to remove) to the stock, never below zero, and records it in the
+/// ledger with its reason, in one transaction.
+pub async fn adjust_stock(
+    db: &Database,
+    admin: &CurrentAdmin,
+    id: i64,
+    delta: &str,
+    reason: &str,
+    note: &str,
+) -> Result<i64, ShopError> {
+    let a = admin_t();
+    let delta: i64 = delta
+        .trim()
+        .trim_start_matches('+')
+        .parse()
+        .ok()
+        .filter(|d: &i64| *d != 0 && d.abs() <= 1_000_000)
+        .ok_or_else(|| ShopError::Invalid(a.err_delta.to_owned()))?;
+    if !REASONS.contains(&reason) {
+        return Err(ShopError::Invalid(a.err_reason.to_owned()));
+    }
+    let note: String = note.trim().chars().take(200).collect();
+    let mut tx = db.begin_write().await?;
+    let after: Option<i64> = sqlx::query_scalar(
+        "UPDATE products SET stock = stock + $1, updated_at = $2
+         WHERE id = $3 AND stock + $1 >= 0 RETURNING stock",
+    )
+    .bind(delta)
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(after) = after else {
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        return Err(if exists == 1 {
+            ShopError::Invalid(a.err_below_zero.to_owned())
+        } else {
+            ShopError::NotFound
+        });
+    };
+    sqlx::query(
+        "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(delta)
+    .bind(after)
+    .bind(reason)
+    .bind(&note)
+    .bind(&admin.username)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Products at or under their low-stock threshold (for the dashboard).
+pub async fn low_stock_count(db: &Database) -> Result<i64, ShopError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM products WHERE archived = 0 AND stock <= low_stock_threshold",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
