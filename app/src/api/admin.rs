@@ -2,6 +2,10 @@
 //! without a live admin session before it gets here; each function checks again, so none can
 //! be reached by mistake through another route.
 
+// Server-function arguments mirror the HTML form's fields one to one (the forms post without
+// JavaScript), so the product form's function has as many arguments as the form has fields.
+#![allow(clippy::too_many_arguments)]
+
 use crate::admin::{
     AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter, ProductEditor, ProductFilter,
     ProductPage,
@@ -112,7 +116,6 @@ pub async fn admin_product(id: String) -> Result<ProductEditor, ShopError> {
 
 /// `POST /api/admin/product_save`: create (`id` empty) or update; the browser then goes to
 /// the product's page.
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "admin/product_save")]
 pub async fn admin_save_product(
     id: String,

@@ -244,7 +244,7 @@ pub async fn save(
         return Err(ShopError::Invalid(a.err_title.to_owned()));
     }
     let price = Money::parse_decimal(input.price.trim(), currency)
-        .filter(|m| m.minor >= 0 && m.minor <= 100_000_000_00)
+        .filter(|m| m.minor >= 0 && m.minor <= 10_000_000_000)
         .ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
     let category_id: i64 = input
         .category_id
