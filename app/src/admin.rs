@@ -149,3 +149,13 @@ pub struct ProductEditor {
     pub product: Option<AdminProduct>,
     pub categories: Vec<CategoryOption>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminAccount {
+    pub id: i64,
+    pub username: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    pub disabled: bool,
+    pub created_at_ms: i64,
+}

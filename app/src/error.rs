@@ -35,6 +35,9 @@ pub enum ShopError {
     /// Input the merchant must correct; the message says what and how (in their language).
     #[error("invalid: {0}")]
     Invalid(String),
+    /// Only the shop's owner may do this (admin accounts).
+    #[error("owner only")]
+    OwnerOnly,
     /// An admin function without a live admin session.
     #[error("admin login required")]
     AdminOnly,
@@ -60,6 +63,7 @@ impl ShopError {
             ShopError::PaymentUnavailable => t.err_payment_unavailable.to_owned(),
             ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
             ShopError::AdminOnly => t.err_admin_only.to_owned(),
+            ShopError::OwnerOnly => t.err_owner_only.to_owned(),
             ShopError::Invalid(message) => message.clone(),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
@@ -81,6 +85,7 @@ impl ShopError {
             ShopError::PaymentRefused(_) => 402,
             ShopError::PaymentUnavailable => 503,
             ShopError::SessionExpired | ShopError::AdminOnly => 401,
+            ShopError::OwnerOnly => 403,
             ShopError::Internal => 500,
         }
     }

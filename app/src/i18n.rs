@@ -115,6 +115,7 @@ pub struct Strings {
     pub err_payment_unavailable: &'static str,
     pub err_payment_refused: fn(&str) -> String,
     pub err_admin_only: &'static str,
+    pub err_owner_only: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -208,6 +209,7 @@ pub static ZH: Strings = Strings {
     err_payment_unavailable: "支付服务暂时不可用，您未被扣款，购物车商品已保留，请稍后再试",
     err_payment_refused: |r| format!("支付渠道未能受理此订单：{r}。您未被扣款，请稍后再试"),
     err_admin_only: "请先登录管理后台",
+    err_owner_only: "只有店主可以管理管理员账号",
 };
 
 pub static EN: Strings = Strings {
@@ -300,6 +302,7 @@ pub static EN: Strings = Strings {
     err_payment_unavailable: "Payment is unavailable right now. You were not charged and your cart is kept; please try again shortly",
     err_payment_refused: |r| format!("The payment provider declined this order: {r}. You were not charged"),
     err_admin_only: "Please sign in to the back office",
+    err_owner_only: "Only the owner manages admin accounts",
 };
 
 /// The back office's strings. Kept apart from [`Strings`], which the buyer's islands carry
@@ -393,6 +396,14 @@ pub struct AdminStrings {
     pub err_delta: &'static str,
     pub err_reason: &'static str,
     pub err_below_zero: &'static str,
+    pub accounts: &'static str,
+    pub role: &'static str,
+    pub role_label: fn(&str) -> &'static str,
+    pub add_account: &'static str,
+    pub disable: &'static str,
+    pub enable: &'static str,
+    pub disabled: &'static str,
+    pub err_self_disable: &'static str,
     pub reason_label: fn(&str) -> &'static str,
     pub page_of: fn(i64, i64) -> String,
 }
@@ -490,6 +501,14 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     err_delta: "请输入非零整数，例如 10 或 -2",
     err_reason: "请选择原因",
     err_below_zero: "库存不能小于 0",
+    accounts: "管理员",
+    role: "角色",
+    role_label: |r| if r == "owner" { "店主" } else { "店员" },
+    add_account: "添加管理员",
+    disable: "停用",
+    enable: "启用",
+    disabled: "已停用",
+    err_self_disable: "不能停用自己的账号",
     reason_label: |r| match r {
         "restock" => "补货入库",
         "damaged" => "损坏报废",
@@ -594,6 +613,14 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     err_delta: "Enter a non-zero whole number, like 10 or -2",
     err_reason: "Choose a reason",
     err_below_zero: "Stock cannot go below 0",
+    accounts: "Admins",
+    role: "Role",
+    role_label: |r| if r == "owner" { "Owner" } else { "Staff" },
+    add_account: "Add admin",
+    disable: "Disable",
+    enable: "Enable",
+    disabled: "Disabled",
+    err_self_disable: "You cannot disable your own account",
     reason_label: |r| match r {
         "restock" => "Restock",
         "damaged" => "Damaged",

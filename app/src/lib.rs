@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders") view=pages::admin::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=pages::admin::ProductEditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

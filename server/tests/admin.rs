@@ -943,3 +943,102 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
         );
     }
 }
+
+#[tokio::test]
+async fn only_the_owner_manages_admin_accounts_and_disabling_ends_sessions() {
+    for shop in shops(&[]).await {
+        let owner = admin_client(&shop).await;
+        let (status, body) = act(
+            &shop,
+            &owner,
+            "account_create",
+            &[
+                ("username", "clerk-one"),
+                ("password", "password1"),
+                ("role", "staff"),
+            ],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK, "weak password refused: {body}");
+        let (status, _) = act(
+            &shop,
+            &owner,
+            "account_create",
+            &[
+                ("username", "clerk-one"),
+                ("password", "clerk-strong-2026"),
+                ("role", "staff"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}", shop.label);
+
+        let clerk = buyer_client();
+        let res = login(&shop, &clerk, "clerk-one", "clerk-strong-2026").await;
+        assert_eq!(location(&res), "/admin/orders");
+        // Staff run the shop but do not manage accounts.
+        let res = clerk
+            .post(shop.url("/api/admin/dashboard"))
+            .send()
+            .await
+            .expect("dashboard");
+        assert_eq!(res.status(), StatusCode::OK);
+        for (action, form) in [
+            ("accounts", vec![]),
+            (
+                "account_create",
+                vec![
+                    ("username", "sneaky-one"),
+                    ("password", "sneaky-strong-2026"),
+                    ("role", "owner"),
+                ],
+            ),
+            ("account_disable", vec![("id", "1"), ("disabled", "true")]),
+        ] {
+            let (status, body) = act(&shop, &clerk, action, &form).await;
+            assert_ne!(status, StatusCode::OK, "staff calling {action}");
+            assert!(body.contains("OwnerOnly"), "{action}: {body}");
+        }
+        // The owner cannot lock themselves out, but can disable the clerk: at once.
+        let accounts: serde_json::Value = owner
+            .post(shop.url("/api/admin/accounts"))
+            .send()
+            .await
+            .expect("accounts")
+            .json()
+            .await
+            .expect("json");
+        let id_of = |name: &str| {
+            accounts
+                .as_array()
+                .and_then(|list| list.iter().find(|a| a["username"] == name))
+                .and_then(|a| a["id"].as_i64())
+                .expect("account")
+                .to_string()
+        };
+        let (status, _) = act(
+            &shop,
+            &owner,
+            "account_disable",
+            &[("id", &id_of(OWNER)), ("disabled", "true")],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK);
+        let (status, _) = act(
+            &shop,
+            &owner,
+            "account_disable",
+            &[("id", &id_of("clerk-one")), ("disabled", "true")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let res = clerk.get(shop.url("/admin")).send().await.expect("page");
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "the disabled clerk's session ended"
+        );
+        let res = login(&shop, &clerk, "clerk-one", "clerk-strong-2026").await;
+        assert!(location(&res).starts_with("/admin/login?error=invalid"));
+    }
+}

@@ -7,8 +7,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::admin::{
-    AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter, ProductEditor, ProductFilter,
-    ProductPage,
+    AdminAccount, AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter, ProductEditor,
+    ProductFilter, ProductPage,
 };
 use crate::error::ShopError;
 use crate::orders::OrderStatus;
@@ -169,4 +169,58 @@ pub async fn admin_adjust_stock(
 ) -> Result<i64, ShopError> {
     let (state, admin) = admin()?;
     crate::ssr::admin::products::adjust_stock(&state.db, &admin, id, &delta, &reason, &note).await
+}
+
+#[cfg(feature = "ssr")]
+fn owner() -> Result<
+    (
+        crate::ssr::context::ShopState,
+        crate::ssr::admin::store::CurrentAdmin,
+    ),
+    ShopError,
+> {
+    let (state, admin) = admin()?;
+    if admin.role != crate::ssr::admin::store::Role::Owner {
+        return Err(ShopError::OwnerOnly);
+    }
+    Ok((state, admin))
+}
+
+/// `POST /api/admin/accounts`: the admin accounts (owner only).
+#[server(endpoint = "admin/accounts")]
+pub async fn admin_accounts() -> Result<Vec<AdminAccount>, ShopError> {
+    let (state, _) = owner()?;
+    crate::ssr::admin::store::accounts(&state.db).await
+}
+
+/// `POST /api/admin/account_create`: a new owner or staff account (owner only).
+#[server(endpoint = "admin/account_create")]
+pub async fn admin_create_account(
+    username: String,
+    password: String,
+    role: String,
+) -> Result<(), ShopError> {
+    use crate::ssr::admin::store::{create, CreateError, Role};
+    let (state, _) = owner()?;
+    let role = Role::parse(&role).ok_or_else(|| ShopError::Invalid("role".into()))?;
+    create(&state.db, username.trim(), &password, role)
+        .await
+        .map(|_| ())
+        .map_err(|e| match e {
+            CreateError::Database(err) => ShopError::from(err),
+            other => ShopError::Invalid(other.to_string()),
+        })
+}
+
+/// `POST /api/admin/account_disable`: disable (`disabled=true`, ending its sessions) or
+/// enable an account (owner only; never one's own).
+#[server(endpoint = "admin/account_disable")]
+pub async fn admin_set_disabled(id: i64, disabled: bool) -> Result<(), ShopError> {
+    let (state, me) = owner()?;
+    if me.id == id {
+        return Err(ShopError::Invalid(
+            crate::i18n::admin_t().err_self_disable.to_owned(),
+        ));
+    }
+    crate::ssr::admin::store::set_disabled(&state.db, id, disabled).await
 }

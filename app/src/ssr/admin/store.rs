@@ -239,6 +239,48 @@ pub async fn clear_failures(db: &Database, key: &str) -> Result<(), ShopError> {
     Ok(())
 }
 
+pub async fn accounts(db: &Database) -> Result<Vec<crate::admin::AdminAccount>, ShopError> {
+    let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, username, role, disabled, created_at FROM admin_users ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, username, role, disabled, created_at_ms)| crate::admin::AdminAccount {
+                id,
+                username,
+                role,
+                disabled: flag(disabled),
+                created_at_ms,
+            },
+        )
+        .collect())
+}
+
+/// Disables (ending its sessions at once) or re-enables an account.
+pub async fn set_disabled(db: &Database, id: i64, disabled: bool) -> Result<(), ShopError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query("UPDATE admin_users SET disabled = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(disabled))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(ShopError::NotFound);
+    }
+    if disabled {
+        sqlx::query("DELETE FROM admin_sessions WHERE admin_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
