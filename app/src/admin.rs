@@ -159,3 +159,13 @@ pub struct AdminAccount {
     pub disabled: bool,
     pub created_at_ms: i64,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminCategory {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub sort_order: i64,
+    pub archived: bool,
+    pub products: i64,
+}

@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/categories") view=pages::admin::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=pages::admin::ProductEditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

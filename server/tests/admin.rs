@@ -1042,3 +1042,96 @@ async fn only_the_owner_manages_admin_accounts_and_disabling_ends_sessions() {
         assert!(location(&res).starts_with("/admin/login?error=invalid"));
     }
 }
+
+#[tokio::test]
+async fn categories_are_created_renamed_and_archived_from_the_back_office() {
+    for shop in shops(&[]).await {
+        let admin = admin_client(&shop).await;
+        let (status, body) = act(
+            &shop,
+            &admin,
+            "category_save",
+            &[
+                ("id", ""),
+                ("name", "礼盒"),
+                ("slug", "Gift Boxes"),
+                ("sort_order", "9"),
+            ],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK);
+        assert!(body.contains("链接名"), "{body}");
+        let (status, body) = act(
+            &shop,
+            &admin,
+            "category_save",
+            &[
+                ("id", ""),
+                ("name", "礼盒"),
+                ("slug", "gifts"),
+                ("sort_order", "9"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{}: {body}", shop.label);
+        let id = body.trim().to_owned();
+        let (status, body) = act(
+            &shop,
+            &admin,
+            "category_save",
+            &[
+                ("id", ""),
+                ("name", "重复"),
+                ("slug", "gifts"),
+                ("sort_order", "0"),
+            ],
+        )
+        .await;
+        assert_ne!(status, StatusCode::OK);
+        assert!(body.contains("已被其他分类使用"), "{body}");
+        let buyer = buyer_client();
+        let home = |buyer: reqwest::Client| {
+            let url = shop.url("/?openid=oAdminCategoryBuyer00001");
+            async move {
+                buyer
+                    .get(url)
+                    .send()
+                    .await
+                    .expect("home")
+                    .text()
+                    .await
+                    .expect("body")
+            }
+        };
+        assert!(
+            home(buyer.clone()).await.contains("category=gifts"),
+            "the shop lists the new category"
+        );
+        let (status, _) = act(
+            &shop,
+            &admin,
+            "category_save",
+            &[
+                ("id", &id),
+                ("name", "节日礼盒"),
+                ("slug", "gifts"),
+                ("sort_order", "9"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(home(buyer.clone()).await.contains("节日礼盒"));
+        let (status, _) = act(
+            &shop,
+            &admin,
+            "category_archive",
+            &[("id", &id), ("archived", "true")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !home(buyer.clone()).await.contains("category=gifts"),
+            "archived: gone from the shop"
+        );
+    }
+}

@@ -7,8 +7,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::admin::{
-    AdminAccount, AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter, ProductEditor,
-    ProductFilter, ProductPage,
+    AdminAccount, AdminCategory, AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter,
+    ProductEditor, ProductFilter, ProductPage,
 };
 use crate::error::ShopError;
 use crate::orders::OrderStatus;
@@ -223,4 +223,34 @@ pub async fn admin_set_disabled(id: i64, disabled: bool) -> Result<(), ShopError
         ));
     }
     crate::ssr::admin::store::set_disabled(&state.db, id, disabled).await
+}
+
+/// `POST /api/admin/categories`
+#[server(endpoint = "admin/categories")]
+pub async fn admin_categories() -> Result<Vec<AdminCategory>, ShopError> {
+    let state = admin_state()?;
+    crate::ssr::admin::products::category_list(&state.db).await
+}
+
+/// `POST /api/admin/category_save`: create (`id` empty) or edit a category.
+#[server(endpoint = "admin/category_save")]
+pub async fn admin_save_category(
+    id: String,
+    name: String,
+    slug: String,
+    sort_order: String,
+) -> Result<i64, ShopError> {
+    let (state, _) = admin()?;
+    let id = match id.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| ShopError::NotFound)?),
+    };
+    crate::ssr::admin::products::save_category(&state.db, id, &name, &slug, &sort_order).await
+}
+
+/// `POST /api/admin/category_archive`: archive (`archived=true`) or restore a category.
+#[server(endpoint = "admin/category_archive")]
+pub async fn admin_archive_category(id: i64, archived: bool) -> Result<(), ShopError> {
+    let (state, _) = admin()?;
+    crate::ssr::admin::products::set_category_archived(&state.db, id, archived).await
 }
