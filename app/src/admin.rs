@@ -19,6 +19,8 @@ pub struct Dashboard {
     pub to_ship: i64,
     pub flagged: i64,
     pub low_stock: i64,
+    /// Revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
+    pub daily: Vec<(String, Money)>,
 }
 
 /// The order list's filter, as the form sends it (all optional text).

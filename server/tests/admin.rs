@@ -691,6 +691,25 @@ async fn the_admin_sees_a_paid_order_with_its_notification_and_can_export_it() {
             .expect("json");
         assert_eq!(dashboard["to_ship"], serde_json::json!(1));
         assert_eq!(dashboard["today"]["paid_orders"], serde_json::json!(1));
+        let daily = dashboard["daily"].as_array().expect("daily revenue");
+        assert_eq!(daily.len(), 14);
+        assert_eq!(
+            daily[13][1]["minor"],
+            serde_json::json!(12800),
+            "today's bar"
+        );
+        let page = admin
+            .get(shop.url("/admin"))
+            .send()
+            .await
+            .expect("dashboard page")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            page.contains("<svg") && page.contains("128.00</title>"),
+            "the chart is drawn on the server"
+        );
     }
 }
 

@@ -24,7 +24,7 @@ fn admin_state() -> Result<crate::ssr::context::ShopState, ShopError> {
 #[server(endpoint = "admin/dashboard")]
 pub async fn admin_dashboard() -> Result<Dashboard, ShopError> {
     let state = admin_state()?;
-    crate::ssr::admin::orders::dashboard(&state.db).await
+    crate::ssr::admin::orders::dashboard(&state.db, state.config.currency).await
 }
 
 /// `POST /api/admin/orders`: newest first, at most 200.

@@ -109,6 +109,18 @@ fn PeriodCard(title: &'static str, period: Period, testid: &'static str) -> impl
     }
 }
 
+fn chart(daily: &[(String, Money)]) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::admin::orders::chart_svg(daily)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = daily;
+        String::new()
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let a = admin_t();
@@ -133,6 +145,10 @@ pub fn DashboardPage() -> impl IntoView {
                                 <h2>{a.low_stock}</h2><strong>{d.low_stock}</strong>
                             </a>
                         </div>
+                        <section class="stat-card chart-card" data-testid="revenue-chart">
+                            <h2>{a.revenue_14_days}</h2>
+                            <div inner_html=chart(&d.daily)></div>
+                        </section>
                     }.into_any(),
                     Err(err) => view! { <LoadError err/> }.into_any(),
                 }

@@ -51,7 +51,70 @@ fn start_of_today(now_ms: i64) -> i64 {
     (secs - secs.rem_euclid(86_400) - CHINA_OFFSET_SECS) * 1000
 }
 
-pub async fn dashboard(db: &Database) -> Result<Dashboard, ShopError> {
+/// Revenue per day for the last `days` days (China time), in `currency`.
+async fn daily(
+    db: &Database,
+    currency: Currency,
+    today: i64,
+    days: i64,
+) -> Result<Vec<(String, Money)>, ShopError> {
+    let since = today - (days - 1) * 86_400_000;
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT paid_at, total_minor FROM orders
+         WHERE paid_at >= $1 AND currency = $2 AND status IN {PAID_STATUSES}"
+    ))
+    .bind(since)
+    .bind(currency.code())
+    .fetch_all(db.pool())
+    .await?;
+    let mut sums = vec![0i64; usize::try_from(days).unwrap_or(0)];
+    for (paid_at, minor) in rows {
+        if let Ok(i) = usize::try_from((paid_at - since) / 86_400_000) {
+            if let Some(slot) = sums.get_mut(i) {
+                *slot += minor;
+            }
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .enumerate()
+        .map(|(i, minor)| {
+            let day = since + i64::try_from(i).unwrap_or(0) * 86_400_000;
+            let (_, m, d, ..) = crate::time::utc_parts(day / 1000 + CHINA_OFFSET_SECS);
+            (format!("{m:02}-{d:02}"), Money::new(minor, currency))
+        })
+        .collect())
+}
+
+/// The daily revenue as an SVG bar chart, drawn on the server (numbers only; no script).
+pub fn chart_svg(daily: &[(String, Money)]) -> String {
+    let max = daily.iter().map(|(_, m)| m.minor).max().unwrap_or(0).max(1);
+    let (w, h, bar) = (28 * daily.len().max(1), 140usize, 20usize);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-label=\"revenue\" class=\"chart\">",
+        h + 20
+    );
+    for (i, (label, money)) in daily.iter().enumerate() {
+        let bar_h = usize::try_from(money.minor.max(0) * 120 / max).unwrap_or(0);
+        let x = i * 28 + 4;
+        svg.push_str(&format!(
+            "<rect x=\"{x}\" y=\"{}\" width=\"{bar}\" height=\"{bar_h}\" fill=\"#07c160\"><title>{label} {}</title></rect>",
+            h - bar_h,
+            money.decimal()
+        ));
+        if i % 2 == 0 {
+            svg.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" font-size=\"8\" text-anchor=\"middle\" fill=\"#6b6b70\">{label}</text>",
+                x + bar / 2,
+                h + 12
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+pub async fn dashboard(db: &Database, currency: Currency) -> Result<Dashboard, ShopError> {
     let today = start_of_today(now_ms());
     let count = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await
@@ -62,6 +125,7 @@ pub async fn dashboard(db: &Database) -> Result<Dashboard, ShopError> {
         to_ship: count("SELECT COUNT(*) FROM orders WHERE status = 'paid'").await?,
         flagged: count("SELECT COUNT(*) FROM orders WHERE needs_attention = 1").await?,
         low_stock: super::products::low_stock_count(db).await?,
+        daily: daily(db, currency, today, 14).await?,
     })
 }
 
@@ -293,6 +357,22 @@ mod tests {
     fn csv_fields_are_quoted_and_formula_safe() {
         assert_eq!(csv_field("龙井 \"明前\""), "\"龙井 \"\"明前\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+    }
+
+    #[test]
+    fn the_chart_scales_bars_to_the_best_day() {
+        let days = vec![
+            ("11-24".to_owned(), Money::new(0, Currency::Hkd)),
+            ("11-25".to_owned(), Money::new(5000, Currency::Hkd)),
+            ("11-26".to_owned(), Money::new(10000, Currency::Hkd)),
+        ];
+        let svg = chart_svg(&days);
+        assert!(
+            svg.contains("height=\"0\"")
+                && svg.contains("height=\"60\"")
+                && svg.contains("height=\"120\"")
+        );
+        assert!(svg.contains("11-26 100.00"));
     }
 
     #[test]
