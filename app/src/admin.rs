@@ -144,6 +144,13 @@ pub struct AdminProduct {
     pub sort_order: i64,
     pub low_stock_threshold: i64,
     pub movements: Vec<StockMovement>,
+    pub images: Vec<AdminImage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminImage {
+    pub id: i64,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

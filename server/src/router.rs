@@ -43,13 +43,30 @@ pub fn build(state: ShopState) -> Router {
             shell,
         ));
 
+    // Uploaded images: random, never-reused names, so they can be cached for a year.
+    let media = tower::ServiceBuilder::new()
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ))
+        .service(tower_http::services::ServeDir::new(
+            std::path::Path::new(&config.data_dir).join("media"),
+        ));
+
     let shop_routes = Router::new()
+        .nest_service("/media", media)
         .route("/healthz", get(healthz))
         .route("/lang", get(switch_language))
         .route("/api/pay/notify", post(notify::receive))
         .route(admin::LOGIN_PATH, post(admin::login))
         .route(admin::LOGOUT_PATH, post(admin::logout))
         .route("/admin/orders.csv", get(admin_csv))
+        .route(
+            "/admin/products/{id}/images",
+            // Up to 10 images of 8 MB each; every other route keeps axum's 2 MB default.
+            post(admin::upload_images)
+                .layer(axum::extract::DefaultBodyLimit::max(90 * 1024 * 1024)),
+        )
         .route(
             app::ssr::wechat_oauth::CALLBACK_PATH,
             get(app::ssr::wechat_oauth::callback),

@@ -1154,3 +1154,128 @@ async fn categories_are_created_renamed_and_archived_from_the_back_office() {
         );
     }
 }
+
+const TEA_PNG: &[u8] = include_bytes!("../../end2end/fixtures/tea.png");
+
+async fn upload(
+    shop: &Shop,
+    admin: &reqwest::Client,
+    product: i64,
+    files: &[(&str, &[u8])],
+) -> String {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "images",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name((*name).to_owned()),
+        );
+    }
+    let res = admin
+        .post(shop.url(&format!("/admin/products/{product}/images")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    location(&res)
+}
+
+#[tokio::test]
+async fn product_images_are_re_encoded_resized_cached_and_ordered() {
+    for db in app::ssr::testing::all().await {
+        let data_dir = std::env::temp_dir().join(format!("shop-media-{}", common::free_port()));
+        let data = data_dir.to_string_lossy().into_owned();
+        let shop = Shop::start_with(db, &[("SHOP_DATA_DIR", data.as_str())]).await;
+        assert!(create_admin(&shop, OWNER, PASSWORD).status.success());
+        let admin = admin_client(&shop).await;
+        let buyer = buyer_client();
+        let home = buyer
+            .get(shop.url("/?openid=oAdminImagesBuyer0000001"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        let product = common::product_id(&home, "冻顶乌龙茶");
+
+        // A script dressed as a PNG is refused; nothing is stored.
+        let back = upload(
+            &shop,
+            &admin,
+            product,
+            &[
+                ("tea.png", TEA_PNG),
+                ("evil.png", b"<html><script>alert(1)</script></html>"),
+            ],
+        )
+        .await;
+        assert!(
+            back.starts_with(&format!("/admin/products/{product}?error=")),
+            "{back}"
+        );
+        let db = app::ssr::db::Database::connect(&shop.db_url)
+            .await
+            .expect("db");
+        let count = |db: app::ssr::db::Database| async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM product_images WHERE product_id = $1",
+            )
+            .bind(product)
+            .fetch_one(db.pool())
+            .await
+            .expect("count")
+        };
+        let before = count(db.clone()).await;
+
+        let back = upload(&shop, &admin, product, &[("tea.png", TEA_PNG)]).await;
+        assert_eq!(back, format!("/admin/products/{product}"), "{}", shop.label);
+        assert_eq!(count(db.clone()).await, before + 1);
+        let (id, url, thumb): (i64, String, String) = sqlx::query_as(
+            "SELECT id, url, thumb_url FROM product_images WHERE product_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(product)
+        .fetch_one(db.pool())
+        .await
+        .expect("image row");
+        for path in [&url, &thumb] {
+            let res = reqwest::get(shop.url(path)).await.expect("media");
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let cache = res
+                .headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(cache.contains("immutable"), "{cache}");
+            let bytes = res.bytes().await.expect("bytes");
+            assert_eq!(
+                &bytes[..2],
+                &[0xFF, 0xD8],
+                "re-encoded as JPEG, not the uploaded bytes"
+            );
+        }
+
+        // Move it to the front: the shop's card shows its thumbnail.
+        for _ in 0..before {
+            let (status, _) = act(
+                &shop,
+                &admin,
+                "image_move",
+                &[("id", &id.to_string()), ("up", "true")],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+        let home = buyer
+            .get(shop.url("/"))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("body");
+        assert!(home.contains(&thumb), "the card uses the resized copy");
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
+}

@@ -254,3 +254,17 @@ pub async fn admin_archive_category(id: i64, archived: bool) -> Result<(), ShopE
     let (state, _) = admin()?;
     crate::ssr::admin::products::set_category_archived(&state.db, id, archived).await
 }
+
+/// `POST /api/admin/image_move`: an image one place earlier (`up=true`) or later.
+#[server(endpoint = "admin/image_move")]
+pub async fn admin_move_image(id: i64, up: bool) -> Result<(), ShopError> {
+    let (state, _) = admin()?;
+    crate::ssr::admin::images::move_image(&state.db, id, up).await
+}
+
+/// `POST /api/admin/image_delete`
+#[server(endpoint = "admin/image_delete")]
+pub async fn admin_delete_image(id: i64) -> Result<(), ShopError> {
+    let (state, _) = admin()?;
+    crate::ssr::admin::images::delete_image(&state.db, id).await
+}

@@ -9,8 +9,8 @@ use crate::admin::{
 use crate::api::admin::{
     admin_accounts, admin_categories, admin_dashboard, admin_order, admin_orders, admin_product,
     admin_products, AdminAdjustStock, AdminArchiveCategory, AdminArchiveProduct, AdminCancel,
-    AdminCreateAccount, AdminRefund, AdminRefundRetry, AdminResolve, AdminSaveCategory,
-    AdminSaveProduct, AdminSetDisabled, AdminShip,
+    AdminCreateAccount, AdminDeleteImage, AdminMoveImage, AdminRefund, AdminRefundRetry,
+    AdminResolve, AdminSaveCategory, AdminSaveProduct, AdminSetDisabled, AdminShip,
 };
 use crate::components::layout::encode_component;
 use crate::components::notice::form_error;
@@ -517,10 +517,14 @@ pub fn ProductEditPage() -> impl IntoView {
 fn ProductEditor(editor: ProductEditor) -> impl IntoView {
     let a = admin_t();
     let t = t();
+    let upload_error = use_query_map().with_untracked(|q| q.get("error"));
     let refusal = form_error::<AdminSaveProduct>()
         .or_else(form_error::<AdminAdjustStock>)
         .or_else(form_error::<AdminArchiveProduct>)
-        .map(|e| e.message(t));
+        .or_else(form_error::<AdminMoveImage>)
+        .or_else(form_error::<AdminDeleteImage>)
+        .map(|e| e.message(t))
+        .or(upload_error);
     let p = editor.product.clone();
     let is_new = p.is_none();
     let id = p.as_ref().map(|p| p.id.to_string()).unwrap_or_default();
@@ -559,6 +563,32 @@ fn ProductEditor(editor: ProductEditor) -> impl IntoView {
         {p.map(|p| {
             let id = p.id;
             view! {
+                <h2 class="section-title">{a.images}</h2>
+                <ul class="image-list" data-testid="images">
+                    {p.images.into_iter().map(|img| view! {
+                        <li data-testid="image-row">
+                            <img src=img.url width="96" height="96" alt=""/>
+                            <form method="post" action="/api/admin/image_move" class="inline-form">
+                                <input type="hidden" name="id" value=img.id/>
+                                <input type="hidden" name="up" value="true"/>
+                                <button type="submit" class="btn btn-small btn-ghost">{a.move_up}</button>
+                            </form>
+                            <form method="post" action="/api/admin/image_move" class="inline-form">
+                                <input type="hidden" name="id" value=img.id/>
+                                <input type="hidden" name="up" value="false"/>
+                                <button type="submit" class="btn btn-small btn-ghost">{a.move_down}</button>
+                            </form>
+                            <form method="post" action="/api/admin/image_delete" class="inline-form">
+                                <input type="hidden" name="id" value=img.id/>
+                                <button type="submit" class="btn btn-small btn-ghost">{a.delete}</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <form method="post" action=format!("/admin/products/{id}/images") enctype="multipart/form-data" class="filter-form" data-testid="upload-form">
+                    <input type="file" name="images" multiple accept="image/png,image/jpeg" required data-testid="image-files"/>
+                    <button type="submit" class="btn btn-small" data-testid="image-upload">{a.upload}</button>
+                </form>
                 <h2 class="section-title">{a.stock}": "<span data-testid="product-stock-now">{p.stock}</span></h2>
                 <form method="post" action="/api/admin/stock" class="filter-form" data-testid="stock-form">
                     <input type="hidden" name="id" value=id/>

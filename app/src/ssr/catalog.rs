@@ -63,7 +63,7 @@ pub(crate) async fn cover_images(
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT product_id, url, alt, width, height FROM product_images
+        "SELECT product_id, COALESCE(thumb_url, url) AS url, alt, width, height FROM product_images
          WHERE product_id IN ({placeholders}) ORDER BY product_id, sort_order, id"
     );
     let mut query = sqlx::query_as::<_, CoverRow>(&sql);

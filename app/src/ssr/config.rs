@@ -29,6 +29,8 @@ pub struct Config {
     pub seed_demo: bool,
     /// Directory with the built site (`pkg/`, assets). cargo-leptos sets `LEPTOS_SITE_ROOT`.
     pub site_root: String,
+    /// Where the shop keeps uploaded files (`media/` inside).
+    pub data_dir: String,
     pub gateway: GatewayConfig,
     pub orders: OrderConfig,
     pub oauth: OAuthMode,
@@ -236,6 +238,7 @@ impl Config {
         let seed_demo = parse_flag(&get, "SHOP_SEED_DEMO", !prod)?;
 
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned());
+        let data_dir = get("SHOP_DATA_DIR").unwrap_or_else(|| "data".to_owned());
 
         let gateway_raw = required("GATEWAY_BASE_URL", DEV_GATEWAY_URL)?;
         let base_url = parse_base_url("GATEWAY_BASE_URL", &gateway_raw)?;
@@ -415,6 +418,7 @@ impl Config {
             session_secret: secret.into_bytes(),
             seed_demo,
             site_root,
+            data_dir,
             gateway: GatewayConfig {
                 base_url,
                 merchant_no,
@@ -456,6 +460,7 @@ impl std::fmt::Debug for Config {
             .field("session_secret", &"<redacted>")
             .field("seed_demo", &self.seed_demo)
             .field("site_root", &self.site_root)
+            .field("data_dir", &self.data_dir)
             .field("gateway", &self.gateway)
             .field("orders", &self.orders)
             .field("oauth", &self.oauth)

@@ -204,3 +204,53 @@ pub async fn logout(State(state): State<ShopState>, headers: HeaderMap) -> Respo
     }
     res
 }
+
+/// `POST /admin/products/{id}/images` (multipart, field `images`): stores the uploads and
+/// goes back to the product's page, with `?error=` when a file was refused.
+pub async fn upload_images(
+    State(state): State<ShopState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let back = format!("/admin/products/{id}");
+    let mut files = Vec::new();
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                if field.name() != Some("images") {
+                    continue;
+                }
+                match field.bytes().await {
+                    Ok(bytes) if bytes.is_empty() => {}
+                    Ok(bytes) => files.push(bytes.to_vec()),
+                    Err(_) => {
+                        return redirect(
+                            StatusCode::SEE_OTHER,
+                            &format!("{back}?error=image_large"),
+                        )
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return redirect(StatusCode::SEE_OTHER, &format!("{back}?error=image_large")),
+        }
+    }
+    match super::images::upload(&state, id, files).await {
+        Ok(n) => {
+            tracing::info!(product = id, images = n, "images uploaded");
+            redirect(StatusCode::SEE_OTHER, &back)
+        }
+        Err(crate::error::ShopError::Invalid(message)) => {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("error", &message);
+            redirect(StatusCode::SEE_OTHER, &format!("{back}?{}", q.finish()))
+        }
+        Err(err) => err_status(err),
+    }
+}
+
+fn err_status(err: crate::error::ShopError) -> Response {
+    StatusCode::from_u16(err.status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        .into_response()
+}

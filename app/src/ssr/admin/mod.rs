@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod http;
+pub mod images;
 pub mod orders;
 pub mod password;
 pub mod products;

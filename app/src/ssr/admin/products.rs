@@ -170,6 +170,12 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
     .fetch_all(db.pool())
     .await?;
     let currency = currency_of(&row.currency)?;
+    let images: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
     Ok(ProductEditor {
         categories,
         product: Some(AdminProduct {
@@ -194,6 +200,13 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
                     note: m.note,
                     admin: m.admin,
                     at_ms: m.created_at,
+                })
+                .collect(),
+            images: images
+                .into_iter()
+                .map(|(id, url)| crate::admin::AdminImage {
+                    id,
+                    url: crate::ssr::context::asset_url(&url),
                 })
                 .collect(),
         }),
