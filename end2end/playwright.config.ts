@@ -81,6 +81,7 @@ export default defineConfig({
       reuseExistingServer: false,
       env: {
         DATABASE_URL: `sqlite://${dbDir}/shop.db?mode=rwc`,
+        SHOP_DATA_DIR: dbDir,
         SHOP_LISTEN_ADDR: `127.0.0.1:${port}`,
         SHOP_PUBLIC_URL: baseURL,
         LEPTOS_SITE_ROOT: '../target/site',

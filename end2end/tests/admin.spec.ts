@@ -1,6 +1,7 @@
 import { expect, Page } from '@playwright/test';
 import { test, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL } from '../playwright.config';
+import * as path from 'path';
 
 // Admin pages have no islands: the JS-off project would only repeat these journeys (and
 // share the per-address login limit with them).
@@ -71,6 +72,46 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page).toHaveURL(/\/admin\/login$/);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin\/login/);
+});
+
+test('the owner creates a category and a product with an image, and a buyer finds it in the shop', async ({ page, browser, consoleProblems }) => {
+  await page.goto('/admin/login');
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(/\/admin$/);
+  const slug = `e2e${Date.now().toString(36)}`;
+  await page.goto('/admin/categories');
+  await page.getByTestId('category-name').fill('端到端礼盒');
+  await page.getByTestId('category-slug').fill(slug);
+  await page.getByTestId('category-save').click();
+  await expect(page.getByTestId('category-row').filter({ has: page.locator(`input[value="${slug}"]`) })).toHaveCount(1);
+
+  await page.goto('/admin/products/new');
+  await page.getByTestId('product-title').fill('端到端 桂花乌龙');
+  await page.getByTestId('product-category').selectOption({ label: '端到端礼盒' });
+  await page.getByTestId('product-price').fill('66.60');
+  await page.getByTestId('product-stock').fill('8');
+  await page.getByTestId('product-save').click();
+  await expect(page).toHaveURL(/\/admin\/products\/\d+$/);
+  await expect(page.getByTestId('product-stock-now')).toHaveText('8');
+  await page.getByTestId('image-files').setInputFiles(path.join(__dirname, '..', 'fixtures', 'tea.png'));
+  await page.getByTestId('image-upload').click();
+  await expect(page.getByTestId('image-row')).toHaveCount(1);
+
+  // A wrong file type is refused with a message.
+  await page.getByTestId('image-files').setInputFiles(path.join(__dirname, '..', 'fixtures', 'not-an-image.png'));
+  await page.getByTestId('image-upload').click();
+  await expect(page.getByTestId('action-error')).toHaveText('只支持 PNG 或 JPEG 图片');
+  await expect(page.getByTestId('image-row')).toHaveCount(1);
+
+  const buyer = await browser.newContext();
+  const shopper = await buyer.newPage();
+  await shopper.goto(`/?openid=${newOpenid()}`);
+  await shopper.getByRole('link', { name: '端到端礼盒', exact: true }).click();
+  const card = shopper.getByTestId('product-card').filter({ hasText: '端到端 桂花乌龙' });
+  await expect(card).toContainText('HK$66.60');
+  await expect(card.locator('img')).toHaveAttribute('src', /\/media\/products\/\d+\/[0-9a-f]+-400\.jpg$/);
+  await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+  await buyer.close();
 });
 
 test('a wrong password is refused without saying whether the account exists', async ({ page, consoleProblems }) => {

@@ -716,7 +716,7 @@ pub fn CategoriesPage() -> impl IntoView {
         <form method="post" action="/api/admin/category_save" class="stack-form" data-testid="category-form">
             <input type="hidden" name="id" value=""/>
             <label>{a.title}<input name="name" required maxlength="40" data-testid="category-name"/></label>
-            <label>{a.slug}<input name="slug" required pattern="[a-z0-9-]+" data-testid="category-slug"/></label>
+            <label>{a.slug}<input name="slug" required pattern="[a-z0-9\\-]+" data-testid="category-slug"/></label>
             <label>{a.sort_order}<input name="sort_order" inputmode="numeric" value="0"/></label>
             <button type="submit" class="btn btn-primary btn-block" data-testid="category-save">{a.add_category}</button>
         </form>
