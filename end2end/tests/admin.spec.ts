@@ -74,7 +74,7 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page).toHaveURL(/\/admin\/login/);
 });
 
-test('the owner creates a category and a product with an image, and a buyer finds it in the shop', async ({ page, browser, consoleProblems }) => {
+test('the owner creates a category and a product with an image, a buyer finds it, and a price change spares earlier orders', async ({ page, browser, consoleProblems }) => {
   await page.goto('/admin/login');
   await signIn(page, OWNER);
   await expect(page).toHaveURL(/\/admin$/);
@@ -112,6 +112,37 @@ test('the owner creates a category and a product with an image, and a buyer find
   await expect(card.locator('img')).toHaveAttribute('src', /\/media\/products\/\d+\/[0-9a-f]+-400\.jpg$/);
   await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
   await buyer.close();
+
+  // A price change applies to new orders; an order placed before keeps its price.
+  const productUrl = page.url();
+  const inWeChat = await browser.newContext();
+  const payer = await inWeChat.newPage();
+  const orderAt = async () => {
+    await payer.goto(`${sandboxURL}/`);
+    await payer.getByRole('link', { name: '端到端礼盒', exact: true }).click();
+    await payer.getByTestId('product-card').filter({ hasText: '端到端 桂花乌龙' }).getByRole('link').click();
+    await expect(payer.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+    await payer.getByTestId('add-to-cart').click();
+    await expect(payer.getByTestId('cart-badge')).toHaveText('1');
+    await payer.getByRole('link', { name: '购物车' }).click();
+    await expect(payer.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+    await payer.getByTestId('checkout').click();
+    await payer.getByTestId('sandbox-cancel').click();
+    await expect(payer).toHaveURL(/\/orders\/S\d+\?pay=cancel/);
+    return payer.url().split('?')[0];
+  };
+  await payer.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${newOpenid()}`);
+  const firstOrder = await orderAt();
+  await expect(payer.getByTestId('order-total')).toHaveText('HK$66.60');
+  await page.goto(productUrl);
+  await page.getByTestId('product-price').fill('70.00');
+  await page.getByTestId('product-save').click();
+  await expect(page.getByTestId('product-price')).toHaveValue('70.00');
+  await orderAt();
+  await expect(payer.getByTestId('order-total')).toHaveText('HK$70.00');
+  await payer.goto(firstOrder);
+  await expect(payer.getByTestId('order-total')).toHaveText('HK$66.60');
+  await inWeChat.close();
 });
 
 test('a wrong password is refused without saying whether the account exists', async ({ page, consoleProblems }) => {

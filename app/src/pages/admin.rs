@@ -34,6 +34,9 @@ pub fn AdminHeader() -> impl IntoView {
     view! {
         <header class="topbar admin-bar">
             <a class="brand" href="/admin">{a.back_office}</a>
+            <a class="lang-switch" href=format!("/lang?to={}&back=%2Fadmin", if matches!(crate::i18n::use_lang(), crate::i18n::Lang::Zh) { "en" } else { "zh" }) rel="external">
+                {t().switch_language}
+            </a>
             {who.map(|who| view! {
                 <nav class="topbar-actions">
                     <a href="/admin">{a.dashboard}</a>
