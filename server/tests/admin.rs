@@ -491,6 +491,58 @@ async fn an_idle_session_expires() {
 }
 
 #[tokio::test]
+async fn a_session_ends_at_its_absolute_limit_however_active() {
+    for shop in shops(&[("ADMIN_SESSION_SECS", "2")]).await {
+        let admin = admin_client(&shop).await;
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            assert_eq!(
+                admin
+                    .get(shop.url("/admin"))
+                    .send()
+                    .await
+                    .expect("page")
+                    .status(),
+                StatusCode::OK
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let res = admin.get(shop.url("/admin")).send().await.expect("page");
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "{}: past the absolute limit",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_lock_logins_from_it() {
+    for shop in shops(&[]).await {
+        let browser = buyer_client();
+        // Twenty failures spread over names (each under its own account limit).
+        for i in 0..20 {
+            let res = login(
+                &shop,
+                &browser,
+                &format!("guess-{}", i % 5),
+                &format!("wrong-{i}"),
+            )
+            .await;
+            assert!(location(&res).starts_with("/admin/login?error="), "{i}");
+        }
+        // Now even the owner's right password is refused from this address.
+        let res = login(&shop, &browser, OWNER, PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/admin/login?error=limited"),
+            "{}",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
 async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     for shop in shops(&[]).await {
         let browser = buyer_client();

@@ -402,9 +402,18 @@ impl Config {
                     60 * parse_number(&get, "ADMIN_IDLE_MINUTES", 30, 1..=1440)?,
                 ),
             },
-            absolute: Duration::from_secs(
-                3600 * parse_number(&get, "ADMIN_SESSION_HOURS", 12, 1..=168)?,
-            ),
+            absolute: match get("ADMIN_SESSION_SECS") {
+                // Seconds, for tests.
+                Some(_) => Duration::from_secs(parse_number(
+                    &get,
+                    "ADMIN_SESSION_SECS",
+                    43_200,
+                    1..=604_800,
+                )?),
+                None => Duration::from_secs(
+                    3600 * parse_number(&get, "ADMIN_SESSION_HOURS", 12, 1..=168)?,
+                ),
+            },
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
 
