@@ -77,7 +77,9 @@ pub fn request_shop_name() -> ShopName {
     ShopName::default()
 }
 
-/// The origin assets and server functions are reached at (see `ssr::context::asset_base`).
+/// The shop's public URL without a trailing slash: where assets and server functions are
+/// reached (see `ssr::context::asset_base`), and the base of links that leave the page
+/// (the QR code of the shop).
 #[cfg(feature = "ssr")]
 pub fn request_asset_base() -> String {
     crate::ssr::context::asset_base().to_owned()
@@ -85,25 +87,5 @@ pub fn request_asset_base() -> String {
 
 #[cfg(not(feature = "ssr"))]
 pub fn request_asset_base() -> String {
-    String::new()
-}
-
-/// The shop's public URL without a trailing slash (for links meant to leave the page, such
-/// as the QR code of the shop).
-#[cfg(feature = "ssr")]
-pub fn request_public_url() -> String {
-    leptos::prelude::use_context::<crate::ssr::context::ShopState>()
-        .map(|s| {
-            s.config
-                .public_url
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned()
-        })
-        .unwrap_or_default()
-}
-
-#[cfg(not(feature = "ssr"))]
-pub fn request_public_url() -> String {
     String::new()
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{buyer_client, form_token, Shop, Stack};
+use common::{arrive, buyer_client, order_no, status_of, wait_for_status, Shop, Stack};
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -88,73 +88,15 @@ async fn place_order(
     key: &str,
     pay: bool,
 ) -> (String, reqwest::Client) {
-    let shop = &stack.shop;
-    let buyer = buyer_client();
-    let home = buyer
-        .get(shop.url(&format!("/?openid={openid}")))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("body");
-    let product = common::product_id(&home, "冻顶乌龙茶");
-    let token = form_token(
-        &buyer
-            .get(shop.url(&format!("/product/{product}")))
-            .send()
-            .await
-            .expect("product")
-            .text()
-            .await
-            .expect("body"),
-    );
-    buyer
-        .post(shop.url("/api/cart/add"))
-        .form(&[
-            ("token", token.as_str()),
-            ("product_id", &product.to_string()),
-            ("quantity", "1"),
-        ])
-        .send()
-        .await
-        .expect("add");
-    let params: serde_json::Value = buyer
-        .post(shop.url("/api/orders/checkout"))
-        .form(&[("token", token.as_str()), ("checkout_key", key)])
-        .send()
-        .await
-        .expect("checkout")
-        .json()
-        .await
-        .expect("json");
-    let no = params["order_no"].as_str().expect("order no").to_owned();
+    let buyer = arrive(&stack.shop, openid).await;
+    buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 1).await;
+    let params = buyer.checkout(&stack.shop, key).await.expect("checkout");
+    let no = order_no(&params);
     if pay {
-        let js: serde_json::Value =
-            serde_json::from_str(params["js_param"].as_str().expect("js")).expect("json");
-        reqwest::Client::new()
-            .post(stack.sandbox.url("/__sandbox/pay"))
-            .json(&js)
-            .send()
-            .await
-            .expect("pay");
-        let db = app::ssr::db::Database::connect(&shop.db_url)
-            .await
-            .expect("db");
-        for _ in 0..100 {
-            let status: String =
-                sqlx::query_scalar("SELECT status FROM orders WHERE order_no = $1")
-                    .bind(&no)
-                    .fetch_one(db.pool())
-                    .await
-                    .expect("status");
-            if status == "paid" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        common::pay(stack, &params).await;
+        wait_for_status(&stack.shop.db().await, &no, "paid", 10).await;
     }
-    (no, buyer)
+    (no, buyer.client)
 }
 
 /// Posts an admin action; answers the status and the body.
@@ -174,14 +116,7 @@ async fn act(
 }
 
 async fn order_status(shop: &Shop, no: &str) -> String {
-    let db = app::ssr::db::Database::connect(&shop.db_url)
-        .await
-        .expect("db");
-    sqlx::query_scalar("SELECT status FROM orders WHERE order_no = $1")
-        .bind(no)
-        .fetch_one(db.pool())
-        .await
-        .expect("status")
+    status_of(&shop.db().await, no).await.0
 }
 
 #[tokio::test]
@@ -373,12 +308,7 @@ async fn the_first_owner_is_created_on_the_command_line_with_a_strong_password()
         let stored: String =
             sqlx::query_scalar("SELECT password_hash FROM admin_users WHERE username = $1")
                 .bind(OWNER)
-                .fetch_one(
-                    app::ssr::db::Database::connect(&shop.db_url)
-                        .await
-                        .expect("db")
-                        .pool(),
-                )
+                .fetch_one(shop.db().await.pool())
                 .await
                 .expect("owner row");
         assert!(
@@ -589,26 +519,8 @@ async fn every_admin_function_and_page_refuses_anonymous_callers_and_buyers() {
         "/admin/orders.csv",
     ];
     for shop in shops(&[]).await {
-        let buyer = buyer_client();
-        let home = buyer
-            .get(shop.url("/?openid=oAdminProbeBuyer00000001"))
-            .send()
-            .await
-            .expect("home")
-            .text()
-            .await
-            .expect("body");
-        let product = common::product_id(&home, "冻顶乌龙茶");
-        let token = form_token(
-            &buyer
-                .get(shop.url(&format!("/product/{product}")))
-                .send()
-                .await
-                .expect("product")
-                .text()
-                .await
-                .expect("body"),
-        );
+        let probe = arrive(&shop, "oAdminProbeBuyer00000001").await;
+        let (buyer, token) = (probe.client, probe.token);
         let anonymous = buyer_client();
         for path in &admin_fns {
             for (who, client) in [("anonymous", &anonymous), ("buyer", &buyer)] {
@@ -773,9 +685,7 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
         let shop = &stack.shop;
         let admin = admin_client(shop).await;
         let tea: i64 = {
-            let db = app::ssr::db::Database::connect(&shop.db_url)
-                .await
-                .expect("db");
+            let db = shop.db().await;
             sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'tea'")
                 .fetch_one(db.pool())
                 .await
@@ -815,15 +725,8 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
         let (status, body) = save(base(xss, "58.50")).await;
         assert_eq!(status, StatusCode::OK, "{}: {body}", shop.label);
         let id: i64 = body.trim().parse().expect("new id");
-        let buyer = buyer_client();
-        let home = buyer
-            .get(shop.url("/?openid=oAdminProductsBuyer00001"))
-            .send()
-            .await
-            .expect("home")
-            .text()
-            .await
-            .expect("body");
+        let shopper = arrive(shop, "oAdminProductsBuyer00001").await;
+        let (buyer, home) = (shopper.client.clone(), shopper.home.clone());
         assert!(
             !home.contains("<script>alert('x')</script>"),
             "no raw script in the shop"
@@ -888,9 +791,7 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
             .expect("stock");
         assert_ne!(res.status(), StatusCode::OK);
         assert!(res.text().await.expect("body").contains("库存不能小于 0"));
-        let db = app::ssr::db::Database::connect(&shop.db_url)
-            .await
-            .expect("db");
+        let db = shop.db().await;
         let ledger: Vec<(i64, i64, String)> = sqlx::query_as(
             "SELECT delta, stock_after, reason FROM stock_movements WHERE product_id = $1 ORDER BY id",
         )
@@ -906,63 +807,20 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
         );
 
         // A new price applies to new orders; an old order keeps what was paid.
-        let token_page = buyer
-            .get(shop.url(&format!("/product/{id}")))
-            .send()
+        shopper.add(shop, id, 1).await;
+        let first = shopper
+            .checkout(shop, "product-price-key-000001")
             .await
-            .expect("page")
-            .text()
-            .await
-            .expect("body");
-        let token = form_token(&token_page);
-        buyer
-            .post(shop.url("/api/cart/add"))
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &id.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
-            .await
-            .expect("add");
-        let first: serde_json::Value = buyer
-            .post(shop.url("/api/orders/checkout"))
-            .form(&[
-                ("token", token.as_str()),
-                ("checkout_key", "product-price-key-000001"),
-            ])
-            .send()
-            .await
-            .expect("checkout")
-            .json()
-            .await
-            .expect("json");
+            .expect("checkout");
         let mut edit = base(xss, "60.00");
         edit[0].1 = id.to_string();
         let (status, _) = save(edit).await;
         assert_eq!(status, StatusCode::OK);
-        buyer
-            .post(shop.url("/api/cart/add"))
-            .form(&[
-                ("token", token.as_str()),
-                ("product_id", &id.to_string()),
-                ("quantity", "1"),
-            ])
-            .send()
+        shopper.add(shop, id, 1).await;
+        let second = shopper
+            .checkout(shop, "product-price-key-000002")
             .await
-            .expect("add");
-        let second: serde_json::Value = buyer
-            .post(shop.url("/api/orders/checkout"))
-            .form(&[
-                ("token", token.as_str()),
-                ("checkout_key", "product-price-key-000002"),
-            ])
-            .send()
-            .await
-            .expect("checkout")
-            .json()
-            .await
-            .expect("json");
+            .expect("checkout");
         let price_of = |no: &str| {
             let db = db.clone();
             let no = no.to_owned();
@@ -974,14 +832,8 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
                     .expect("total")
             }
         };
-        assert_eq!(
-            price_of(first["order_no"].as_str().expect("no")).await,
-            5850
-        );
-        assert_eq!(
-            price_of(second["order_no"].as_str().expect("no")).await,
-            6000
-        );
+        assert_eq!(price_of(&order_no(&first)).await, 5850);
+        assert_eq!(price_of(&order_no(&second)).await, 6000);
 
         // Archived: gone from the shop, the orders keep their lines.
         let res = admin
@@ -998,10 +850,7 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
             .expect("page");
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
         let order_page = buyer
-            .get(shop.url(&format!(
-                "/orders/{}",
-                first["order_no"].as_str().expect("no")
-            )))
+            .get(shop.url(&format!("/orders/{}", order_no(&first))))
             .send()
             .await
             .expect("order")
@@ -1240,16 +1089,8 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
         let shop = Shop::start_with(db, &[("SHOP_DATA_DIR", data.as_str())]).await;
         assert!(create_admin(&shop, OWNER, PASSWORD).status.success());
         let admin = admin_client(&shop).await;
-        let buyer = buyer_client();
-        let home = buyer
-            .get(shop.url("/?openid=oAdminImagesBuyer0000001"))
-            .send()
-            .await
-            .expect("home")
-            .text()
-            .await
-            .expect("body");
-        let product = common::product_id(&home, "冻顶乌龙茶");
+        let shopper = arrive(&shop, "oAdminImagesBuyer0000001").await;
+        let (buyer, product) = (shopper.client.clone(), shopper.product("冻顶乌龙茶"));
 
         // A script dressed as a PNG is refused; nothing is stored.
         let back = upload(
@@ -1266,9 +1107,7 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
             back.starts_with(&format!("/admin/products/{product}?error=")),
             "{back}"
         );
-        let db = app::ssr::db::Database::connect(&shop.db_url)
-            .await
-            .expect("db");
+        let db = shop.db().await;
         let count = |db: app::ssr::db::Database| async move {
             sqlx::query_scalar::<_, i64>(
                 "SELECT COUNT(*) FROM product_images WHERE product_id = $1",

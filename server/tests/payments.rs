@@ -6,7 +6,9 @@ mod common;
 use app::ssr::db::Database;
 use app::ssr::pay::signing::{notification_string_to_verify, PrivateKey};
 use app::ssr::pay::wisecashier::encode_params;
-use common::{buyer_client, form_token, product_id, Stack};
+use common::{
+    arrive, buyer_client, js_param, key, order_no, pay, status_of, stock, wait_for_status, Stack,
+};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -22,124 +24,6 @@ async fn stacks(env: &[(&str, &str)]) -> Vec<Stack> {
     stacks
 }
 
-struct Buyer {
-    client: reqwest::Client,
-    openid: String,
-    token: String,
-    home: String,
-}
-
-async fn arrive(stack: &Stack, openid: &str) -> Buyer {
-    let client = buyer_client();
-    let home = client
-        .get(stack.shop.url(&format!("/?openid={openid}")))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("home body");
-    let product = product_id(&home, "冻顶乌龙茶");
-    let page = client
-        .get(stack.shop.url(&format!("/product/{product}")))
-        .send()
-        .await
-        .expect("product")
-        .text()
-        .await
-        .expect("product body");
-    Buyer {
-        client,
-        openid: openid.to_owned(),
-        token: form_token(&page),
-        home,
-    }
-}
-
-impl Buyer {
-    fn product(&self, title: &str) -> i64 {
-        product_id(&self.home, title)
-    }
-
-    async fn add(&self, stack: &Stack, product: i64, quantity: i64) {
-        let res = self
-            .client
-            .post(stack.shop.url("/api/cart/add"))
-            .form(&[
-                ("token", self.token.as_str()),
-                ("product_id", &product.to_string()),
-                ("quantity", &quantity.to_string()),
-            ])
-            .send()
-            .await
-            .expect("add");
-        assert_eq!(res.status(), StatusCode::OK, "add to cart");
-    }
-
-    /// `POST /api/orders/checkout`: `Ok(pay params)` or `Err((status, typed error))`.
-    async fn checkout(&self, stack: &Stack, key: &str) -> Result<Value, (StatusCode, Value)> {
-        let res = self
-            .client
-            .post(stack.shop.url("/api/orders/checkout"))
-            .form(&[("token", self.token.as_str()), ("checkout_key", key)])
-            .send()
-            .await
-            .expect("checkout");
-        let status = res.status();
-        let body: Value = res.json().await.expect("checkout answers JSON");
-        if status == StatusCode::OK {
-            Ok(body)
-        } else {
-            Err((status, body))
-        }
-    }
-
-    async fn cart_lines(&self, stack: &Stack) -> usize {
-        let html = self
-            .client
-            .get(stack.shop.url("/cart"))
-            .send()
-            .await
-            .expect("cart")
-            .text()
-            .await
-            .expect("cart body");
-        html.matches("data-testid=\"cart-line\"").count()
-    }
-}
-
-fn key(openid: &str, n: u32) -> String {
-    format!("key-{openid}-{n:04}")
-}
-
-/// The gateway's `js_param` from checkout's answer.
-fn js_param(params: &Value) -> Value {
-    let text = params["js_param"].as_str().expect("js_param present");
-    serde_json::from_str(text).expect("js_param is JSON")
-}
-
-fn order_no(params: &Value) -> String {
-    params["order_no"].as_str().expect("order_no").to_owned()
-}
-
-/// What the pay sheet's Pay button does: hand the untouched `js_param` to the gateway.
-async fn pay(stack: &Stack, params: &Value) {
-    let res: Value = reqwest::Client::new()
-        .post(stack.sandbox.url("/__sandbox/pay"))
-        .json(&js_param(params))
-        .send()
-        .await
-        .expect("pay")
-        .json()
-        .await
-        .expect("pay answer");
-    assert_eq!(
-        res["ok"],
-        json!(true),
-        "sandbox accepted the payment: {res}"
-    );
-}
-
 async fn set_faults(stack: &Stack, faults: Value) {
     let res = reqwest::Client::new()
         .post(stack.sandbox.url("/__sandbox/faults"))
@@ -148,41 +32,6 @@ async fn set_faults(stack: &Stack, faults: Value) {
         .await
         .expect("faults");
     assert!(res.status().is_success());
-}
-
-async fn db(stack: &Stack) -> Database {
-    Database::connect(&stack.shop.db_url).await.expect("db")
-}
-
-async fn status_of(db: &Database, order_no: &str) -> (String, i64) {
-    sqlx::query_as("SELECT status, needs_attention FROM orders WHERE order_no = $1")
-        .bind(order_no)
-        .fetch_one(db.pool())
-        .await
-        .expect("order row")
-}
-
-async fn wait_for_status(db: &Database, order_no: &str, want: &str, secs: u64) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let (status, _) = status_of(db, order_no).await;
-        if status == want {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "order {order_no} is {status}, wanted {want}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn stock(db: &Database, product: i64) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-        .bind(product)
-        .fetch_one(db.pool())
-        .await
-        .expect("stock")
 }
 
 async fn set_stock(db: &Database, product: i64, stock: i64) {
@@ -208,14 +57,14 @@ const PAID_EVENTS: &str = "SELECT COUNT(*) FROM order_events e JOIN orders o ON 
 #[tokio::test]
 async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerPAID0000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerPAID0000000001").await;
         let tea = buyer.product("冻顶乌龙茶");
         let before = stock(&db, tea).await;
-        buyer.add(&stack, tea, 2).await;
+        buyer.add(&stack.shop, tea, 2).await;
 
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let js = js_param(&params);
@@ -244,7 +93,7 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         );
         assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
         assert_eq!(
-            buyer.cart_lines(&stack).await,
+            buyer.cart_lines(&stack.shop).await,
             0,
             "the cart became the order"
         );
@@ -292,7 +141,7 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
             page.contains("data-status=\"paid\""),
             "order page shows paid"
         );
-        let other = arrive(&stack, "oPayBuyerOTHER000000001").await;
+        let other = arrive(&stack.shop, "oPayBuyerOTHER000000001").await;
         let res = other
             .client
             .get(stack.shop.url(&format!("/orders/{no}")))
@@ -319,17 +168,17 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
 #[tokio::test]
 async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerDUPL0000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerDUPL0000000001").await;
         // 20 concurrent copies of every delivery, after a (scaled) delay.
         set_faults(
             &stack,
             json!({ "notify_copies": 20, "notify_delay_ms": 2000, "only_openid": buyer.openid }),
         )
         .await;
-        buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
+        buyer.add(&stack.shop, buyer.product("黑芝麻糊"), 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -427,12 +276,12 @@ async fn post_notification(
 #[tokio::test]
 async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothing() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerTAMP0000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerTAMP0000000001").await;
         let bag = buyer.product("棉麻环保购物袋");
-        buyer.add(&stack, bag, 1).await;
+        buyer.add(&stack.shop, bag, 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -529,16 +378,16 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
 #[tokio::test]
 async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
     for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerQUERY000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerQUERY000000001").await;
         set_faults(
             &stack,
             json!({ "notify": "drop", "only_openid": buyer.openid }),
         )
         .await;
-        buyer.add(&stack, buyer.product("澳门杏仁饼"), 1).await;
+        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -576,13 +425,13 @@ async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock()
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
     ];
     for stack in stacks(&env).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerEXPIRE00000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerEXPIRE00000001").await;
         let cup = buyer.product("手工陶瓷茶杯");
         let before = stock(&db, cup).await;
-        buyer.add(&stack, cup, 3).await;
+        buyer.add(&stack.shop, cup, 3).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -616,14 +465,14 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
     ];
     for stack in stacks(&env).await {
-        let db = db(&stack).await;
+        let db = stack.shop.db().await;
         // Stock still there: the order is paid again and the merchant told.
-        let buyer = arrive(&stack, "oPayBuyerLATE0000000001").await;
+        let buyer = arrive(&stack.shop, "oPayBuyerLATE0000000001").await;
         let candle = buyer.product("白茶香薰蜡烛");
         let before = stock(&db, candle).await;
-        buyer.add(&stack, candle, 1).await;
+        buyer.add(&stack.shop, candle, 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -639,11 +488,11 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
         assert_eq!(stock(&db, candle).await, before - 1, "stock reserved again");
 
         // Stock gone meanwhile: the order is paid but marked for refund.
-        let other = arrive(&stack, "oPayBuyerLATE0000000002").await;
+        let other = arrive(&stack.shop, "oPayBuyerLATE0000000002").await;
         let puer = other.product("云南普洱熟茶饼");
-        other.add(&stack, puer, 1).await;
+        other.add(&stack.shop, puer, 1).await;
         let params = other
-            .checkout(&stack, &key(&other.openid, 1))
+            .checkout(&stack.shop, &key(&other.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -659,19 +508,22 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
 #[tokio::test]
 async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
+        let db = stack.shop.db().await;
         let mut buyers = Vec::new();
         for i in 0..50 {
-            buyers.push(arrive(&stack, &format!("oPayBuyerRACE{i:010}")).await);
+            buyers.push(arrive(&stack.shop, &format!("oPayBuyerRACE{i:010}")).await);
         }
         let longjing = buyers[0].product("西湖龙井");
         set_stock(&db, longjing, 5).await;
         for b in &buyers {
-            b.add(&stack, longjing, 1).await;
+            b.add(&stack.shop, longjing, 1).await;
         }
         let keys: Vec<String> = buyers.iter().map(|b| key(&b.openid, 1)).collect();
         let results = futures_util::future::join_all(
-            buyers.iter().zip(&keys).map(|(b, k)| b.checkout(&stack, k)),
+            buyers
+                .iter()
+                .zip(&keys)
+                .map(|(b, k)| b.checkout(&stack.shop, k)),
         )
         .await;
         let won = results.iter().filter(|r| r.is_ok()).count();
@@ -696,11 +548,11 @@ async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
 #[tokio::test]
 async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerFAULT000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerFAULT000000001").await;
         let chopsticks = buyer.product("天然竹筷");
         let before = stock(&db, chopsticks).await;
-        buyer.add(&stack, chopsticks, 2).await;
+        buyer.add(&stack.shop, chopsticks, 2).await;
         let faults = [
             ("server_error", json!("PaymentUnavailable")),
             ("timeout", json!("PaymentUnavailable")),
@@ -718,7 +570,7 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
             .await;
             let started = Instant::now();
             let refused = buyer
-                .checkout(&stack, &key(&buyer.openid, n as u32))
+                .checkout(&stack.shop, &key(&buyer.openid, n as u32))
                 .await
                 .expect_err(fault);
             assert_eq!(refused.1, error, "{}: {fault}", stack.shop.label);
@@ -731,7 +583,7 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
                 before,
                 "{fault}: stock released"
             );
-            assert_eq!(buyer.cart_lines(&stack).await, 1, "{fault}: cart kept");
+            assert_eq!(buyer.cart_lines(&stack.shop).await, 1, "{fault}: cart kept");
         }
         set_faults(&stack, json!({})).await;
         let cancelled: i64 = sqlx::query_scalar(
@@ -747,7 +599,7 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
         );
         // With the gateway back, the same page's button (the same key) checks out the cart.
         buyer
-            .checkout(&stack, &key(&buyer.openid, 0))
+            .checkout(&stack.shop, &key(&buyer.openid, 0))
             .await
             .expect("checkout works again");
     }
@@ -756,13 +608,16 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
 #[tokio::test]
 async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
     for stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerTWICE000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerTWICE000000001").await;
         let tote = buyer.product("棉麻环保购物袋");
         let before = stock(&db, tote).await;
-        buyer.add(&stack, tote, 1).await;
+        buyer.add(&stack.shop, tote, 1).await;
         let k = key(&buyer.openid, 1);
-        let (a, b) = tokio::join!(buyer.checkout(&stack, &k), buyer.checkout(&stack, &k));
+        let (a, b) = tokio::join!(
+            buyer.checkout(&stack.shop, &k),
+            buyer.checkout(&stack.shop, &k)
+        );
         let (a, b) = (a.expect("first"), b.expect("second"));
         assert_eq!(
             order_no(&a),
@@ -901,11 +756,11 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
 #[tokio::test]
 async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
     for stack in stacks(&[("GATEWAY_WALLET", "hk"), ("GATEWAY_IS_RMB", "true")]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerHKWALLET000001").await;
-        buyer.add(&stack, buyer.product("天然竹筷"), 1).await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
+        buyer.add(&stack.shop, buyer.product("天然竹筷"), 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -928,10 +783,10 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
         let Some(other) = mainland.into_iter().next() else {
             continue;
         };
-        let buyer = arrive(&other, "oPayBuyerRMB00000000001").await;
-        buyer.add(&other, buyer.product("天然竹筷"), 1).await;
+        let buyer = arrive(&other.shop, "oPayBuyerRMB00000000001").await;
+        buyer.add(&other.shop, buyer.product("天然竹筷"), 1).await;
         let params = buyer
-            .checkout(&other, &key(&buyer.openid, 1))
+            .checkout(&other.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let gw: Value = reqwest::get(
@@ -958,10 +813,12 @@ async fn refunds_go_through_the_signed_api() {
     let db = app::ssr::testing::sqlite();
     let stack = Stack::start(db, &[]).await;
     let shop_db = Database::connect(&stack.shop.db_url).await.expect("db");
-    let buyer = arrive(&stack, "oPayBuyerREFUND00000001").await;
-    buyer.add(&stack, buyer.product("白茶香薰蜡烛"), 1).await;
+    let buyer = arrive(&stack.shop, "oPayBuyerREFUND00000001").await;
+    buyer
+        .add(&stack.shop, buyer.product("白茶香薰蜡烛"), 1)
+        .await;
     let params = buyer
-        .checkout(&stack, &key(&buyer.openid, 1))
+        .checkout(&stack.shop, &key(&buyer.openid, 1))
         .await
         .expect("checkout");
     let no = order_no(&params);
@@ -1033,11 +890,11 @@ async fn refunds_go_through_the_signed_api() {
 #[tokio::test]
 async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
     for mut stack in stacks(&[]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerCRASH000000001").await;
-        buyer.add(&stack, buyer.product("黑芝麻糊"), 1).await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerCRASH000000001").await;
+        buyer.add(&stack.shop, buyer.product("黑芝麻糊"), 1).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -1083,13 +940,13 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
 #[tokio::test]
 async fn an_order_the_gateway_expires_is_closed_and_its_stock_released() {
     for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
-        let db = db(&stack).await;
-        let buyer = arrive(&stack, "oPayBuyerGWEXP000000001").await;
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerGWEXP000000001").await;
         let tote = buyer.product("棉麻环保购物袋");
         let before = stock(&db, tote).await;
-        buyer.add(&stack, tote, 2).await;
+        buyer.add(&stack.shop, tote, 2).await;
         let params = buyer
-            .checkout(&stack, &key(&buyer.openid, 1))
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
             .expect("checkout");
         let no = order_no(&params);
@@ -1159,18 +1016,18 @@ async fn several_app_servers_on_one_database_settle_each_order_exactly_once() {
     for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let second = stack.shop.second_server().await;
         let third = stack.shop.second_server().await;
-        let db = db(&stack).await;
+        let db = stack.shop.db().await;
         let mut orders = Vec::new();
         for i in 0..4 {
-            let buyer = arrive(&stack, &format!("oPayBuyerMULTI{i:010}")).await;
+            let buyer = arrive(&stack.shop, &format!("oPayBuyerMULTI{i:010}")).await;
             set_faults(
                 &stack,
                 json!({ "notify": "drop", "only_openid": buyer.openid }),
             )
             .await;
-            buyer.add(&stack, buyer.product("澳门杏仁饼"), 1).await;
+            buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
             let params = buyer
-                .checkout(&stack, &key(&buyer.openid, 1))
+                .checkout(&stack.shop, &key(&buyer.openid, 1))
                 .await
                 .expect("checkout");
             pay(&stack, &params).await;

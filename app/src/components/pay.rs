@@ -138,6 +138,38 @@ async fn pay_and_go(params: PayParams) {
     bridge::go_to(&format!("{order}?pay={outcome}"));
 }
 
+/// What both pay buttons do: nothing while busy; outside WeChat, show the "open in WeChat"
+/// panel; otherwise get the pay parameters from the server (`params`) and open the pay
+/// sheet. A refusal is shown and the button comes back.
+fn start_payment<F, Fut>(
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    outside: RwSignal<bool>,
+    params: F,
+) where
+    F: FnOnce() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<PayParams, crate::error::ShopError>> + 'static,
+{
+    if busy.get_untracked() {
+        return;
+    }
+    if !bridge::in_wechat() {
+        outside.set(true);
+        return;
+    }
+    busy.set(true);
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        match params().await {
+            Ok(params) => pay_and_go(params).await,
+            Err(err) => {
+                error.set(Some(err.message(t())));
+                busy.set(false);
+            }
+        }
+    });
+}
+
 /// The cart's checkout button. `children` is the server-rendered "open in WeChat" panel
 /// (with its QR code), shown instead of paying outside WeChat.
 #[island(lazy)]
@@ -148,25 +180,8 @@ pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -
     let outside = RwSignal::new(false);
     let ready = super::hydrated();
     let start = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
-        if !bridge::in_wechat() {
-            outside.set(true);
-            return;
-        }
-        busy.set(true);
-        error.set(None);
         let (token, key) = (token.clone(), checkout_key.clone());
-        leptos::task::spawn_local(async move {
-            match checkout(token, key).await {
-                Ok(params) => pay_and_go(params).await,
-                Err(err) => {
-                    error.set(Some(err.message(t)));
-                    busy.set(false);
-                }
-            }
-        });
+        start_payment(busy, error, outside, move || checkout(token, key));
     };
     view! {
         {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert" data-testid="checkout-error">{e}</p> })}
@@ -225,25 +240,8 @@ pub fn OrderPayPanel(
     let pay = {
         let (token, order_no) = (token.clone(), order_no.clone());
         move |_| {
-            if busy.get_untracked() {
-                return;
-            }
-            if !bridge::in_wechat() {
-                outside.set(true);
-                return;
-            }
-            busy.set(true);
-            error.set(None);
             let (token, order_no) = (token.clone(), order_no.clone());
-            leptos::task::spawn_local(async move {
-                match pay_order(token, order_no).await {
-                    Ok(params) => pay_and_go(params).await,
-                    Err(err) => {
-                        error.set(Some(err.message(t)));
-                        busy.set(false);
-                    }
-                }
-            });
+            start_payment(busy, error, outside, move || pay_order(token, order_no));
         }
     };
     let cancel = move |_| {

@@ -51,7 +51,7 @@ fn Checkout(token: String) -> impl IntoView {
     let checkout_key = crate::ssr::orders::service::new_checkout_key().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let checkout_key = String::new();
-    let url = format!("{}/cart", crate::session::request_public_url());
+    let url = format!("{}/cart", crate::session::request_asset_base());
     view! {
         <section class="checkout">
             <CheckoutButton token checkout_key>

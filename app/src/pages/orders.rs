@@ -126,7 +126,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
     };
     let here = format!(
         "{}/orders/{}",
-        crate::session::request_public_url(),
+        crate::session::request_asset_base(),
         s.order_no
     );
     let panel = status.is_payable().then(|| {

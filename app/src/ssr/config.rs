@@ -320,18 +320,8 @@ impl Config {
         };
         let timeout = Duration::from_secs(parse_number(&get, "GATEWAY_TIMEOUT_SECS", 15, 1..=120)?);
 
-        let expiry = match get("SHOP_ORDER_EXPIRY_SECS") {
-            // Seconds, for tests; WeChat keeps a prepay order for two hours at most.
-            Some(_) => Duration::from_secs(parse_number(
-                &get,
-                "SHOP_ORDER_EXPIRY_SECS",
-                1800,
-                1..=6600,
-            )?),
-            None => Duration::from_secs(
-                60 * parse_number(&get, "SHOP_ORDER_EXPIRY_MINUTES", 30, 1..=110)?,
-            ),
-        };
+        // WeChat keeps a prepay order for two hours at most.
+        let expiry = duration(&get, "SHOP_ORDER_EXPIRY_MINUTES", 60, 30, 1..=110)?;
         let orders = OrderConfig {
             expiry,
             check_after: Duration::from_secs(parse_number(
@@ -393,27 +383,8 @@ impl Config {
         };
 
         let admin = AdminConfig {
-            idle: match get("ADMIN_IDLE_SECS") {
-                // Seconds, for tests.
-                Some(_) => {
-                    Duration::from_secs(parse_number(&get, "ADMIN_IDLE_SECS", 1800, 1..=86_400)?)
-                }
-                None => Duration::from_secs(
-                    60 * parse_number(&get, "ADMIN_IDLE_MINUTES", 30, 1..=1440)?,
-                ),
-            },
-            absolute: match get("ADMIN_SESSION_SECS") {
-                // Seconds, for tests.
-                Some(_) => Duration::from_secs(parse_number(
-                    &get,
-                    "ADMIN_SESSION_SECS",
-                    43_200,
-                    1..=604_800,
-                )?),
-                None => Duration::from_secs(
-                    3600 * parse_number(&get, "ADMIN_SESSION_HOURS", 12, 1..=168)?,
-                ),
-            },
+            idle: duration(&get, "ADMIN_IDLE_MINUTES", 60, 30, 1..=1440)?,
+            absolute: duration(&get, "ADMIN_SESSION_HOURS", 3600, 12, 1..=168)?,
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
 
@@ -490,6 +461,34 @@ fn parse_flag(
         Some("0" | "false" | "no") => Ok(false),
         Some(other) => Err(bad(key, format!("expected true or false, got `{other}`"))),
     }
+}
+
+/// A duration set in whole `unit_secs` units with `key` (`…_MINUTES`, `…_HOURS`), or, for
+/// tests, in seconds with the same name ending `_SECS` instead, which wins.
+fn duration(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    unit_secs: u64,
+    default_units: u64,
+    units: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, ConfigError> {
+    let secs_key = match key.rsplit_once('_') {
+        Some((stem, _)) => format!("{stem}_SECS"),
+        None => format!("{key}_SECS"),
+    };
+    if let Some(raw) = get(&secs_key) {
+        let max = units.end() * unit_secs;
+        return match raw.trim().parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(Duration::from_secs(n)),
+            _ => Err(bad(
+                key,
+                format!("{secs_key} must be a whole number from 1 to {max}, got `{raw}`"),
+            )),
+        };
+    }
+    Ok(Duration::from_secs(
+        unit_secs * parse_number(get, key, default_units, units)?,
+    ))
 }
 
 fn parse_number(

@@ -125,6 +125,17 @@ impl SessionKeys {
     }
 }
 
+/// `bytes` bytes from the operating system's generator, as lower-case hex: session ids,
+/// checkout keys, OAuth state, file names. `Internal` (logged) if there is no randomness.
+pub fn random_hex(bytes: usize) -> Result<String, crate::error::ShopError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::getrandom(&mut buf).map_err(|e| {
+        tracing::error!(%e, "the operating system gave no randomness");
+        crate::error::ShopError::Internal
+    })?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 pub fn now_secs() -> i64 {
     super::db::now_ms() / 1000
 }

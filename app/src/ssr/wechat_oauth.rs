@@ -21,9 +21,8 @@ const STATE_COOKIE: &str = "shop_oauth_state";
 /// the callback with `return_to`. `state` is also set as a short-lived cookie and checked on
 /// the way back, so a forged callback cannot log a browser in as someone else.
 pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Response {
-    let nonce = match random_state() {
-        Some(n) => n,
-        None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let Ok(nonce) = super::session::random_hex(12) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut callback = state.config.public_url.clone();
     callback.set_path(CALLBACK_PATH);
@@ -51,12 +50,6 @@ pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Respon
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
-}
-
-fn random_state() -> Option<String> {
-    let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes).ok()?;
-    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,10 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use app::ssr::db::Database;
 pub use app::ssr::testing::TestDatabase;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
 
 pub struct Shop {
     pub base: String,
@@ -110,6 +113,11 @@ impl Shop {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A connection to the shop's database, for checks behind its back.
+    pub async fn db(&self) -> Database {
+        Database::connect(&self.db_url).await.expect("db")
     }
 }
 
@@ -226,4 +234,157 @@ pub fn badge(html: &str) -> Option<i64> {
     let open = html[at..].find('>')? + at + 1;
     let close = html[open..].find('<')? + open;
     html[open..close].parse().ok()
+}
+
+// ---- a buyer's journey, as the pages drive it -------------------------------------------
+
+/// A buyer with a browser of their own (cookies), their form token and the home page.
+pub struct Buyer {
+    pub client: reqwest::Client,
+    pub openid: String,
+    pub token: String,
+    pub home: String,
+}
+
+/// A buyer arriving with `openid`: the home page, and the form token of a product page.
+pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
+    let client = buyer_client();
+    let home = client
+        .get(shop.url(&format!("/?openid={openid}")))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("home body");
+    let product = product_id(&home, "冻顶乌龙茶");
+    let page = client
+        .get(shop.url(&format!("/product/{product}")))
+        .send()
+        .await
+        .expect("product")
+        .text()
+        .await
+        .expect("product body");
+    Buyer {
+        client,
+        openid: openid.to_owned(),
+        token: form_token(&page),
+        home,
+    }
+}
+
+impl Buyer {
+    pub fn product(&self, title: &str) -> i64 {
+        product_id(&self.home, title)
+    }
+
+    pub async fn add(&self, shop: &Shop, product: i64, quantity: i64) {
+        let res = self
+            .client
+            .post(shop.url("/api/cart/add"))
+            .form(&[
+                ("token", self.token.as_str()),
+                ("product_id", &product.to_string()),
+                ("quantity", &quantity.to_string()),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_eq!(res.status(), StatusCode::OK, "add to cart");
+    }
+
+    /// `POST /api/orders/checkout`: `Ok(pay params)` or `Err((status, typed error))`.
+    pub async fn checkout(&self, shop: &Shop, key: &str) -> Result<Value, (StatusCode, Value)> {
+        let res = self
+            .client
+            .post(shop.url("/api/orders/checkout"))
+            .form(&[("token", self.token.as_str()), ("checkout_key", key)])
+            .send()
+            .await
+            .expect("checkout");
+        let status = res.status();
+        let body: Value = res.json().await.expect("checkout answers JSON");
+        if status == StatusCode::OK {
+            Ok(body)
+        } else {
+            Err((status, body))
+        }
+    }
+
+    pub async fn cart_lines(&self, shop: &Shop) -> usize {
+        let html = self
+            .client
+            .get(shop.url("/cart"))
+            .send()
+            .await
+            .expect("cart")
+            .text()
+            .await
+            .expect("cart body");
+        html.matches("data-testid=\"cart-line\"").count()
+    }
+}
+
+pub fn key(openid: &str, n: u32) -> String {
+    format!("key-{openid}-{n:04}")
+}
+
+/// The gateway's `js_param` from checkout's answer.
+pub fn js_param(params: &Value) -> Value {
+    let text = params["js_param"].as_str().expect("js_param present");
+    serde_json::from_str(text).expect("js_param is JSON")
+}
+
+pub fn order_no(params: &Value) -> String {
+    params["order_no"].as_str().expect("order_no").to_owned()
+}
+
+/// What the pay sheet's Pay button does: hand the untouched `js_param` to the gateway.
+pub async fn pay(stack: &Stack, params: &Value) {
+    let res: Value = reqwest::Client::new()
+        .post(stack.sandbox.url("/__sandbox/pay"))
+        .json(&js_param(params))
+        .send()
+        .await
+        .expect("pay")
+        .json()
+        .await
+        .expect("pay answer");
+    assert_eq!(
+        res["ok"],
+        json!(true),
+        "sandbox accepted the payment: {res}"
+    );
+}
+
+pub async fn status_of(db: &Database, order_no: &str) -> (String, i64) {
+    sqlx::query_as("SELECT status, needs_attention FROM orders WHERE order_no = $1")
+        .bind(order_no)
+        .fetch_one(db.pool())
+        .await
+        .expect("order row")
+}
+
+pub async fn wait_for_status(db: &Database, order_no: &str, want: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let (status, _) = status_of(db, order_no).await;
+        if status == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "order {order_no} is {status}, wanted {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn stock(db: &Database, product: i64) -> i64 {
+    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+        .bind(product)
+        .fetch_one(db.pool())
+        .await
+        .expect("stock")
 }

@@ -105,17 +105,8 @@ pub async fn resolve(
         .bind(row.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO order_events (order_id, from_status, to_status, event, source, detail, created_at)
-         VALUES ($1, $2, $2, 'resolved', $3, $4, $5)",
-    )
-    .bind(row.id)
-    .bind(status.code())
-    .bind(source(admin))
-    .bind(row.attention_note.clone().unwrap_or_default())
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
+    let note = row.attention_note.clone().unwrap_or_default();
+    store::note_event(&mut tx, row.id, status, "resolved", &source(admin), &note).await?;
     tx.commit().await?;
     Ok(status)
 }
@@ -259,7 +250,7 @@ async fn settle_refund(
         })
         .await;
     let mut tx = state.db.begin_write().await?;
-    store::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    let locked = store::lock_order(&mut tx, state.db.backend(), row.id).await?;
     let now = now_ms();
     match answer {
         Ok(report) => {
@@ -297,19 +288,15 @@ async fn settle_refund(
                     )
                     .await?;
                 } else {
-                    let status = store::lock_order(&mut tx, state.db.backend(), row.id)
-                        .await?
-                        .status()?;
-                    sqlx::query(
-                        "INSERT INTO order_events (order_id, from_status, to_status, event, source, detail, created_at)
-                         VALUES ($1, $2, $2, 'partial_refund', $3, $4, $5)",
+                    let status = locked.status()?;
+                    store::note_event(
+                        &mut tx,
+                        row.id,
+                        status,
+                        "partial_refund",
+                        &source(admin),
+                        &detail,
                     )
-                    .bind(row.id)
-                    .bind(status.code())
-                    .bind(source(admin))
-                    .bind(&detail)
-                    .bind(now)
-                    .execute(&mut *tx)
                     .await?;
                 }
             }

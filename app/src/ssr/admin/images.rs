@@ -89,12 +89,6 @@ fn media_dir(state: &ShopState) -> PathBuf {
     PathBuf::from(&state.config.data_dir).join("media")
 }
 
-fn random_name() -> Result<String, ShopError> {
-    let mut bytes = [0u8; 12];
-    getrandom::getrandom(&mut bytes).map_err(|_| ShopError::Internal)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// Stores the uploads for a product; answers how many were added. Nothing is stored when
 /// any file is refused.
 pub async fn upload(
@@ -139,7 +133,7 @@ pub async fn upload(
     .fetch_one(&mut *tx)
     .await?;
     for p in processed {
-        let name = random_name()?;
+        let name = crate::ssr::session::random_hex(12)?;
         let (full, thumb) = (format!("{name}.jpg"), format!("{name}-{THUMB_EDGE}.jpg"));
         for (file, bytes) in [(&full, &p.full), (&thumb, &p.thumb)] {
             tokio::fs::write(dir.join(file), bytes).await.map_err(|e| {

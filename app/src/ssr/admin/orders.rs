@@ -293,17 +293,6 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
     .await?;
     let refundable = super::actions::refundable(state, &row).await?;
     let order = store::detail(db, &row).await?;
-    let extra: (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT pay_currency, pay_amount, exchange_rate, trade_time FROM orders WHERE id = $1",
-    )
-    .bind(row.id)
-    .fetch_one(db.pool())
-    .await?;
     let notifications: Vec<NotificationDbRow> = sqlx::query_as(
         "SELECT received_at, status, verdict, detail, payment_no FROM payment_notifications
          WHERE order_no = $1 ORDER BY id",
@@ -315,10 +304,10 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         order,
         openid: row.openid.clone(),
         payment_no: row.payment_no.clone(),
-        pay_currency: extra.0,
-        pay_amount: extra.1,
-        exchange_rate: extra.2,
-        trade_time: extra.3,
+        pay_currency: row.pay_currency.clone(),
+        pay_amount: row.pay_amount.clone(),
+        exchange_rate: row.exchange_rate.clone(),
+        trade_time: row.trade_time.clone(),
         needs_attention: row.needs_attention(),
         refundable,
         refunds: refunds

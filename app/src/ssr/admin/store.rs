@@ -137,12 +137,7 @@ pub async fn start_session(
     admin_id: i64,
     absolute_ms: i64,
 ) -> Result<String, ShopError> {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        tracing::error!(%e, "no randomness for an admin session");
-        ShopError::Internal
-    })?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = crate::ssr::session::random_hex(32)?;
     let now = now_ms();
     sqlx::query(
         "INSERT INTO admin_sessions (token_hash, admin_id, created_at, last_seen_at, expires_at)

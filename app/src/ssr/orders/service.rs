@@ -28,12 +28,7 @@ impl From<GatewayError> for ShopError {
 
 /// A random key for one rendered checkout button (32 hex characters).
 pub fn new_checkout_key() -> Result<String, ShopError> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        tracing::error!(%e, "no randomness for a checkout key");
-        ShopError::Internal
-    })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::ssr::session::random_hex(16)
 }
 
 fn pay_params(row: &OrderRow) -> PayParams {

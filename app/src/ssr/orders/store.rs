@@ -34,11 +34,16 @@ pub struct OrderRow {
     pub tracking_no: Option<String>,
     pub shipped_at: Option<i64>,
     pub refunded_minor: i64,
+    pub pay_currency: Option<String>,
+    pub pay_amount: Option<String>,
+    pub exchange_rate: Option<String>,
+    pub trade_time: Option<String>,
 }
 
 const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, total_minor, item_count, \
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
-    next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor";
+    next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
+    pay_currency, pay_amount, exchange_rate, trade_time";
 
 impl OrderRow {
     pub fn status(&self) -> Result<OrderStatus, ShopError> {
@@ -213,6 +218,29 @@ pub async fn apply(
         tracing::info!(order = %order.order_no, ?from, ?to, source, "order moved");
     }
     Ok(Applied::Moved { from, to, flagged })
+}
+
+/// A timeline entry that changes no status (a partial refund, a resolved flag): the order
+/// stays `status`. Status changes are written by [`apply`] only.
+pub async fn note_event(
+    tx: &mut Tx,
+    order_id: i64,
+    status: OrderStatus,
+    event: &str,
+    source: &str,
+    detail: &str,
+) -> Result<(), ShopError> {
+    record_event(
+        tx,
+        order_id,
+        Some(status),
+        status,
+        event,
+        source,
+        detail,
+        now_ms(),
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -182,18 +182,9 @@ fn der_element(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
 }
 
 /// RFC 3986 percent-encoding: every byte but the unreserved `A-Z a-z 0-9 - _ . ~`, with
-/// upper-case hex, so a space is `%20` (never `+`).
-pub fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+/// upper-case hex, so a space is `%20` (never `+`). The shop's one encoder, also used for
+/// its own links.
+pub use crate::components::layout::encode_component as percent_encode;
 
 /// The string a merchant request is signed over: sorted `k=percent(v)` pairs, `,`, Timestamp.
 pub fn request_string_to_sign(params: &[(String, String)], timestamp: &str) -> String {

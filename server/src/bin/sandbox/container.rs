@@ -5,6 +5,7 @@
 //! `WeixinJSBridge` stand-in.
 
 use crate::state::Sandbox;
+use app::ssr::http::cookie;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -21,11 +22,9 @@ pub const BUYERS: [(&str, &str); 3] = [
     ("carol", "o_sandbox_carol_00000000003"),
 ];
 
+/// The same rule the shop applies to an openid (16–64 of `[A-Za-z0-9_-]`).
 fn plausible(openid: &str) -> bool {
-    (16..=64).contains(&openid.len())
-        && openid
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    app::buyer::Openid::parse(openid).is_ok()
 }
 
 /// The buyer chosen on the authorisation page (`sandbox_buyer=alice` or
@@ -159,17 +158,6 @@ pub async fn bridge_js() -> Response {
         BRIDGE_JS,
     )
         .into_response()
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
 }
 
 /// The container: every path that is not the gateway's own goes to the merchant's page.

@@ -210,18 +210,10 @@ impl Sandbox {
     }
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+pub use app::ssr::db::now_ms;
 
-/// Random lowercase hex.
+/// Random lower-case hex for sandbox ids and nonces. The sandbox holds no secrets: without
+/// randomness it falls back to the clock (ids also carry sequence numbers).
 pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    // The sandbox has no secrets worth a hard failure; a zero buffer still yields unique
-    // ids through the sequence numbers mixed into every id.
-    let _ = getrandom::getrandom(&mut buf);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
+    app::ssr::session::random_hex(bytes).unwrap_or_else(|_| format!("{:x}", now_ms()))
 }
