@@ -12,21 +12,17 @@ fn buyer(token: &str) -> Result<(crate::ssr::context::ShopState, crate::buyer::O
     Ok((state, buyer))
 }
 
-/// The caller's address for the HK wallet's `client_ip`: the first `X-Forwarded-For` hop
-/// set by the shop's reverse proxy, else loopback.
+/// The caller's address for the HK wallet's `client_ip` (the same rule as login limits).
 #[cfg(feature = "ssr")]
-fn client_ip() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|v| v.trim().to_owned())
-        })
-        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-        .unwrap_or_else(|| "127.0.0.1".to_owned())
+fn client_ip(state: &crate::ssr::context::ShopState) -> String {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return "127.0.0.1".to_owned();
+    };
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    crate::ssr::admin::http::client_address(state, peer, &parts.headers)
 }
 
 /// `POST /api/orders/checkout`: turns the cart into an order, places it with the gateway
@@ -35,7 +31,7 @@ fn client_ip() -> String {
 #[server(endpoint = "orders/checkout")]
 pub async fn checkout(token: String, checkout_key: String) -> Result<PayParams, ShopError> {
     let (state, buyer) = buyer(&token)?;
-    crate::ssr::orders::service::checkout(&state, &buyer, &checkout_key, &client_ip()).await
+    crate::ssr::orders::service::checkout(&state, &buyer, &checkout_key, &client_ip(&state)).await
 }
 
 /// `POST /api/orders/pay`: pay an open order again (same order, same gateway order).

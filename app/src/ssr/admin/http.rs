@@ -84,9 +84,10 @@ pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next)
     res
 }
 
-/// The address a login comes from: the socket peer, or (behind the shop's own reverse
-/// proxy, `SHOP_BEHIND_PROXY=true`) the first `X-Forwarded-For` hop.
-fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
+/// The address a request comes from: the socket peer, or (behind the shop's own reverse
+/// proxy, `SHOP_BEHIND_PROXY=true`) the first `X-Forwarded-For` hop. Login limits and the
+/// HK wallet's `client_ip` use it.
+pub fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
     if state.config.behind_proxy {
         if let Some(first) = headers
             .get("x-forwarded-for")
