@@ -103,6 +103,21 @@ pub enum NotifyFault {
     Drop,
 }
 
+/// What `GET /payment` answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryFault {
+    #[default]
+    Truthful,
+    /// The answer describes another payment (the newest other one): a confused or hostile
+    /// gateway, or a man in the middle replaying an answer.
+    OtherOrder,
+    /// HTTP 503: the gateway cannot be asked.
+    ServerError,
+    /// 404 "payment not found" even for a payment it knows.
+    NotFound,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -119,6 +134,8 @@ pub struct Faults {
     /// Apply the faults only to this buyer's payments, so tests running side by side do
     /// not trip over each other's faults.
     pub only_openid: Option<String>,
+    /// How `GET /payment` answers for the payments the faults apply to.
+    pub query: QueryFault,
 }
 
 impl Faults {
@@ -137,6 +154,7 @@ impl Default for Faults {
             notify_copies: 1,
             refuse_message: "商户状态异常 (sandbox refusal)".to_owned(),
             only_openid: None,
+            query: QueryFault::Truthful,
         }
     }
 }
