@@ -1170,3 +1170,37 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
         let _ = std::fs::remove_dir_all(&data_dir);
     }
 }
+
+#[tokio::test]
+async fn the_merchant_cannot_cancel_an_order_while_the_gateway_cannot_be_asked() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        let out = create_admin(&stack.shop, OWNER, PASSWORD);
+        assert!(out.status.success());
+        let admin = admin_client(&stack.shop).await;
+        let openid = "oAdminCancelBlind000001";
+        let (no, _) = place_order(&stack, openid, "key-admin-cancel-blind-0001", false).await;
+        let faults = |body: serde_json::Value| {
+            reqwest::Client::new()
+                .post(stack.sandbox.url("/__sandbox/faults"))
+                .json(&body)
+                .send()
+        };
+        faults(serde_json::json!({ "query": "server_error", "only_openid": openid }))
+            .await
+            .expect("faults");
+        let (status, body) = act(&stack.shop, &admin, "cancel", &[("order_no", &no)]).await;
+        assert_ne!(status, StatusCode::OK);
+        assert!(body.contains("PaymentUncheckable"), "{body}");
+        assert_eq!(
+            order_status(&stack.shop, &no).await,
+            "awaiting_payment",
+            "{}: not cancelled blind",
+            stack.shop.label
+        );
+        faults(serde_json::json!({})).await.expect("faults");
+        let (status, _) = act(&stack.shop, &admin, "cancel", &[("order_no", &no)]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(order_status(&stack.shop, &no).await, "cancelled");
+    }
+}

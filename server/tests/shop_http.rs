@@ -550,3 +550,50 @@ async fn an_allow_listed_container_address_binds_and_any_other_does_not() {
         assert!(!sets_session(&res));
     }
 }
+
+#[tokio::test]
+async fn unverified_notifications_are_counted_not_stored_and_big_bodies_are_refused() {
+    for shop in shops().await {
+        let client = reqwest::Client::new();
+        // A flood of unsigned "PAID" claims naming some order.
+        let body = "status=PAID&agent_order_id=S2611250000000000001&amount=1.00&currency=HKD";
+        for _ in 0..40 {
+            let res = client
+                .post(shop.url("/api/pay/notify"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Timestamp", "1800000000")
+                .header("Signature", "bm90IGEgc2lnbmF0dXJl")
+                .body(body)
+                .send()
+                .await
+                .expect("notify");
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        // A body far bigger than any notification.
+        let res = client
+            .post(shop.url("/api/pay/notify"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("status=PAID&padding={}", "x".repeat(64 * 1024)))
+            .send()
+            .await
+            .expect("notify");
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{}", shop.label);
+
+        let db = shop.db().await;
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_notifications")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+        assert_eq!(stored, 0, "nothing stored as if it belonged to an order");
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "SELECT reason, count, sample FROM rejected_notifications ORDER BY reason",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("rejected");
+        assert_eq!(rows.len(), 2, "one row per day and reason: {rows:?}");
+        assert_eq!((rows[0].0.as_str(), rows[0].1), ("bad_signature", 40));
+        assert_eq!(rows[0].2, body, "one sample kept");
+        assert_eq!((rows[1].0.as_str(), rows[1].1), ("too_large", 1));
+    }
+}
