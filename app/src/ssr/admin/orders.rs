@@ -2,7 +2,8 @@
 //! and an order's full detail with every notification received.
 
 use crate::admin::{
-    AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period, RefundRow,
+    AdminEvent, AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period,
+    RefundRow, RefundStatus,
 };
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
@@ -276,6 +277,17 @@ struct RefundDbRow {
     detail: String,
     admin: String,
     created_at: i64,
+    restock: i64,
+    restocked: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventDbRow {
+    to_status: String,
+    event: String,
+    source: String,
+    detail: String,
+    created_at: i64,
 }
 
 pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
@@ -285,7 +297,14 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         .ok_or(ShopError::NotFound)?;
     let currency = row.total()?.currency;
     let refunds: Vec<RefundDbRow> = sqlx::query_as(
-        "SELECT refund_no, amount_minor, status, detail, admin, created_at FROM refunds
+        "SELECT refund_no, amount_minor, status, detail, admin, created_at, restock, restocked
+         FROM refunds WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(row.id)
+    .fetch_all(db.pool())
+    .await?;
+    let events: Vec<EventDbRow> = sqlx::query_as(
+        "SELECT to_status, event, source, detail, created_at FROM order_events
          WHERE order_id = $1 ORDER BY id",
     )
     .bind(row.id)
@@ -310,15 +329,35 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         trade_time: row.trade_time.clone(),
         needs_attention: row.needs_attention(),
         refundable,
+        refund_key: super::actions::new_refund_key()?,
         refunds: refunds
             .into_iter()
-            .map(|r| RefundRow {
-                refund_no: r.refund_no,
-                amount: Money::new(r.amount_minor, currency),
-                status: r.status,
-                detail: r.detail,
-                admin: r.admin,
-                created_at_ms: r.created_at,
+            .map(|r| {
+                Ok(RefundRow {
+                    status: RefundStatus::from_code(&r.status).ok_or_else(|| {
+                        tracing::error!(refund = %r.refund_no, status = %r.status, "unknown stored refund status");
+                        ShopError::Internal
+                    })?,
+                    refund_no: r.refund_no,
+                    amount: Money::new(r.amount_minor, currency),
+                    detail: r.detail,
+                    admin: r.admin,
+                    created_at_ms: r.created_at,
+                    restock: flag(r.restock),
+                    restocked: flag(r.restocked),
+                })
+            })
+            .collect::<Result<_, ShopError>>()?,
+        events: events
+            .into_iter()
+            .filter_map(|e| {
+                OrderStatus::from_code(&e.to_status).map(|status| AdminEvent {
+                    status,
+                    event: e.event,
+                    source: e.source,
+                    detail: e.detail,
+                    at_ms: e.created_at,
+                })
             })
             .collect(),
         attention_note: row
