@@ -4,7 +4,9 @@ use crate::money::Money;
 use crate::orders::{OrderDetail, OrderStatus};
 use serde::{Deserialize, Serialize};
 
-/// Paid orders and revenue over a period, per currency.
+/// Paid orders and revenue over a period, per currency. Revenue is net of refunds: payments
+/// received in the period minus refunds the gateway confirmed in it; the average is of the
+/// orders as placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub paid_orders: i64,
@@ -19,7 +21,7 @@ pub struct Dashboard {
     pub to_ship: i64,
     pub flagged: i64,
     pub low_stock: i64,
-    /// Revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
+    /// Net revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
     pub daily: Vec<(String, Money)>,
 }
 
