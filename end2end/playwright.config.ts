@@ -10,6 +10,9 @@ const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 3400);
 const dbDir = path.join(os.tmpdir(), `shop-e2e-${process.pid}`);
 export const baseURL = `http://127.0.0.1:${port}`;
 export const sandboxURL = `http://localhost:${sandboxPort}`;
+// The secret path of the page URL the shop registers with its gateway
+// (GATEWAY_CONTAINER_SECRET): only requests under it may bind a buyer from `?openid=`.
+export const containerSecret = 'e2e-container-secret-0123456789';
 
 // WeChat's in-app browser on Android, at a phone's size.
 const wechat = {
@@ -63,7 +66,8 @@ export default defineConfig({
       env: {
         SANDBOX_LISTEN_ADDR: `127.0.0.1:${sandboxPort}`,
         SANDBOX_PUBLIC_URL: sandboxURL,
-        SANDBOX_MERCHANT_PAGE: baseURL,
+        // The registered page URL, secret path included, as a merchant registers it.
+        SANDBOX_MERCHANT_PAGE: `${baseURL}/wc/${containerSecret}/`,
         // Notification retries 100x faster than the real schedule.
         SANDBOX_TIME_SCALE: '0.01',
         RUST_LOG: 'warn',
@@ -88,6 +92,7 @@ export default defineConfig({
         GATEWAY_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
         GATEWAY_OAUTH_URL: `${sandboxURL}/mp_pay/oauth`,
         GATEWAY_CONTAINER_ORIGIN: sandboxURL,
+        GATEWAY_CONTAINER_SECRET: containerSecret,
         SHOP_SETTLE_INTERVAL_SECS: '1',
         RUST_LOG: 'warn',
       },

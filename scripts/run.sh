@@ -9,7 +9,9 @@ cd "$root"
 export PATH="$root/end2end/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 cargo build -p server --bin sandbox
-SANDBOX_MERCHANT_PAGE="${SANDBOX_MERCHANT_PAGE:-http://127.0.0.1:3000}" target/debug/sandbox &
+# The page URL registered with the sandbox, secret path included, as a merchant registers it
+# with Wisecashier (the shop's development-only GATEWAY_CONTAINER_SECRET).
+SANDBOX_MERCHANT_PAGE="${SANDBOX_MERCHANT_PAGE:-http://127.0.0.1:3000/wc/sandbox-container-development-only/}" target/debug/sandbox &
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT INT TERM
 cat <<'MSG'

@@ -29,6 +29,10 @@ pub enum ShopError {
     /// charged and the reserved stock was released.
     #[error("payment gateway unavailable")]
     PaymentUnavailable,
+    /// The gateway could not be asked whether an order was paid, so it was left as it was
+    /// (never cancelled blind: a payment may have just landed).
+    #[error("payment status could not be checked")]
+    PaymentUncheckable,
     /// The payment gateway refused the order, in its own words.
     #[error("payment refused: {0}")]
     PaymentRefused(String),
@@ -68,6 +72,7 @@ impl ShopError {
             ShopError::CartEmpty => t.cart_empty.to_owned(),
             ShopError::OrderClosed => t.err_order_closed.to_owned(),
             ShopError::PaymentUnavailable => t.err_payment_unavailable.to_owned(),
+            ShopError::PaymentUncheckable => t.err_payment_uncheckable.to_owned(),
             ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
             ShopError::AdminOnly => t.err_admin_only.to_owned(),
             ShopError::OwnerOnly => t.err_owner_only.to_owned(),
@@ -92,7 +97,7 @@ impl ShopError {
             | ShopError::Request(_) => 400,
             ShopError::OrderClosed | ShopError::Conflict(_) => 409,
             ShopError::PaymentRefused(_) => 402,
-            ShopError::PaymentUnavailable => 503,
+            ShopError::PaymentUnavailable | ShopError::PaymentUncheckable => 503,
             ShopError::SessionExpired | ShopError::AdminOnly => 401,
             ShopError::OwnerOnly | ShopError::Forbidden(_) => 403,
             ShopError::Internal => 500,

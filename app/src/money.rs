@@ -254,4 +254,51 @@ mod tests {
         assert_eq!(Currency::from_code("hkd"), Some(Currency::Hkd));
         assert_eq!(Currency::from_code("XXX"), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn currency() -> impl Strategy<Value = Currency> {
+            proptest::sample::select(Currency::ALL.to_vec())
+        }
+
+        proptest! {
+            /// What the shop sends (`decimal`) is what it reads back, for every currency.
+            #[test]
+            fn decimal_then_parse_is_the_identity(minor in 0i64..=i64::MAX / 10, c in currency()) {
+                let m = Money::new(minor, c);
+                prop_assert_eq!(Money::parse_decimal(&m.decimal(), c), Some(m));
+            }
+
+            /// Trailing zeros never change an amount; one more significant digit is refused.
+            #[test]
+            fn trailing_zeros_parse_and_extra_precision_is_refused(
+                minor in 0i64..1_000_000_000, zeros in 1usize..4, digit in 1u8..=9, c in currency()
+            ) {
+                let text = Money::new(minor, c).decimal();
+                let dotted = if text.contains('.') { text.clone() } else { format!("{text}.") };
+                let padded = format!("{dotted}{}", "0".repeat(zeros));
+                prop_assert_eq!(Money::parse_decimal(&padded, c), Some(Money::new(minor, c)));
+                let precise = format!("{dotted}{}{digit}", "0".repeat(zeros - 1));
+                prop_assert_eq!(Money::parse_decimal(&precise, c), None);
+            }
+
+            /// Whatever the text, parsing never panics and never yields a negative amount.
+            #[test]
+            fn parsing_arbitrary_text_is_safe(raw in ".{0,24}", c in currency()) {
+                if let Some(m) = Money::parse_decimal(&raw, c) {
+                    prop_assert!(m.minor >= 0);
+                    prop_assert_eq!(Money::parse_decimal(&m.decimal(), c), Some(m));
+                }
+            }
+
+            /// Display is the symbol followed by the decimal, so buyers and the gateway agree.
+            #[test]
+            fn display_is_symbol_and_decimal(minor in 0i64..=i64::MAX, c in currency()) {
+                let m = Money::new(minor, c);
+                prop_assert_eq!(m.to_string(), format!("{}{}", c.symbol(), m.decimal()));
+            }
+        }
+    }
 }

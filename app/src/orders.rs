@@ -62,6 +62,11 @@ impl OrderStatus {
         matches!(self, OrderStatus::Pending | OrderStatus::AwaitingPayment)
     }
 
+    /// Closed without a payment (so far): a payment that lands late must still be found.
+    pub fn is_closed_unpaid(self) -> bool {
+        matches!(self, OrderStatus::Cancelled | OrderStatus::Expired)
+    }
+
     /// The gateway has confirmed the money.
     pub fn is_paid(self) -> bool {
         matches!(

@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 import * as path from 'path';
 
@@ -110,7 +110,7 @@ test('the owner creates a category and a product with an image, a buyer finds it
 
   const buyer = await browser.newContext();
   const shopper = await buyer.newPage();
-  await shopper.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(shopper, newOpenid());
   await shopper.getByRole('link', { name: '端到端礼盒', exact: true }).click();
   const card = shopper.getByTestId('product-card').filter({ hasText: '端到端 桂花乌龙' });
   await expect(card).toContainText('HK$66.60');

@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, expectHttpError, newOpenid } from './fixtures';
 
 const jsOn = () => test.info().project.use.javaScriptEnabled !== false;
 
@@ -38,7 +38,7 @@ async function addToCart(page: Page, quantity: number) {
 
 test('a buyer browses, fills the cart, changes a quantity and finds it all after a reload', async ({ page, consoleProblems, browser }) => {
   const openid = newOpenid();
-  await page.goto(`/?openid=${openid}`);
+  await arriveAs(page, openid);
   await expectCatalog(page);
   await expect(badge(page)).toHaveCount(0);
 
@@ -87,7 +87,7 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
   // A second buyer, in a browser of their own, sees an empty cart.
   const other = await browser.newContext({ javaScriptEnabled: test.info().project.use.javaScriptEnabled });
   const otherPage = await other.newPage();
-  await otherPage.goto(`/cart?openid=${newOpenid()}`);
+  await arriveAs(otherPage, newOpenid(), '/cart');
   await expect(otherPage.getByTestId('cart-empty')).toBeVisible();
   await expect(otherPage.getByTestId('cart-badge')).toHaveCount(0);
   await other.close();
@@ -96,7 +96,7 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
 test('asking for more than the stock is refused with a clear message and the cart is unchanged', async ({ page, consoleProblems }) => {
   // Server functions answer a refused change with 500 and the typed error (leptos' convention).
   expectHttpError(500);
-  await page.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(page, newOpenid());
   await openProduct(page, '茶饮', '西湖龙井 明前 100g'); // 3 in stock
   await expect(page.getByTestId('stock')).toHaveText('仅剩 3 件');
   await addToCart(page, 3);
@@ -118,7 +118,7 @@ test('asking for more than the stock is refused with a clear message and the car
 });
 
 test('a sold-out product cannot be added', async ({ page, consoleProblems }) => {
-  await page.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(page, newOpenid());
   await openProduct(page, '零食', '菲律宾芒果干 250g');
   await expect(page.getByTestId('add-to-cart')).toBeDisabled();
   await expect(page.getByTestId('add-to-cart')).toHaveText('已售罄');
@@ -126,7 +126,7 @@ test('a sold-out product cannot be added', async ({ page, consoleProblems }) => 
 
 test('an unknown product shows a 404 page and the cart survives', async ({ page, consoleProblems }) => {
   expectHttpError(404);
-  await page.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(page, newOpenid());
   await openProduct(page, '生活好物', '棉麻环保购物袋');
   await addToCart(page, 1);
   await expect(badge(page)).toHaveText('1');
@@ -140,7 +140,7 @@ test('an unknown product shows a 404 page and the cart survives', async ({ page,
 });
 
 test('the buyer can switch the shop to English and back', async ({ page, consoleProblems }) => {
-  await page.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(page, newOpenid());
   await page.getByRole('link', { name: 'English' }).click();
   await expect(page.getByRole('link', { name: 'All', exact: true })).toBeVisible();
   await page.getByTestId('product-card').first().getByRole('link').click();
@@ -156,8 +156,27 @@ test('without an openid or a session the buyer is sent to the OAuth entry', asyn
   expect(res.headers()['location']).toContain('return_to=%2Fcart');
 });
 
-test('an implausible openid gets a clear error page', async ({ page }) => {
-  const res = await page.goto('/?openid=not%20valid');
+test('an implausible openid from the container gets a clear error page', async ({ page }) => {
+  const res = await arriveAs(page, 'not%20valid');
   expect(res?.status()).toBe(400);
   await expect(page.getByRole('heading', { name: '无效的用户标识' })).toBeVisible();
+});
+
+test("a link carrying someone else's openid signs nobody in and swaps no session", async ({ page, consoleProblems }) => {
+  const victim = newOpenid();
+  // A stranger opens a link with the victim's openid: they are sent to authorise as
+  // themselves (the gateway's WeChat authorisation), never shown the victim's shop.
+  await page.goto(`/orders?openid=${victim}`);
+  await expect(page).toHaveURL(/\/mp_pay\/oauth\?/);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('微信授权');
+  expect((await page.context().cookies()).map((c) => c.name)).not.toContain('shop_session');
+
+  // A buyer with a cart opens a link with another openid (login CSRF): still themselves.
+  await arriveAs(page, victim);
+  await openProduct(page, '生活好物', '棉麻环保购物袋');
+  await addToCart(page, 1);
+  await expect(badge(page)).toHaveText('1');
+  await page.goto(`/cart?openid=${newOpenid()}`);
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+  await expect(badge(page)).toHaveText('1');
 });

@@ -1,10 +1,19 @@
 // Shared by every spec: a fresh buyer per test, and a fixture that fails a test on any
 // console error or warning or unexpected HTTP error.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, Page } from '@playwright/test';
+import { containerSecret } from '../playwright.config';
 
 // Every test gets its own buyer, so journeys running side by side never share a cart.
 export function newOpenid(): string {
   return 'oE2E' + Math.random().toString(36).slice(2).padEnd(12, 'x') + Date.now().toString(36);
+}
+
+// A buyer arriving with `openid` at `path`, as the payment container delivers them: under
+// the registered page URL's secret path (the test stands in for the container, the one
+// party that knows it). Afterwards the session cookie carries the buyer on plain URLs.
+export async function arriveAs(page: Page, openid: string, path = '/') {
+  const sep = path.includes('?') ? '&' : '?';
+  return page.goto(`/wc/${containerSecret}${path}${sep}openid=${openid}`);
 }
 
 // Fails a test on any console error or warning: a hydration mismatch, a panic in the wasm,

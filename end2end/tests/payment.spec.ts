@@ -1,5 +1,5 @@
 import { expect, Page, Browser } from '@playwright/test';
-import { test, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 
 // Paying needs WeChat's bridge, which only exists with JavaScript; the no-JS project
@@ -145,7 +145,7 @@ test('outside WeChat the checkout says to open the shop in WeChat and shows a QR
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-  await page.goto(`/?openid=${newOpenid()}`);
+  await arriveAs(page, newOpenid());
   await buy(page, '零食', '澳门杏仁饼 12 件装');
   const panel = page.getByTestId('open-in-wechat');
   await expect(panel).toBeHidden();

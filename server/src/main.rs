@@ -75,7 +75,16 @@ async fn main() -> ExitCode {
     app::ssr::context::set_asset_base(config.public_url.as_str());
     // Settles orders whose notifications are late and expires unpaid ones.
     let settlement = app::ssr::orders::job::spawn(state.clone());
-    let app = router::build(state);
+    let app = router::build(state.clone());
+    // The payment container's prefix is stripped before routing, so its entry wraps the
+    // whole router (middleware added with `Router::layer` runs after routing).
+    let app = tower::Layer::layer(
+        &axum::middleware::from_fn_with_state(state, app::ssr::http::container_entry),
+        app,
+    );
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        std::net::SocketAddr,
+    >(app);
 
     let listener = match tokio::net::TcpListener::bind(config.listen_addr).await {
         Ok(listener) => listener,
@@ -89,12 +98,9 @@ async fn main() -> ExitCode {
     };
     tracing::info!("listening on http://{}", config.listen_addr);
     println!("shop listening on http://{}", config.listen_addr);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     settlement.abort();
     if let Err(err) = served {
         eprintln!("server error: {err}");

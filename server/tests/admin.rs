@@ -1124,7 +1124,7 @@ async fn categories_are_created_renamed_and_archived_from_the_back_office() {
         assert!(body.contains("已被其他分类使用"), "{body}");
         let buyer = buyer_client();
         let home = |buyer: reqwest::Client| {
-            let url = shop.url("/?openid=oAdminCategoryBuyer00001");
+            let url = shop.container_url("/?openid=oAdminCategoryBuyer00001");
             async move {
                 buyer
                     .get(url)

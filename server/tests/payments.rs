@@ -249,7 +249,11 @@ async fn post_notification(
     tamper: Option<(&str, &str)>,
 ) -> StatusCode {
     let key = PrivateKey::from_pem(key.as_bytes()).expect("key");
-    let timestamp = "1795600000";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let timestamp = &now.to_string();
     let signature = key
         .sign(&notification_string_to_verify(fields, timestamp))
         .expect("sign");
@@ -326,9 +330,32 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
                 None,
             ),
             (
+                "signed, another buyer's openid",
+                StatusCode::CONFLICT,
+                notification(&no, "35.00", "HKD")
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if k == "openid" {
+                            (k, "oPayBuyerSOMEONEELSE001".to_owned())
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect(),
+                GATEWAY_KEY,
+                None,
+            ),
+            (
                 "signed, unknown order",
                 StatusCode::NOT_FOUND,
                 notification("S0000000000000000000", "35.00", "HKD"),
+                GATEWAY_KEY,
+                None,
+            ),
+            (
+                "signed and matching, but the gateway has taken no payment",
+                StatusCode::CONFLICT,
+                good.clone(),
                 GATEWAY_KEY,
                 None,
             ),
@@ -356,17 +383,33 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
         assert_eq!(
             verdicts,
             [
-                "bad_signature",
-                "bad_signature",
                 "mismatch",
                 "mismatch",
-                "unknown_order"
+                "mismatch",
+                "unknown_order",
+                "unconfirmed"
             ],
-            "every refused notification is stored with its verdict"
+            "every verified notification is stored with its verdict"
         );
+        // The two that failed verification are counted and sampled, not stored as the
+        // order's: they never reach its page.
+        let rejected: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(count) AS BIGINT) FROM rejected_notifications WHERE reason = 'bad_signature'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .expect("rejected");
+        assert_eq!(rejected, 2);
         assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
 
-        // The genuine one is accepted.
+        // Once the gateway has really taken the money, the same notification is confirmed by
+        // the shop's own query and settles the order.
+        set_faults(
+            &stack,
+            json!({ "notify": "drop", "only_openid": buyer.openid }),
+        )
+        .await;
+        pay(&stack, &params).await;
         assert_eq!(
             post_notification(&stack, &good, GATEWAY_KEY, None).await,
             StatusCode::OK
@@ -696,6 +739,25 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
             .to_owned()
     };
 
+    // An openid in the URL proves nothing here, not even under the container's path: only
+    // the server-side code exchange binds a buyer.
+    for url in [
+        shop.url("/cart?openid=o_sandbox_alice_000000000001"),
+        shop.container_url("/cart?openid=o_sandbox_alice_000000000001"),
+    ] {
+        let res = browser.get(&url).send().await.expect("cart");
+        assert_eq!(res.status(), StatusCode::FOUND, "{url}");
+        assert!(res
+            .headers()
+            .get("set-cookie")
+            .is_some_and(|c| c.to_str().is_ok_and(|c| c.starts_with("shop_oauth_state="))));
+        assert!(location(&res).starts_with(&sandbox.url("/connect/oauth2/authorize")));
+        assert!(
+            !location(&res).contains("openid"),
+            "the stray openid does not ride along"
+        );
+    }
+
     let res = browser.get(shop.url("/cart")).send().await.expect("cart");
     assert_eq!(res.status(), StatusCode::FOUND);
     let authorize = location(&res);
@@ -937,7 +999,10 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
         .fetch_one(db.pool())
         .await
         .expect("paid event");
-        assert_eq!(source, "notification");
+        assert_eq!(
+            source, "notification+query",
+            "confirmed by the shop's own query"
+        );
     }
 }
 
@@ -1047,5 +1112,426 @@ async fn several_app_servers_on_one_database_settle_each_order_exactly_once() {
             );
         }
         drop((second, third));
+    }
+}
+
+#[tokio::test]
+async fn through_the_gateways_container_a_buyer_is_bound_and_a_stranger_with_the_openid_is_not() {
+    const VICTIM: &str = "oPayBuyerCONTAINER00001";
+    const OTHER: &str = "oPayBuyerCONTAINER00002";
+    for stack in stacks(&[]).await {
+        // The buyer has something in the cart.
+        let buyer = arrive(&stack.shop, VICTIM).await;
+        buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 1).await;
+
+        // Entering as WeChat sends them: the gateway's OAuth, then its container, which
+        // fetches the registered page URL (secret path and all) with the openid.
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let res = browser
+            .get(stack.sandbox.url(&format!(
+                "/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2Fcart&sandbox_openid={VICTIM}"
+            )))
+            .send()
+            .await
+            .expect("enter");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.url().as_str(),
+            stack.sandbox.url("/cart"),
+            "back at the page wanted"
+        );
+        let page = res.text().await.expect("body");
+        assert_eq!(
+            page.matches("data-testid=\"cart-line\"").count(),
+            1,
+            "their cart"
+        );
+        assert!(
+            common::form_token(&page).starts_with(VICTIM),
+            "bound to the container's buyer"
+        );
+        assert!(
+            !page.contains("/wc/"),
+            "the registered URL's secret never reaches the page"
+        );
+
+        let no = order_no(
+            &buyer
+                .checkout(&stack.shop, &key(VICTIM, 1))
+                .await
+                .expect("checkout"),
+        );
+
+        // A stranger with the victim's openid in the URL sees neither the list nor the order.
+        let stranger = buyer_client();
+        for path in ["/orders".to_owned(), format!("/orders/{no}")] {
+            let res = stranger
+                .get(stack.shop.url(&format!("{path}?openid={VICTIM}")))
+                .send()
+                .await
+                .expect("orders");
+            assert_eq!(res.status(), StatusCode::FOUND, "{path}");
+            assert!(res.headers().get("set-cookie").is_none(), "{path}");
+            assert!(!res.text().await.expect("body").contains(&no));
+        }
+        // A buyer with a session of their own still sees only their own.
+        let other = arrive(&stack.shop, OTHER).await;
+        let res = other
+            .client
+            .get(stack.shop.url(&format!("/orders?openid={VICTIM}")))
+            .send()
+            .await
+            .expect("orders");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(!res.text().await.expect("body").contains(&no));
+        let res = other
+            .client
+            .get(stack.shop.url(&format!("/orders/{no}?openid={VICTIM}")))
+            .send()
+            .await
+            .expect("order");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+}
+
+/// Asks the sandbox to send one correctly signed notification claiming `status` for the
+/// order, whatever the gateway's own record says; answers the shop's (HTTP status, body).
+async fn forged_notification(
+    stack: &Stack,
+    order_no: &str,
+    status: &str,
+    age_secs: i64,
+) -> (u16, String) {
+    let res: Value = reqwest::Client::new()
+        .post(stack.sandbox.url("/__sandbox/notify_forged"))
+        .json(&json!({ "order_no": order_no, "status": status, "timestamp_age_secs": age_secs }))
+        .send()
+        .await
+        .expect("forge")
+        .json()
+        .await
+        .expect("forge answer");
+    (
+        u16::try_from(res["http_status"].as_u64().expect("shop answered")).expect("status"),
+        res["body"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+async fn verdicts(db: &Database, order_no: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT verdict FROM payment_notifications WHERE order_no = $1 ORDER BY id")
+        .bind(order_no)
+        .fetch_all(db.pool())
+        .await
+        .expect("verdicts")
+}
+
+#[tokio::test]
+async fn a_signed_paid_notification_for_an_unpaid_payment_leaves_the_order_unpaid() {
+    for stack in stacks(&[]).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerFORGED00000001").await;
+        let bag = buyer.product("棉麻环保购物袋");
+        buyer.add(&stack.shop, bag, 1).await;
+        let params = buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        let reserved = stock(&db, bag).await;
+
+        // Signed by the gateway's own key, for the right order, amount and buyer, but the
+        // gateway itself has taken no money: the shop's query says so, and the order stays.
+        let (status, _) = forged_notification(&stack, &no, "PAID", 0).await;
+        assert_eq!(status, 409, "{}: not acknowledged", stack.shop.label);
+        assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+        assert_eq!(stock(&db, bag).await, reserved);
+        assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
+        assert_eq!(verdicts(&db, &no).await, ["unconfirmed"]);
+
+        // A signed EXPIRED the gateway does not confirm closes nothing either.
+        let (status, _) = forged_notification(&stack, &no, "EXPIRED", 0).await;
+        assert_eq!(status, 409);
+        assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+        assert_eq!(stock(&db, bag).await, reserved);
+    }
+}
+
+#[tokio::test]
+async fn when_the_gateway_cannot_be_asked_the_notification_is_retried_never_trusted() {
+    for stack in stacks(&[]).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerQUERYDOWN00001").await;
+        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
+        let params = buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        // The gateway's query is down; its notifications still go out.
+        set_faults(
+            &stack,
+            json!({ "query": "server_error", "only_openid": buyer.openid }),
+        )
+        .await;
+        pay(&stack, &params).await;
+        // The first notifications (at once, 1 s, 2 s, 4 s, 8 s, scaled) all get 503.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while verdicts(&db, &no).await.len() < 3 {
+            assert!(Instant::now() < deadline, "notifications keep coming");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            status_of(&db, &no).await.0,
+            "awaiting_payment",
+            "{}: never settled on the notification's word",
+            stack.shop.label
+        );
+        assert!(verdicts(&db, &no).await.iter().all(|v| v == "query_failed"));
+
+        // The gateway answers again: the next retry is confirmed and settles.
+        set_faults(&stack, json!({})).await;
+        wait_for_status(&db, &no, "paid", 15).await;
+        let state: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+            .await
+            .expect("state")
+            .json()
+            .await
+            .expect("json");
+        let statuses: Vec<u64> = state["deliveries"]
+            .as_array()
+            .expect("deliveries")
+            .iter()
+            .filter_map(|d| d["http_status"].as_u64())
+            .collect();
+        assert!(
+            statuses.contains(&503) && statuses.last() == Some(&200),
+            "{statuses:?}"
+        );
+        assert_eq!(count(&db, PAID_EVENTS, &no).await, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_notification_with_an_old_timestamp_is_refused_within_the_retry_window_accepted()
+{
+    for stack in stacks(&[]).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerREPLAY00000001").await;
+        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
+        let params = buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        set_faults(
+            &stack,
+            json!({ "notify": "drop", "only_openid": buyer.openid }),
+        )
+        .await;
+        pay(&stack, &params).await;
+
+        // Three hours old: a replay, refused and only counted.
+        let (status, body) = forged_notification(&stack, &no, "PAID", 3 * 3600).await;
+        assert_eq!((status, body.as_str()), (401, "stale_timestamp"));
+        assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+        assert!(
+            verdicts(&db, &no).await.is_empty(),
+            "not stored as the order's"
+        );
+        let stale: i64 = sqlx::query_scalar(
+            "SELECT CAST(SUM(count) AS BIGINT) FROM rejected_notifications WHERE reason = 'stale_timestamp'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+        assert_eq!(stale, 1);
+
+        // 55 minutes old, like the gateway's last retry if it kept the first Timestamp:
+        // accepted, and confirmed by the shop's query.
+        let (status, body) = forged_notification(&stack, &no, "PAID", 55 * 60).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (200, "success"),
+            "{}",
+            stack.shop.label
+        );
+        assert_eq!(status_of(&db, &no).await.0, "paid");
+    }
+}
+
+#[tokio::test]
+async fn a_query_answer_about_another_order_settles_nothing() {
+    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+        let db = stack.shop.db().await;
+        // Someone else's order is paid at the gateway.
+        let payer = arrive(&stack.shop, "oPayBuyerOTHERORDER0001").await;
+        payer.add(&stack.shop, payer.product("澳门杏仁饼"), 1).await;
+        let paid = payer
+            .checkout(&stack.shop, &key(&payer.openid, 1))
+            .await
+            .expect("checkout");
+        pay(&stack, &paid).await;
+        wait_for_status(&db, &order_no(&paid), "paid", 10).await;
+
+        // This buyer's order is not; the gateway's answers about it describe the other one.
+        let buyer = arrive(&stack.shop, "oPayBuyerOTHERORDER0002").await;
+        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
+        let no = order_no(
+            &buyer
+                .checkout(&stack.shop, &key(&buyer.openid, 1))
+                .await
+                .expect("checkout"),
+        );
+        set_faults(
+            &stack,
+            json!({ "query": "other_order", "only_openid": buyer.openid }),
+        )
+        .await;
+        let (status, _) = forged_notification(&stack, &no, "PAID", 0).await;
+        assert_eq!(
+            status, 503,
+            "{}: no usable answer, retry later",
+            stack.shop.label
+        );
+        // The settlement job asks too (after 1 s) and gets the same wrong answer.
+        let deadline = Instant::now() + Duration::from_secs(4);
+        while Instant::now() < deadline {
+            assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let checks: i64 = count(&db, "SELECT checks FROM orders WHERE order_no = $1", &no).await;
+        assert!(checks >= 1, "the job asked");
+        assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_late_payment_is_found_on_an_expired_order_even_with_every_notification_lost() {
+    let env = [
+        ("SHOP_ORDER_EXPIRY_SECS", "2"),
+        ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
+    ];
+    for stack in stacks(&env).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerLATENONOTIFY01").await;
+        set_faults(
+            &stack,
+            json!({ "notify": "drop", "only_openid": buyer.openid }),
+        )
+        .await;
+        let candle = buyer.product("白茶香薰蜡烛");
+        let before = stock(&db, candle).await;
+        buyer.add(&stack.shop, candle, 1).await;
+        let params = buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        wait_for_status(&db, &no, "expired", 15).await;
+        assert_eq!(stock(&db, candle).await, before, "released at expiry");
+
+        // The buyer pays on the still-open pay sheet; no notification ever arrives.
+        pay(&stack, &params).await;
+        wait_for_status(&db, &no, "paid", 30).await;
+        assert_eq!(
+            status_of(&db, &no).await.1,
+            1,
+            "{}: flagged for the merchant",
+            stack.shop.label
+        );
+        assert_eq!(stock(&db, candle).await, before - 1, "stock reserved again");
+        assert!(
+            verdicts(&db, &no).await.is_empty(),
+            "found by the shop's own query"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_order_the_gateway_says_it_does_not_know_is_asked_again_before_it_expires() {
+    // The first check comes after the deadline: one "unknown" answer must not close it.
+    let env = [
+        ("SHOP_ORDER_EXPIRY_SECS", "2"),
+        ("SHOP_PAYMENT_CHECK_AFTER_SECS", "3"),
+    ];
+    for stack in stacks(&env).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerUNKNOWN0000001").await;
+        set_faults(
+            &stack,
+            json!({ "query": "not_found", "only_openid": buyer.openid }),
+        )
+        .await;
+        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
+        let no = order_no(
+            &buyer
+                .checkout(&stack.shop, &key(&buyer.openid, 1))
+                .await
+                .expect("checkout"),
+        );
+        wait_for_status(&db, &no, "expired", 30).await;
+        let unknown = count(
+            &db,
+            "SELECT unknown_answers FROM orders WHERE order_no = $1",
+            &no,
+        )
+        .await;
+        assert!(
+            unknown >= 2,
+            "{}: closed only after asking again ({unknown} answers)",
+            stack.shop.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn cancelling_waits_for_the_gateway_and_never_goes_ahead_blind() {
+    for stack in stacks(&[]).await {
+        let db = stack.shop.db().await;
+        let buyer = arrive(&stack.shop, "oPayBuyerCANCELBLIND001").await;
+        let cup = buyer.product("手工陶瓷茶杯");
+        buyer.add(&stack.shop, cup, 1).await;
+        let no = order_no(
+            &buyer
+                .checkout(&stack.shop, &key(&buyer.openid, 1))
+                .await
+                .expect("checkout"),
+        );
+        let reserved = stock(&db, cup).await;
+        set_faults(
+            &stack,
+            json!({ "query": "server_error", "only_openid": buyer.openid }),
+        )
+        .await;
+        let cancel = || {
+            buyer
+                .client
+                .post(stack.shop.url("/api/orders/cancel"))
+                .form(&[("token", buyer.token.as_str()), ("order_no", no.as_str())])
+                .send()
+        };
+        let res = cancel().await.expect("cancel");
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            res.json::<Value>().await.expect("json"),
+            json!("PaymentUncheckable")
+        );
+        assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
+        assert_eq!(
+            stock(&db, cup).await,
+            reserved,
+            "{}: still reserved",
+            stack.shop.label
+        );
+
+        // The gateway answers again: the cancel goes through.
+        set_faults(&stack, json!({})).await;
+        let res = cancel().await.expect("cancel");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(status_of(&db, &no).await.0, "cancelled");
+        assert_eq!(stock(&db, cup).await, reserved + 1);
     }
 }

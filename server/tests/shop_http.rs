@@ -19,7 +19,7 @@ async fn shops() -> Vec<Shop> {
 
 async fn arrive(shop: &Shop, client: &reqwest::Client, openid: &str) -> String {
     let res = client
-        .get(shop.url(&format!("/?openid={openid}")))
+        .get(shop.container_url(&format!("/?openid={openid}")))
         .send()
         .await
         .expect("home");
@@ -77,7 +77,7 @@ async fn a_buyer_arriving_with_an_openid_gets_a_session_and_the_server_rendered_
     for shop in shops().await {
         let client = buyer_client();
         let res = client
-            .get(shop.url(&format!("/?openid={BUYER}")))
+            .get(shop.container_url(&format!("/?openid={BUYER}")))
             .send()
             .await
             .expect("home");
@@ -148,7 +148,7 @@ async fn back_from_oauth_the_buyer_is_bound_and_sent_to_the_page_they_wanted() {
     for shop in shops().await {
         let client = buyer_client();
         let res = client
-            .get(shop.url(&format!(
+            .get(shop.container_url(&format!(
                 "/?merchant_no=X&currency=HKD&return_to=%2Fcart&openid={BUYER}"
             )))
             .send()
@@ -160,7 +160,7 @@ async fn back_from_oauth_the_buyer_is_bound_and_sent_to_the_page_they_wanted() {
 
         // An off-site return_to is not followed: the shop is no open redirect.
         let res = client
-            .get(shop.url(&format!("/?return_to=%2F%2Fevil.example&openid={BUYER}")))
+            .get(shop.container_url(&format!("/?return_to=%2F%2Fevil.example&openid={BUYER}")))
             .send()
             .await
             .expect("evil");
@@ -177,7 +177,7 @@ async fn an_implausible_openid_gets_a_clear_400_and_binds_nothing() {
             "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
         ] {
             let res = buyer_client()
-                .get(shop.url(&format!("/?openid={bad}")))
+                .get(shop.container_url(&format!("/?openid={bad}")))
                 .send()
                 .await
                 .expect("bad");
@@ -394,4 +394,159 @@ async fn production_start_up_names_the_missing_setting() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("SHOP_SESSION_SECRET"), "{stderr}");
+}
+
+/// Whether a response starts a buyer session.
+fn sets_session(res: &reqwest::Response) -> bool {
+    res.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with("shop_session="))
+}
+
+#[tokio::test]
+async fn an_openid_in_a_link_binds_nobody_and_never_replaces_a_session() {
+    for shop in shops().await {
+        // The victim shops through the container and has a cart.
+        let victim = buyer_client();
+        let html = arrive(&shop, &victim, BUYER).await;
+        let token = page_token(&shop, &victim, &html).await;
+        let tea = product_id(&html, "桂花红茶");
+        assert_eq!(
+            add(&shop, &victim, &token, tea, "2").await.status(),
+            StatusCode::OK
+        );
+
+        // A stranger who puts the victim's openid in a URL gets no session, no form token
+        // and none of the victim's pages: only the way to authorise as themselves.
+        let stranger = buyer_client();
+        for path in ["/", "/cart", "/orders", &format!("/product/{tea}")] {
+            let res = stranger
+                .get(shop.url(&format!("{path}?openid={BUYER}")))
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(res.status(), StatusCode::FOUND, "{path}");
+            assert!(!sets_session(&res), "{path}");
+            let location = res.headers()[LOCATION]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            assert!(location.contains("/mp_pay/oauth?"), "{location}");
+            assert!(!location.contains(BUYER), "the openid does not ride along");
+            let body = res.text().await.expect("body");
+            assert!(!body.contains("name=\"token\""), "{path}: no form token");
+        }
+
+        // A buyer with a session of their own is not swapped into the victim by a link...
+        let other = buyer_client();
+        arrive(&shop, &other, OTHER).await;
+        let res = other
+            .get(shop.url(&format!("/cart?openid={BUYER}")))
+            .send()
+            .await
+            .expect("cart");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(!sets_session(&res));
+        let page = res.text().await.expect("body");
+        assert!(
+            page.contains("data-testid=\"cart-empty\""),
+            "their own cart"
+        );
+        let res = other
+            .get(shop.url(&format!("/product/{tea}?openid={BUYER}")))
+            .send()
+            .await
+            .expect("product");
+        assert!(!sets_session(&res));
+        let page = res.text().await.expect("body");
+        assert!(form_token(&page).starts_with(OTHER), "their own token");
+
+        // ...and the victim, tricked into opening a link with the attacker's openid (login
+        // CSRF), stays themselves.
+        let res = victim
+            .get(shop.url(&format!("/cart?openid={OTHER}")))
+            .send()
+            .await
+            .expect("cart");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(!sets_session(&res));
+        let page = res.text().await.expect("body");
+        assert_eq!(page.matches("data-testid=\"cart-line\"").count(), 1);
+        let page = fetch_page(
+            &victim,
+            &shop.url(&format!("/product/{tea}?openid={OTHER}")),
+        )
+        .await;
+        assert!(form_token(&page).starts_with(BUYER));
+    }
+}
+
+#[tokio::test]
+async fn only_the_registered_container_path_binds_and_two_openids_are_refused() {
+    for shop in shops().await {
+        // A wrong secret is an unknown page, and binds nobody.
+        for path in [
+            format!("/wc/not-the-registered-secret-000/?openid={BUYER}"),
+            format!("/wc/{}x/?openid={BUYER}", common::CONTAINER_SECRET),
+            format!("/wc/?openid={BUYER}"),
+        ] {
+            let res = buyer_client()
+                .get(shop.url(&path))
+                .send()
+                .await
+                .expect("page");
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+            assert!(!sets_session(&res), "{path}");
+        }
+
+        // Two openids in one request are refused, through the container or not.
+        for url in [
+            shop.container_url(&format!("/?openid={BUYER}&openid={OTHER}")),
+            shop.url(&format!("/?openid={BUYER}&openid={OTHER}")),
+        ] {
+            let res = buyer_client().get(&url).send().await.expect("page");
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{url}");
+            assert!(!sets_session(&res), "{url}");
+        }
+
+        // The container path serves the ordinary page, and the page never shows the secret.
+        let client = buyer_client();
+        let res = client
+            .get(shop.container_url(&format!("/cart?openid={BUYER}")))
+            .send()
+            .await
+            .expect("cart");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(sets_session(&res));
+        let page = res.text().await.expect("body");
+        assert!(page.contains("data-testid=\"cart-empty\""));
+        assert!(!page.contains(common::CONTAINER_SECRET));
+    }
+}
+
+#[tokio::test]
+async fn an_allow_listed_container_address_binds_and_any_other_does_not() {
+    for db in app::ssr::testing::all().await {
+        // The tests reach the shop from 127.0.0.1: listed, it is the container.
+        let shop = Shop::start_with(db, &[("GATEWAY_CONTAINER_IPS", "127.0.0.0/8")]).await;
+        let res = buyer_client()
+            .get(shop.url(&format!("/cart?openid={BUYER}")))
+            .send()
+            .await
+            .expect("cart");
+        assert_eq!(res.status(), StatusCode::OK, "{}", shop.label);
+        assert!(sets_session(&res));
+    }
+    for db in app::ssr::testing::all().await {
+        let shop = Shop::start_with(db, &[("GATEWAY_CONTAINER_IPS", "192.0.2.0/24")]).await;
+        let res = buyer_client()
+            .get(shop.url(&format!("/cart?openid={BUYER}")))
+            .send()
+            .await
+            .expect("cart");
+        assert_eq!(res.status(), StatusCode::FOUND, "{}", shop.label);
+        assert!(!sets_session(&res));
+    }
 }

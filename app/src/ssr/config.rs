@@ -41,6 +41,50 @@ pub struct Config {
     /// Staff may refund an order up to this much in all (in the shop's currency); above it
     /// only the owner may refund. `SHOP_STAFF_REFUND_LIMIT`.
     pub staff_refund_limit: crate::money::Money,
+    /// How the shop recognises requests that came through the gateway's payment container,
+    /// the only requests whose query `openid` may bind a buyer.
+    pub container: ContainerConfig,
+}
+
+/// The payment container (seed 000) is a reverse proxy that appends the buyer's `openid` to
+/// the merchant page it fetches. A query `openid` proves something only on a request that
+/// provably came from it: one under the secret path of the page URL the merchant registered
+/// with the gateway (`{SHOP_PUBLIC_URL}/wc/{secret}/`), which buyers never see, or one from
+/// an allow-listed container address.
+#[derive(Clone, Default)]
+pub struct ContainerConfig {
+    /// `GATEWAY_CONTAINER_SECRET`: the secret path segment. Never logged.
+    pub secret: Option<String>,
+    /// `GATEWAY_CONTAINER_IPS`: the container's source addresses (CIDRs).
+    pub ips: Vec<ipnet::IpNet>,
+}
+
+/// The path prefix of the page URL registered with the gateway: `/wc/{secret}`.
+pub const CONTAINER_PATH: &str = "/wc/";
+
+impl ContainerConfig {
+    /// Whether `given` is the registered secret (compared in constant time).
+    pub fn secret_matches(&self, given: &str) -> bool {
+        let Some(secret) = &self.secret else {
+            return false;
+        };
+        let (a, b) = (secret.as_bytes(), given.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+
+    pub fn allows_ip(&self, ip: std::net::IpAddr) -> bool {
+        self.ips.iter().any(|net| net.contains(&ip))
+    }
+}
+
+impl std::fmt::Debug for ContainerConfig {
+    /// Hand-written: the secret never reaches a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerConfig")
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("ips", &self.ips)
+            .finish()
+    }
 }
 
 /// Admin session lifetimes.
@@ -126,6 +170,10 @@ pub struct GatewayConfig {
     pub wallet: Wallet,
     /// Per-call timeout for gateway requests.
     pub timeout: Duration,
+    /// Notifications whose signed `Timestamp` is older than this are refused as replays. The
+    /// default covers the gateway's whole retry schedule (about 53 minutes) with a margin,
+    /// in case a retry carries the first attempt's Timestamp.
+    pub notify_max_age: Duration,
 }
 
 /// The sandbox's key pairs, committed for development and tests only. Production refuses
@@ -156,6 +204,10 @@ fn bad(setting: &'static str, problem: impl Into<String>) -> ConfigError {
 const DEV_SESSION_SECRET: &str = "development-only-session-secret-do-not-use-in-production";
 const DEV_MERCHANT_NO: &str = "SANDBOX-MERCHANT-001";
 const DEV_GATEWAY_URL: &str = "http://127.0.0.1:3100";
+/// Development-only container secret, so that `make run` and the sandbox work with no
+/// configuration (`scripts/run.sh` registers `{shop}/wc/{this}/` with the sandbox).
+/// Production refuses it.
+pub const DEV_CONTAINER_SECRET: &str = "sandbox-container-development-only";
 
 impl Config {
     pub fn from_env() -> Result<Config, ConfigError> {
@@ -322,6 +374,12 @@ impl Config {
             })?,
         };
         let timeout = Duration::from_secs(parse_number(&get, "GATEWAY_TIMEOUT_SECS", 15, 1..=120)?);
+        let notify_max_age = Duration::from_secs(parse_number(
+            &get,
+            "GATEWAY_NOTIFY_MAX_AGE_SECS",
+            4200,
+            60..=86_400,
+        )?);
 
         // WeChat keeps a prepay order for two hours at most.
         let expiry = duration(&get, "SHOP_ORDER_EXPIRY_MINUTES", 60, 30, 1..=110)?;
@@ -391,6 +449,7 @@ impl Config {
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
         let staff_refund_limit = staff_refund_limit(&get, currency)?;
+        let container = container_config(&get, prod, &oauth)?;
 
         Ok(Config {
             environment,
@@ -413,12 +472,14 @@ impl Config {
                 is_rmb,
                 wallet,
                 timeout,
+                notify_max_age,
             },
             orders,
             oauth,
             admin,
             behind_proxy,
             staff_refund_limit,
+            container,
         })
     }
 
@@ -452,8 +513,67 @@ impl std::fmt::Debug for Config {
             .field("admin", &self.admin)
             .field("behind_proxy", &self.behind_proxy)
             .field("staff_refund_limit", &self.staff_refund_limit)
+            .field("container", &self.container)
             .finish()
     }
+}
+
+/// `GATEWAY_CONTAINER_SECRET` and `GATEWAY_CONTAINER_IPS`. In production with the gateway's
+/// OAuth, at least one of them is required: without either, no buyer could ever be bound.
+fn container_config(
+    get: &impl Fn(&str) -> Option<String>,
+    prod: bool,
+    oauth: &OAuthMode,
+) -> Result<ContainerConfig, ConfigError> {
+    let secret = match get("GATEWAY_CONTAINER_SECRET") {
+        Some(raw) => {
+            let raw = raw.trim().to_owned();
+            if !(24..=128).contains(&raw.len())
+                || !raw
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(bad(
+                    "GATEWAY_CONTAINER_SECRET",
+                    "must be 24 to 128 letters, digits, '-' or '_' (try `openssl rand -hex 24`)",
+                ));
+            }
+            if prod && raw == DEV_CONTAINER_SECRET {
+                return Err(bad(
+                    "GATEWAY_CONTAINER_SECRET",
+                    "is the development secret; set a random one and register the new page URL with the gateway",
+                ));
+            }
+            Some(raw)
+        }
+        None if prod => None,
+        None => Some(DEV_CONTAINER_SECRET.to_owned()),
+    };
+    let mut ips = Vec::new();
+    for part in get("GATEWAY_CONTAINER_IPS")
+        .unwrap_or_default()
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let net = part
+            .parse::<ipnet::IpNet>()
+            .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+            .map_err(|_| {
+                bad(
+                    "GATEWAY_CONTAINER_IPS",
+                    format!("`{part}` is not an address or a CIDR like 203.0.113.0/24"),
+                )
+            })?;
+        ips.push(net);
+    }
+    if prod && matches!(oauth, OAuthMode::Gateway) && secret.is_none() && ips.is_empty() {
+        return Err(bad(
+            "GATEWAY_CONTAINER_SECRET",
+            "is required in production (or GATEWAY_CONTAINER_IPS): register {SHOP_PUBLIC_URL}/wc/{secret}/ as your page URL with the gateway",
+        ));
+    }
+    Ok(ContainerConfig { secret, ips })
 }
 
 fn parse_flag(
@@ -661,6 +781,7 @@ mod tests {
             ("GATEWAY_PRIVATE_KEY_PATH", private.into()),
             ("GATEWAY_PUBLIC_KEY_PATH", public.into()),
             ("WECHAT_APPSECRET", "app-secret-value".into()),
+            ("GATEWAY_CONTAINER_SECRET", "c".repeat(32)),
         ]
     }
 
@@ -746,6 +867,49 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_a_way_to_recognise_the_container() {
+        let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
+        vars.retain(|(k, _)| *k != "GATEWAY_CONTAINER_SECRET");
+        let err = load_owned(&vars).expect_err("neither secret nor addresses");
+        assert_eq!(err.setting, "GATEWAY_CONTAINER_SECRET");
+
+        let mut with_ips = vars.clone();
+        with_ips.push((
+            "GATEWAY_CONTAINER_IPS",
+            "203.0.113.0/24, 198.51.100.7".into(),
+        ));
+        let cfg = load_owned(&with_ips).expect("addresses alone are enough");
+        assert!(cfg.container.secret.is_none());
+        assert!(cfg.container.allows_ip("203.0.113.9".parse().expect("ip")));
+        assert!(cfg.container.allows_ip("198.51.100.7".parse().expect("ip")));
+        assert!(!cfg.container.allows_ip("198.51.100.8".parse().expect("ip")));
+
+        let mut dev_secret = vars.clone();
+        dev_secret.push(("GATEWAY_CONTAINER_SECRET", DEV_CONTAINER_SECRET.into()));
+        let err = load_owned(&dev_secret).expect_err("the development secret");
+        assert_eq!(err.setting, "GATEWAY_CONTAINER_SECRET");
+
+        // The official-account mode binds buyers by the code exchange only: no container.
+        let mut oa = vars.clone();
+        oa.push(("SHOP_OAUTH", "official_account".into()));
+        oa.push(("WECHAT_APPID", "wx1".into()));
+        assert!(load_owned(&oa).is_ok());
+    }
+
+    #[test]
+    fn the_container_secret_is_compared_exactly_and_never_printed() {
+        let cfg = load(&[("GATEWAY_CONTAINER_SECRET", "0123456789abcdef01234567")]).expect("loads");
+        assert!(cfg.container.secret_matches("0123456789abcdef01234567"));
+        assert!(!cfg.container.secret_matches("0123456789abcdef0123456"));
+        assert!(!cfg.container.secret_matches("0123456789abcdef012345678"));
+        assert!(!cfg.container.secret_matches(""));
+        assert!(!format!("{cfg:?}").contains("0123456789abcdef01234567"));
+        // Development works out of the box with the sandbox's registered URL.
+        let dev = load(&[]).expect("defaults");
+        assert!(dev.container.secret_matches(DEV_CONTAINER_SECRET));
+    }
+
+    #[test]
     fn invalid_values_name_their_setting() {
         for (key, value) in [
             ("SHOP_ENV", "staging"),
@@ -758,10 +922,18 @@ mod tests {
             ("GATEWAY_WALLET", "moon"),
             ("GATEWAY_IS_RMB", "perhaps"),
             ("GATEWAY_TIMEOUT_SECS", "0"),
+            ("GATEWAY_NOTIFY_MAX_AGE_SECS", "30"),
             ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
             ("SHOP_OAUTH", "qq"),
             ("SHOP_STAFF_REFUND_LIMIT", "-5"),
             ("SHOP_STAFF_REFUND_LIMIT", "12.345"),
+            ("GATEWAY_CONTAINER_SECRET", "short"),
+            (
+                "GATEWAY_CONTAINER_SECRET",
+                "has spaces in it, which a path cannot",
+            ),
+            ("GATEWAY_CONTAINER_IPS", "10.0.0.0/33"),
+            ("GATEWAY_CONTAINER_IPS", "container.example.com"),
         ] {
             let err = load(&[(key, value)]).expect_err(key);
             assert_eq!(err.setting, key, "{err}");

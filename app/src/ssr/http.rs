@@ -88,13 +88,101 @@ pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
     }
 }
 
+/// Marks a request that came through the gateway's payment container (see
+/// [`container_entry`]): only such a request may bind a buyer from its query `openid`.
+#[derive(Clone, Copy, Debug)]
+pub struct ViaContainer;
+
+/// In front of the router (it rewrites the path before routing): a request under the
+/// registered page URL's secret prefix, `/wc/{secret}/…`, came through the payment container.
+/// The prefix is removed, so the page is served at its ordinary path, and the request is
+/// marked [`ViaContainer`]. A wrong secret is a 404, like any unknown path. A request from
+/// an allow-listed container address (`GATEWAY_CONTAINER_IPS`, the client address rule of
+/// `client_address`) is marked too.
+pub async fn container_entry(
+    State(state): State<ShopState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let container = &state.config.container;
+    if let Some(rest) = req.uri().path().strip_prefix(super::config::CONTAINER_PATH) {
+        let (given, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        if !container.secret_matches(given) {
+            tracing::warn!("refused a container path with a wrong secret");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        let mut rewritten = format!("/{tail}");
+        if let Some(q) = req.uri().query() {
+            rewritten.push('?');
+            rewritten.push_str(q);
+        }
+        let mut parts = req.uri().clone().into_parts();
+        parts.path_and_query = match rewritten.parse() {
+            Ok(pq) => Some(pq),
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        };
+        match axum::http::Uri::from_parts(parts) {
+            Ok(uri) => *req.uri_mut() = uri,
+            Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+        }
+        req.extensions_mut().insert(ViaContainer);
+    } else if !container.ips.is_empty() {
+        let peer = req
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        let address = super::admin::http::client_address(&state, peer, req.headers());
+        if address
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| container.allows_ip(ip))
+        {
+            req.extensions_mut().insert(ViaContainer);
+        }
+    }
+    next.run(req).await
+}
+
+/// Every value of a query parameter.
+fn query_params(req: &Request, key: &str) -> Vec<String> {
+    let Some(query) = req.uri().query() else {
+        return Vec::new();
+    };
+    url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+/// The request's path and query without any `openid` parameter: where to come back to
+/// after authorisation (a stray openid must not ride along).
+fn path_without_openid(req: &Request) -> String {
+    let path = req.uri().path();
+    let Some(query) = req.uri().query() else {
+        return path.to_owned();
+    };
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| k != "openid")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return path.to_owned();
+    }
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.extend_pairs(kept);
+    format!("{path}?{}", q.finish())
+}
+
 /// Binds the buyer to the request.
 ///
-/// The payment container appends `openid` to the query of every page it proxies (seed 000:
-/// the openid only exists on the backend). It is checked, bound to a signed HttpOnly
-/// session cookie, and put in the request for the page and its server functions. Without
-/// an openid or a session, a page request goes to the OAuth entry, carrying `return_to`,
-/// which the gateway hands back unchanged together with the new openid.
+/// The buyer is who a trusted source says:
+/// - the payment container, which appends the buyer's `openid` to every page it proxies
+///   (seed 000: the openid only exists on the backend), on requests marked [`ViaContainer`];
+/// - WeChat's OAuth code exchange (`ssr::wechat_oauth`) in the official-account mode;
+/// - then the signed HttpOnly session cookie either of them set.
+///
+/// An `openid` in the URL of any other request proves nothing: it is ignored (logged), never
+/// bound, and never replaces a session. Without a session a page request goes to the OAuth
+/// entry, carrying `return_to`, which the gateway hands back unchanged.
 pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     // The admin area has its own sessions (`ssr::admin`); a buyer is never bound there.
@@ -105,24 +193,35 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
     let session = cookie(req.headers(), SESSION_COOKIE)
         .and_then(|t| state.keys.verify(Purpose::Cookie, t, now).ok());
 
-    let buyer = match query_param(&req, "openid") {
-        Some(raw) => match Openid::parse(&raw) {
+    let query_openids = query_params(&req, "openid");
+    if query_openids.len() > 1 {
+        tracing::warn!(path, "refused a request with several openid parameters");
+        return invalid_openid_page();
+    }
+    let from_container = req.extensions().get::<ViaContainer>().is_some()
+        && matches!(state.config.oauth, super::config::OAuthMode::Gateway);
+    let proven = match query_openids.first() {
+        Some(raw) if from_container => match Openid::parse(raw) {
             Ok(openid) => Some(openid),
             Err(err) => {
-                tracing::info!(%err, path, "refused an implausible openid");
+                tracing::info!(%err, path, "the container sent an implausible openid");
                 return invalid_openid_page();
             }
         },
-        None => session.as_ref().map(|s| s.openid.clone()),
+        Some(_) => {
+            tracing::warn!(
+                path,
+                "ignored an openid in the URL of a request that did not come through the payment container"
+            );
+            None
+        }
+        None => None,
     };
+    let buyer = proven.or_else(|| session.as_ref().map(|s| s.openid.clone()));
 
     let Some(openid) = buyer else {
         if is_page_request(&req) {
-            let wanted = req
-                .uri()
-                .path_and_query()
-                .map(|pq| pq.as_str().to_owned())
-                .unwrap_or_else(|| "/".to_owned());
+            let wanted = path_without_openid(&req);
             if let super::config::OAuthMode::OfficialAccount(oa) = &state.config.oauth {
                 return super::wechat_oauth::start(&state, oa, &wanted);
             }

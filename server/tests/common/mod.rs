@@ -37,12 +37,17 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// The secret path of the page URL the tests' shops register with their gateway
+/// (`GATEWAY_CONTAINER_SECRET`): only requests under it may bind a buyer from `?openid=`.
+pub const CONTAINER_SECRET: &str = "test-container-secret-0123456789";
+
 fn spawn_server(port: u16, db_url: &str, env: &[(String, String)]) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("DATABASE_URL", db_url)
         .env("SHOP_LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("GATEWAY_CONTAINER_SECRET", CONTAINER_SECRET)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
@@ -115,6 +120,17 @@ impl Shop {
         format!("{}{path}", self.base)
     }
 
+    /// `path` as the payment container requests it: under the registered page URL, whose
+    /// secret prefix proves the request came through the container.
+    pub fn container_url(&self, path: &str) -> String {
+        format!("{}/wc/{CONTAINER_SECRET}{path}", self.base)
+    }
+
+    /// The page URL registered with the gateway (what the container proxies to).
+    pub fn registered_page(&self) -> String {
+        self.container_url("/")
+    }
+
     /// A connection to the shop's database, for checks behind its back.
     pub async fn db(&self) -> Database {
         Database::connect(&self.db_url).await.expect("db")
@@ -185,7 +201,8 @@ pub struct Stack {
 impl Stack {
     pub async fn start(db: TestDatabase, env: &[(&str, &str)]) -> Stack {
         let (shop_port, sandbox_port) = (free_port(), free_port());
-        let sandbox = Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
+        let registered = format!("http://127.0.0.1:{shop_port}/wc/{CONTAINER_SECRET}/");
+        let sandbox = Sandbox::start(sandbox_port, &registered).await;
         let gateway = sandbox.base.clone();
         let mut all: Vec<(&str, &str)> = vec![
             ("GATEWAY_BASE_URL", gateway.as_str()),
@@ -246,11 +263,13 @@ pub struct Buyer {
     pub home: String,
 }
 
-/// A buyer arriving with `openid`: the home page, and the form token of a product page.
+/// A buyer arriving through the payment container with `openid` (the test stands in for
+/// the container, which knows the registered page URL): the home page, and the form token of
+/// a product page.
 pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
     let client = buyer_client();
     let home = client
-        .get(shop.url(&format!("/?openid={openid}")))
+        .get(shop.container_url(&format!("/?openid={openid}")))
         .send()
         .await
         .expect("home")

@@ -5,15 +5,20 @@
 //!
 //! Expiry never trusts the clock alone: the gateway is asked first, and only an order it
 //! does not report as paid is expired (releasing its stock). If the gateway cannot be
-//! reached, the order stays open and is asked again later.
+//! reached, the order stays open and is asked again later; an order the gateway says it does
+//! not know is asked again before it is closed.
+//!
+//! Closed orders (cancelled, expired) are watched too, until the gateway's payable window has
+//! surely passed, so a payment that lands late is never lost, even without notifications.
 
 use super::machine::Event;
-use super::service::{settle, SettleError, Settled};
+use super::service::{matching_order, settle, SettleError, Settled};
 use super::store::{self, Changes, OrderRow};
 use crate::error::ShopError;
+use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
-use crate::ssr::pay::PayStatus;
+use crate::ssr::pay::{PayStatus, PaymentReport};
 use std::time::Duration;
 
 /// What one pass did, for logs and tests.
@@ -23,6 +28,8 @@ pub struct Pass {
     pub paid: usize,
     pub expired: usize,
     pub gateway_errors: usize,
+    /// Payments found on cancelled or expired orders.
+    pub late_payments: usize,
 }
 
 /// Runs passes forever, `interval` apart.
@@ -53,13 +60,20 @@ fn backoff(base: Duration, checks: i64) -> i64 {
     (base * factor).min(10 * 60 * 1000)
 }
 
+/// The statuses the job watches: open orders (to settle or expire them), and orders
+/// closed without payment while the gateway could still take a payment for them.
+fn watched(status: OrderStatus) -> bool {
+    status.is_payable() || status.is_closed_unpaid()
+}
+
 pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     let now = now_ms();
-    let due: Vec<(i64, i64)> = sqlx::query_as(
+    let statuses = store::status_list(watched);
+    let due: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT id, next_check_at FROM orders
-         WHERE status IN ('pending', 'awaiting_payment') AND next_check_at <= $1
-         ORDER BY next_check_at LIMIT 50",
-    )
+         WHERE status IN {statuses} AND next_check_at <= $1
+         ORDER BY next_check_at LIMIT 50"
+    ))
     .bind(now)
     .fetch_all(state.db.pool())
     .await?;
@@ -68,16 +82,17 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
         let Some(row) = store::by_id(&state.db, id).await? else {
             continue;
         };
+        let status = row.status()?;
         let wait = backoff(state.config.orders.check_after, row.checks);
-        let next = if now < row.expires_at {
+        let next = if status.is_payable() && now < row.expires_at {
             (now + wait).min(row.expires_at)
         } else {
             now + wait
         };
-        let claimed = sqlx::query(
+        let claimed = sqlx::query(&format!(
             "UPDATE orders SET next_check_at = $1, checks = checks + 1
-             WHERE id = $2 AND next_check_at = $3 AND status IN ('pending', 'awaiting_payment')",
-        )
+             WHERE id = $2 AND next_check_at = $3 AND status IN {statuses}"
+        ))
         .bind(next)
         .bind(id)
         .bind(seen_next)
@@ -87,12 +102,46 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
             continue; // another server took it
         }
         pass.checked += 1;
-        check_one(state, &row, now, &mut pass).await?;
+        if status.is_payable() {
+            check_open(state, &row, now, &mut pass).await?;
+        } else {
+            watch_closed(state, &row, now, &mut pass).await?;
+        }
     }
     Ok(pass)
 }
 
-async fn check_one(
+/// Applies a query's answer; `true` when it settled the order as paid.
+async fn apply_answer(
+    state: &ShopState,
+    row: &OrderRow,
+    report: &PaymentReport,
+    pass: &mut Pass,
+) -> Result<bool, ShopError> {
+    match settle(state, report, "query").await {
+        Ok(Settled::Applied(_)) if report.status == PayStatus::Paid => {
+            pass.paid += 1;
+            Ok(true)
+        }
+        Ok(Settled::Applied(_)) => {
+            // The gateway expired it: settle already moved the order.
+            pass.expired += 1;
+            Ok(false)
+        }
+        Ok(Settled::Noted) | Err(SettleError::Refused) => Ok(false),
+        Err(SettleError::Mismatch(why)) => {
+            tracing::error!(order = %row.order_no, why, "payment query disagrees with the order; left for the merchant");
+            flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
+            Ok(false)
+        }
+        Err(e) => {
+            tracing::error!(order = %row.order_no, ?e, "query result not applied");
+            Ok(false)
+        }
+    }
+}
+
+async fn check_open(
     state: &ShopState,
     row: &OrderRow,
     now: i64,
@@ -105,29 +154,39 @@ async fn check_one(
             tracing::warn!(order = %row.order_no, %err, "payment query failed; will ask again");
             return Ok(());
         }
-        Ok(None) => "unknown to the gateway".to_owned(),
-        Ok(Some(report)) => match settle(state, &report, "query").await {
-            Ok(Settled::Applied(_)) if report.status == PayStatus::Paid => {
-                pass.paid += 1;
+        Ok(None) => {
+            // An order the gateway says it does not know is asked about again before it
+            // is closed: one such answer never expires an order on its own.
+            let unknown: i64 = sqlx::query_scalar(
+                "UPDATE orders SET unknown_answers = unknown_answers + 1 WHERE id = $1
+                 RETURNING unknown_answers",
+            )
+            .bind(row.id)
+            .fetch_one(state.db.pool())
+            .await?;
+            if unknown < 2 {
                 return Ok(());
             }
-            Ok(Settled::Applied(_)) => {
-                // The gateway expired it: settle already moved the order.
-                pass.expired += 1;
+            format!("unknown to the gateway ({unknown} answers)")
+        }
+        Ok(Some(report)) => {
+            if row.unknown_answers > 0 {
+                sqlx::query("UPDATE orders SET unknown_answers = 0 WHERE id = $1")
+                    .bind(row.id)
+                    .execute(state.db.pool())
+                    .await?;
+            }
+            if report.status == PayStatus::Paid || report.status == PayStatus::Expired {
+                apply_answer(state, row, &report, pass).await?;
                 return Ok(());
             }
-            Ok(Settled::Noted) => format!("gateway status {:?}", report.status),
-            Err(SettleError::Mismatch(why)) => {
+            if let Err(SettleError::Mismatch(why)) = matching_order(state, &report).await {
                 tracing::error!(order = %row.order_no, why, "payment query disagrees with the order; left open for the merchant");
                 flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
                 return Ok(());
             }
-            Err(SettleError::Refused) => return Ok(()),
-            Err(e) => {
-                tracing::error!(order = %row.order_no, ?e, "query result not applied");
-                return Ok(());
-            }
-        },
+            format!("gateway status {:?}", report.status)
+        }
     };
     if expired {
         let mut tx = state.db.begin_write().await?;
@@ -153,6 +212,42 @@ async fn check_one(
             Err(ShopError::OrderClosed) => {}
             Err(e) => return Err(e),
         }
+    }
+    Ok(())
+}
+
+/// A cancelled or expired order, asked about until the gateway's payable window has surely
+/// passed: a payment that lands late is found even if every notification is lost, and the
+/// order is then paid and flagged for the merchant (see `machine::Effect::ReReserveOrRefund`).
+async fn watch_closed(
+    state: &ShopState,
+    row: &OrderRow,
+    now: i64,
+    pass: &mut Pass,
+) -> Result<(), ShopError> {
+    match state.pay.query_payment(&row.order_no).await {
+        Err(err) => {
+            // Keep asking (with backoff) until the gateway answers, however long that takes.
+            pass.gateway_errors += 1;
+            tracing::warn!(order = %row.order_no, %err, "late-payment check failed; will ask again");
+            return Ok(());
+        }
+        Ok(Some(report)) if report.status == PayStatus::Paid => {
+            if apply_answer(state, row, &report, pass).await? {
+                pass.late_payments += 1;
+            }
+            return Ok(());
+        }
+        Ok(_) => {}
+    }
+    if now >= row.watch_until {
+        // The window has passed and the gateway says unpaid: nothing can arrive any more.
+        sqlx::query("UPDATE orders SET next_check_at = $1 WHERE id = $2 AND status = $3")
+            .bind(store::NEVER)
+            .bind(row.id)
+            .bind(row.status()?.code())
+            .execute(state.db.pool())
+            .await?;
     }
     Ok(())
 }

@@ -206,4 +206,66 @@ mod tests {
         }
         assert_eq!(OrderStatus::from_code("nope"), None);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn event() -> impl Strategy<Value = Event> {
+            proptest::sample::select(Event::ALL.to_vec())
+        }
+
+        proptest! {
+            /// Any sequence of events, in any order, duplicated or not (notifications, queries,
+            /// the job, buyers and merchants all racing), from a fresh order:
+            /// - once paid, an order never becomes unpaid (never expired or cancelled);
+            /// - stock is released only while reserved and reserved again only while released,
+            ///   so units are never given back twice or taken twice;
+            /// - an order holds its stock exactly when it is open or its money is kept.
+            #[test]
+            fn paid_orders_stay_paid_and_stock_moves_balance(
+                events in proptest::collection::vec(event(), 0..40),
+                restock_possible in proptest::collection::vec(any::<bool>(), 40),
+            ) {
+                let mut status = Pending;
+                let mut reserved = true;
+                let mut ever_paid = false;
+                for (i, e) in events.into_iter().enumerate() {
+                    let Decision::Move { to, effect } = decide(status, e) else {
+                        continue;
+                    };
+                    let mut to = to;
+                    match effect {
+                        Effect::None => {}
+                        Effect::ReleaseStock => {
+                            prop_assert!(reserved, "{e:?} from {status:?} released twice");
+                            reserved = false;
+                        }
+                        Effect::ReReserveOrRefund => {
+                            prop_assert!(!reserved, "{e:?} from {status:?} reserved twice");
+                            // `store::apply`: reserved again if the stock is there, else a refund.
+                            if restock_possible[i] {
+                                reserved = true;
+                            } else {
+                                to = RefundPending;
+                            }
+                        }
+                    }
+                    if ever_paid {
+                        prop_assert!(to.is_paid(), "{e:?} took a paid order to {to:?}");
+                    }
+                    ever_paid |= to.is_paid();
+                    status = to;
+                }
+                let holds_stock = match status {
+                    Pending | AwaitingPayment | Paid | Shipped | Completed => true,
+                    Cancelled | Expired | RefundPending => false,
+                    // Refunded keeps what it had: a paid order refunded after a late re-reserve
+                    // holds stock, one refunded from RefundPending does not.
+                    Refunded => reserved,
+                };
+                prop_assert_eq!(reserved, holds_stock, "ended {:?}", status);
+            }
+        }
+    }
 }

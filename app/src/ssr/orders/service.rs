@@ -209,14 +209,22 @@ pub async fn cancel_row(
     if !row.status()?.is_payable() {
         return Err(ShopError::OrderClosed);
     }
-    if let Ok(Some(report)) = state.pay.query_payment(&row.order_no).await {
-        if report.status == PayStatus::Paid {
+    // Never cancel blind: an order the gateway cannot be asked about may have just been
+    // paid. (Orders the gateway does not know can be cancelled: nothing can be paid on
+    // them, and the settlement job keeps watching closed orders for late payments anyway.)
+    match state.pay.query_payment(&row.order_no).await {
+        Err(err) => {
+            tracing::warn!(order = %row.order_no, %err, source, "cancel refused: the gateway could not be asked");
+            return Err(ShopError::PaymentUncheckable);
+        }
+        Ok(Some(report)) if report.status == PayStatus::Paid => {
             settle(state, &report, "query").await.map_err(|e| {
                 tracing::error!(order = %row.order_no, ?e, "a paid query result did not settle");
                 ShopError::Internal
             })?;
             return current_status(state, &row.order_no).await;
         }
+        Ok(_) => {}
     }
     let mut tx = state.db.begin_write().await?;
     store::apply(
@@ -302,17 +310,45 @@ pub async fn settle(
     report: &PaymentReport,
     source: &str,
 ) -> Result<Settled, SettleError> {
+    let row = matching_order(state, report).await?;
+    let event = match report.status {
+        PayStatus::Paid => Event::PaymentConfirmed,
+        PayStatus::Expired => Event::Expire,
+        PayStatus::Init | PayStatus::Fail => return Ok(Settled::Noted),
+    };
+    apply_report(state, &row, report, event, source).await
+}
+
+/// The order a payment report is about, if the report matches it: same order number,
+/// exactly the same amount and currency, and (when the report names one) the same buyer.
+pub async fn matching_order(
+    state: &ShopState,
+    report: &PaymentReport,
+) -> Result<OrderRow, SettleError> {
     let row = store::by_no(&state.db, &report.order_no)
         .await
         .map_err(|_| SettleError::Storage)?
         .ok_or(SettleError::UnknownOrder)?;
     let stored = row.total().map_err(|_| SettleError::Storage)?;
     check_amount(stored, &report.amount, &report.currency)?;
-    let event = match report.status {
-        PayStatus::Paid => Event::PaymentConfirmed,
-        PayStatus::Expired => Event::Expire,
-        PayStatus::Init | PayStatus::Fail => return Ok(Settled::Noted),
-    };
+    if let Some(openid) = report.openid.as_deref().filter(|o| !o.is_empty()) {
+        if openid != row.openid {
+            return Err(SettleError::Mismatch(format!(
+                "paid by openid {openid}, but the order is {}'s",
+                row.openid
+            )));
+        }
+    }
+    Ok(row)
+}
+
+async fn apply_report(
+    state: &ShopState,
+    row: &OrderRow,
+    report: &PaymentReport,
+    event: Event,
+    source: &str,
+) -> Result<Settled, SettleError> {
     let changes = Changes {
         payment_no: report.payment_no.clone(),
         pay_currency: report.pay_currency.clone(),

@@ -38,12 +38,35 @@ pub struct OrderRow {
     pub pay_amount: Option<String>,
     pub exchange_rate: Option<String>,
     pub trade_time: Option<String>,
+    /// Until when the settlement job keeps asking the gateway about this order, even once
+    /// it is cancelled or expired: the end of the gateway's payable window, plus a margin.
+    pub watch_until: i64,
+    /// Consecutive payment queries the gateway answered "unknown order".
+    pub unknown_answers: i64,
+}
+
+/// WeChat keeps a prepay order payable for two hours after it is placed.
+pub const GATEWAY_PAYABLE_MS: i64 = 2 * 3600 * 1000;
+/// Watched a little beyond that, for clocks and late reports.
+pub const WATCH_MARGIN_MS: i64 = 10 * 60 * 1000;
+/// `next_check_at` of an order nobody needs to ask about again.
+pub const NEVER: i64 = i64::MAX / 2;
+
+/// The statuses `pred` picks, as an SQL list (`('paid', 'shipped')`), generated from the
+/// enum so SQL can never name a status that does not exist.
+pub fn status_list(pred: fn(OrderStatus) -> bool) -> String {
+    let codes: Vec<String> = OrderStatus::ALL
+        .into_iter()
+        .filter(|s| pred(*s))
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
 }
 
 const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, total_minor, item_count, \
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
     next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
-    pay_currency, pay_amount, exchange_rate, trade_time";
+    pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers";
 
 impl OrderRow {
     pub fn status(&self) -> Result<OrderStatus, ShopError> {
@@ -398,8 +421,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
 
     let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
-             item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+             item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
+             watch_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
          RETURNING id",
     )
     .bind(&order_no)
@@ -414,6 +438,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     .bind(now + new.first_check_in_ms)
     .bind(now + new.expires_in_ms)
     .bind(now)
+    .bind(now + GATEWAY_PAYABLE_MS + WATCH_MARGIN_MS)
     .fetch_one(&mut *tx)
     .await;
     let order_id = match inserted {

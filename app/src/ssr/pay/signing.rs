@@ -309,4 +309,88 @@ mod tests {
         let key = PrivateKey::from_pem(MERCHANT_PRIVATE).expect("key");
         assert_eq!(format!("{key:?}"), "PrivateKey(<redacted>)");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeMap;
+
+        /// Field sets as the shop builds them: distinct keys of the gateway's alphabet.
+        fn fields(values: &'static str) -> impl Strategy<Value = BTreeMap<String, String>> {
+            proptest::collection::btree_map("[a-z_]{1,10}", values, 0..8)
+        }
+
+        fn pairs(map: &BTreeMap<String, String>) -> Vec<(String, String)> {
+            map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        }
+
+        proptest! {
+            /// Requests: values are percent-encoded, so `&`, `=` and `,` inside a value can
+            /// never pass for a separator. Two different field sets (or timestamps) always
+            /// give two different strings: a signature covers exactly one request.
+            #[test]
+            fn different_requests_never_share_a_signing_string(
+                a in fields("\\PC{0,12}"), b in fields("\\PC{0,12}"),
+                ta in "[0-9]{10}", tb in "[0-9]{10}",
+            ) {
+                prop_assume!(a != b || ta != tb);
+                prop_assert_ne!(
+                    request_string_to_sign(&pairs(&a), &ta),
+                    request_string_to_sign(&pairs(&b), &tb)
+                );
+            }
+
+            /// The string does not depend on the order the fields arrive in.
+            #[test]
+            fn field_order_does_not_matter(a in fields("\\PC{0,12}"), t in "[0-9]{10}") {
+                let mut reversed = pairs(&a);
+                reversed.reverse();
+                prop_assert_eq!(
+                    request_string_to_sign(&pairs(&a), &t),
+                    request_string_to_sign(&reversed, &t)
+                );
+                prop_assert_eq!(
+                    notification_string_to_verify(&pairs(&a), &t),
+                    notification_string_to_verify(&reversed, &t)
+                );
+            }
+
+            /// Notifications: the gateway's format joins **raw** values, so it is injective
+            /// only for values without `&` and `=`; `{a: "1&b=2"}` and `{a: "1", b: "2"}`
+            /// share a string. That is the gateway's format, not ours to change, and it is
+            /// harmless here: a re-split can only merge neighbouring fields into one value
+            /// (which then fails to parse as a status, an amount or a currency), and a
+            /// notification is never the proof of a payment anyway (the shop's own signed
+            /// query is; see `orders::notify`). Within that alphabet, different sets never
+            /// collide.
+            #[test]
+            fn different_notifications_never_share_a_string_without_separators_in_values(
+                a in fields("[A-Za-z0-9 ._:-]{0,12}"), b in fields("[A-Za-z0-9 ._:-]{0,12}"),
+                t in "[0-9]{10}",
+            ) {
+                prop_assume!(a != b);
+                prop_assert_ne!(
+                    notification_string_to_verify(&pairs(&a), &t),
+                    notification_string_to_verify(&pairs(&b), &t)
+                );
+            }
+        }
+
+        #[test]
+        fn the_documented_notification_ambiguity_is_real() {
+            let merged = vec![("a".to_owned(), "1&b=2".to_owned())];
+            let split = vec![
+                ("a".to_owned(), "1".to_owned()),
+                ("b".to_owned(), "2".to_owned()),
+            ];
+            assert_eq!(
+                notification_string_to_verify(&merged, "1"),
+                notification_string_to_verify(&split, "1")
+            );
+            assert_ne!(
+                request_string_to_sign(&merged, "1"),
+                request_string_to_sign(&split, "1")
+            );
+        }
+    }
 }

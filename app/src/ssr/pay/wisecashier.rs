@@ -342,9 +342,20 @@ impl PaymentProvider for Wisecashier {
                 Err(err) => return Err(err),
             };
             let fields = fields_of(&data);
-            report_from_fields(&fields)
-                .map(Some)
-                .map_err(|e| GatewayError::Garbage(format!("payment query: {e}")))
+            let report = report_from_fields(&fields)
+                .map_err(|e| GatewayError::Garbage(format!("payment query: {e}")))?;
+            // An answer about another order proves nothing about this one.
+            if report.order_no != order_no {
+                tracing::error!(
+                    asked = order_no,
+                    answered = %report.order_no,
+                    "the gateway answered a payment query with another order"
+                );
+                return Err(GatewayError::Garbage(
+                    "payment query answered for another order".to_owned(),
+                ));
+            }
+            Ok(Some(report))
         })
     }
 

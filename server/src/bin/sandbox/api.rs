@@ -2,7 +2,8 @@
 
 use crate::notify;
 use crate::state::{
-    now_ms, random_hex, Inner, MpPayFault, Payment, Refund, RefundFault, Sandbox, Status,
+    now_ms, random_hex, Inner, MpPayFault, Payment, QueryFault, Refund, RefundFault, Sandbox,
+    Status,
 };
 use app::money::{Currency, Money};
 use app::ssr::pay::signing::request_string_to_sign;
@@ -367,9 +368,29 @@ pub async fn query_payment(
             )
         }
     };
-    let Some(p) = order_no.and_then(|no| inner.payment_mut(&no).map(|p| p.clone())) else {
+    let Some(mut p) = order_no.and_then(|no| inner.payment_mut(&no).map(|p| p.clone())) else {
         return refuse(StatusCode::NOT_FOUND, 404, "payment not found");
     };
+    if inner.faults.applies_to(&p.openid) {
+        match inner.faults.query {
+            QueryFault::Truthful => {}
+            QueryFault::ServerError => {
+                return (StatusCode::SERVICE_UNAVAILABLE, "<html>503</html>").into_response()
+            }
+            QueryFault::NotFound => return refuse(StatusCode::NOT_FOUND, 404, "payment not found"),
+            QueryFault::OtherOrder => {
+                let other = inner
+                    .payments
+                    .values()
+                    .filter(|o| o.order_no != p.order_no)
+                    .max_by_key(|o| (o.status == Status::Paid, o.created_at_ms))
+                    .cloned();
+                if let Some(other) = other {
+                    p = other;
+                }
+            }
+        }
+    }
     drop(inner);
     // Query answers use the newer spellings (`payment_no`, `out_trade_id`) and fields.
     let mut data = Map::new();
@@ -707,6 +728,74 @@ pub async fn force_expire(
             Json(json!({ "ok": true })).into_response()
         }
         None => (StatusCode::NOT_FOUND, Json(json!({ "ok": false }))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ForgedBody {
+    order_no: String,
+    /// The status the notification claims (default `PAID`), whatever the payment's is.
+    status: Option<String>,
+    /// How old its Timestamp is, in seconds (default 0).
+    timestamp_age_secs: Option<i64>,
+}
+
+/// Sends one correctly signed notification for a payment that claims `status` (default
+/// PAID) while the gateway's own record stays as it is: what another merchant of the same
+/// gateway could produce by paying an order of its own with this shop's order number and
+/// notify_url. Answers the shop's HTTP status and body.
+pub async fn notify_forged(
+    State(sb): State<Arc<Sandbox>>,
+    Json(body): Json<ForgedBody>,
+) -> Response {
+    let Some(p) = sb.lock().payments.get(&body.order_no).cloned() else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "unknown order" })),
+        )
+            .into_response();
+    };
+    let claimed = body.status.unwrap_or_else(|| "PAID".to_owned());
+    let fields: Vec<(String, String)> = notification_fields(&sb, &p)
+        .into_iter()
+        .map(|(k, v)| {
+            if k == "status" {
+                (k, claimed.clone())
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let timestamp = (now_ms() / 1000 - body.timestamp_age_secs.unwrap_or(0)).to_string();
+    let Ok(signature) =
+        sb.settings
+            .gateway_key
+            .sign(&app::ssr::pay::signing::notification_string_to_verify(
+                &fields, &timestamp,
+            ))
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let sent = sb
+        .http
+        .post(&p.notify_url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Timestamp", &timestamp)
+        .header("Signature", &signature)
+        .body(app::ssr::pay::wisecashier::encode_params(&fields))
+        .send()
+        .await;
+    match sent {
+        Ok(res) => {
+            let status = res.status().as_u16();
+            let text = res.text().await.unwrap_or_default();
+            Json(json!({ "http_status": status, "body": text })).into_response()
+        }
+        Err(err) => (
+            StatusCode::BAD_GATEWAY,
+            Json(json!({ "error": err.without_url().to_string() })),
+        )
+            .into_response(),
     }
 }
 

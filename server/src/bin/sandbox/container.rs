@@ -271,8 +271,13 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
         }
         if name == header::LOCATION {
             // Redirects to the merchant's own origin stay inside the container.
+            // The registered page's own prefix (its secret path) is never shown to the buyer.
             let loc = value.to_str().unwrap_or_default();
-            let rewritten = loc.strip_prefix(&merchant_origin).unwrap_or(loc);
+            let page = sb.settings.merchant_page.as_str().trim_end_matches('/');
+            let rewritten = loc
+                .strip_prefix(page)
+                .or_else(|| loc.strip_prefix(&merchant_origin))
+                .unwrap_or(loc);
             if let Ok(v) = HeaderValue::from_str(if rewritten.is_empty() { "/" } else { rewritten })
             {
                 headers.insert(header::LOCATION, v);

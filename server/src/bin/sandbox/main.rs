@@ -66,9 +66,21 @@ fn settings() -> Result<Settings, String> {
         .parse()
         .map_err(|_| format!("SANDBOX_LISTEN_ADDR: `{listen_raw}` is not an address"))?;
     let public_url = env("SANDBOX_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
-    let page_raw = env("SANDBOX_MERCHANT_PAGE").unwrap_or_else(|| "http://127.0.0.1:3000".into());
-    let merchant_page = url::Url::parse(&page_raw)
+    // The page URL the merchant registered, secret path included, exactly as a merchant
+    // registers it with Wisecashier (the shop's development default secret here).
+    let page_raw = env("SANDBOX_MERCHANT_PAGE").unwrap_or_else(|| {
+        format!(
+            "http://127.0.0.1:3000/wc/{}/",
+            app::ssr::config::DEV_CONTAINER_SECRET
+        )
+    });
+    let mut merchant_page = url::Url::parse(&page_raw)
         .map_err(|e| format!("SANDBOX_MERCHANT_PAGE: `{page_raw}`: {e}"))?;
+    // A base for the proxied paths: `/cart` is fetched as `{page}cart`.
+    if !merchant_page.path().ends_with('/') {
+        let path = format!("{}/", merchant_page.path());
+        merchant_page.set_path(&path);
+    }
     let merchant_key = match env("SANDBOX_MERCHANT_PUBLIC_KEY_PATH") {
         Some(path) => PublicKey::from_pem_file(&path),
         None => PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()),
@@ -144,6 +156,7 @@ async fn main() -> ExitCode {
             post(api::set_faults).get(api::get_faults),
         )
         .route("/__sandbox/expire", post(api::force_expire))
+        .route("/__sandbox/notify_forged", post(api::notify_forged))
         .route("/__sandbox/payments/{order_no}", get(api::payment_state))
         .route("/__sandbox/refunds/{order_no}", get(api::refunds_of))
         .route("/__sandbox/login", get(container::switch_buyer))

@@ -109,6 +109,21 @@ pub enum NotifyFault {
     Drop,
 }
 
+/// What `GET /payment` answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryFault {
+    #[default]
+    Truthful,
+    /// The answer describes another payment (the newest other one): a confused or hostile
+    /// gateway, or a man in the middle replaying an answer.
+    OtherOrder,
+    /// HTTP 503: the gateway cannot be asked.
+    ServerError,
+    /// 404 "payment not found" even for a payment it knows.
+    NotFound,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Faults {
@@ -130,6 +145,8 @@ pub struct Faults {
     /// How long a refund stays `PROCESSING` before it is `SUCCESS`, in ms (before time
     /// scaling); 0 answers `SUCCESS` at once.
     pub refund_settle_ms: u64,
+    /// How `GET /payment` answers for the payments the faults apply to.
+    pub query: QueryFault,
 }
 
 impl Faults {
@@ -150,6 +167,7 @@ impl Default for Faults {
             only_openid: None,
             refund: RefundFault::None,
             refund_settle_ms: 2000,
+            query: QueryFault::Truthful,
         }
     }
 }
