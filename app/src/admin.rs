@@ -4,7 +4,9 @@ use crate::money::Money;
 use crate::orders::{OrderDetail, OrderStatus};
 use serde::{Deserialize, Serialize};
 
-/// Paid orders and revenue over a period, per currency.
+/// Paid orders and revenue over a period, per currency. Revenue is net of refunds: payments
+/// received in the period minus refunds the gateway confirmed in it; the average is of the
+/// orders as placed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub paid_orders: i64,
@@ -19,7 +21,7 @@ pub struct Dashboard {
     pub to_ship: i64,
     pub flagged: i64,
     pub low_stock: i64,
-    /// Revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
+    /// Net revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
     pub daily: Vec<(String, Money)>,
 }
 
@@ -70,17 +72,75 @@ pub struct AdminOrderDetail {
     pub refunds: Vec<RefundRow>,
     /// What can still be refunded (paid minus succeeded and pending refunds).
     pub refundable: Money,
+    /// The idempotency key the refund form carries: a double submit or a retried request
+    /// gives one refund.
+    pub refund_key: String,
+    /// The order's timeline with every event's source and detail (refunds, stock returned).
+    pub events: Vec<AdminEvent>,
+}
+
+/// Where a refund is. Stored as [`RefundStatus::code`]; it moves only through the refund
+/// transition function on the server (`ssr::orders::refunds::apply`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RefundStatus {
+    /// Asked of the gateway, not yet confirmed: counts against what can still be refunded,
+    /// and the settlement job asks the gateway about it until it settles.
+    Pending,
+    /// The gateway said so, for this very refund.
+    Succeeded,
+    /// The gateway refused it (or reported it failed): nothing was refunded.
+    Failed,
+}
+
+impl RefundStatus {
+    pub const ALL: [RefundStatus; 3] = [
+        RefundStatus::Pending,
+        RefundStatus::Succeeded,
+        RefundStatus::Failed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RefundStatus::Pending => "pending",
+            RefundStatus::Succeeded => "succeeded",
+            RefundStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RefundStatus> {
+        RefundStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundRow {
     pub refund_no: String,
     pub amount: Money,
-    /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: RefundStatus,
     pub detail: String,
     pub admin: String,
     pub created_at_ms: i64,
+    /// The merchant asked to put the stock back, and whether it went back.
+    pub restock: bool,
+    pub restocked: bool,
+}
+
+/// What a refund request (or asking again) came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundOutcome {
+    pub refund_no: String,
+    pub status: RefundStatus,
+    pub order_status: OrderStatus,
+}
+
+/// One entry of an order's timeline as the merchant sees it: who did what, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminEvent {
+    pub status: OrderStatus,
+    pub event: String,
+    pub source: String,
+    pub detail: String,
+    pub at_ms: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -48,6 +48,13 @@ pub enum ShopError {
     /// A failure the buyer cannot fix; the cause was logged on the server.
     #[error("internal error")]
     Internal,
+    /// The action collides with one already made (a form used twice, another tab); the
+    /// message says what happened and what to do.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// This admin may not do this; the message says who may.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// The request could not be decoded or the server function transport failed.
     #[error("request failed: {0}")]
     Request(String),
@@ -69,7 +76,9 @@ impl ShopError {
             ShopError::PaymentRefused(reason) => (t.err_payment_refused)(reason),
             ShopError::AdminOnly => t.err_admin_only.to_owned(),
             ShopError::OwnerOnly => t.err_owner_only.to_owned(),
-            ShopError::Invalid(message) => message.clone(),
+            ShopError::Invalid(message)
+            | ShopError::Conflict(message)
+            | ShopError::Forbidden(message) => message.clone(),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
         }
@@ -86,11 +95,11 @@ impl ShopError {
             | ShopError::CartEmpty
             | ShopError::Invalid(_)
             | ShopError::Request(_) => 400,
-            ShopError::OrderClosed => 409,
+            ShopError::OrderClosed | ShopError::Conflict(_) => 409,
             ShopError::PaymentRefused(_) => 402,
             ShopError::PaymentUnavailable | ShopError::PaymentUncheckable => 503,
             ShopError::SessionExpired | ShopError::AdminOnly => 401,
-            ShopError::OwnerOnly => 403,
+            ShopError::OwnerOnly | ShopError::Forbidden(_) => 403,
             ShopError::Internal => 500,
         }
     }

@@ -1,6 +1,7 @@
 //! Every string the buyer reads, in one place per language. Chinese is the default because
 //! buyers arrive from WeChat; English is a switch kept in a cookie.
 
+use crate::admin::RefundStatus;
 use crate::orders::OrderStatus;
 use leptos::prelude::*;
 
@@ -361,7 +362,7 @@ pub struct AdminStrings {
     pub refunds: &'static str,
     pub retry: &'static str,
     pub resolve: &'static str,
-    pub refund_status: fn(&str) -> &'static str,
+    pub refund_status: fn(RefundStatus) -> &'static str,
     pub err_carrier: &'static str,
     pub err_tracking: &'static str,
     pub err_refund_amount: &'static str,
@@ -369,6 +370,17 @@ pub struct AdminStrings {
     pub err_no_payment_no: &'static str,
     pub err_resolve_refund: &'static str,
     pub err_already_shipped: fn(&str) -> String,
+    pub refund_restock: &'static str,
+    pub restock_asked: &'static str,
+    pub restocked: &'static str,
+    pub err_refund_form: &'static str,
+    pub err_refund_changed: &'static str,
+    pub err_refund_form_used: fn(&str, &str) -> String,
+    pub err_staff_refund_limit: fn(&str, &str) -> String,
+    pub err_restock_partial: &'static str,
+    pub err_restock_not_held: &'static str,
+    pub err_refund_refused: fn(&str) -> String,
+    pub order_log: &'static str,
     pub products: &'static str,
     pub new_product: &'static str,
     pub title: &'static str,
@@ -479,9 +491,9 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     retry: "重新查询",
     resolve: "标记为已处理",
     refund_status: |s| match s {
-        "succeeded" => "退款成功",
-        "failed" => "退款失败",
-        _ => "处理中",
+        RefundStatus::Succeeded => "退款成功",
+        RefundStatus::Failed => "退款失败",
+        RefundStatus::Pending => "处理中（系统自动向支付渠道查询）",
     },
     err_carrier: "请填写快递公司（不超过 40 字）",
     err_tracking: "快递单号只能包含字母、数字和 -，不超过 64 位",
@@ -490,6 +502,25 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     err_no_payment_no: "该订单没有支付单号，无法通过支付渠道退款",
     err_resolve_refund: "该订单需要退款：请使用退款操作",
     err_already_shipped: |t| format!("该订单已发货（运单号 {t}），不能再次发货"),
+    refund_restock: "放回库存（仅限未发货订单退还剩余全部金额）",
+    restock_asked: "要求放回库存",
+    restocked: "库存已放回",
+    err_refund_form: "退款表单已失效，请刷新页面后重新提交",
+    err_refund_changed:
+        "打开此页面后该订单已有新的退款（可能在另一个标签页中）。请刷新页面，确认后再退款",
+    err_refund_form_used: |no, amount| {
+        format!("此表单已用于退款 {no}（{amount}）。如需再次退款，请刷新页面")
+    },
+    err_staff_refund_limit: |limit, after| {
+        format!("店员每个订单最多可退 {limit}，本次退款后将达到 {after}。请由店主操作")
+    },
+    err_restock_partial: "只有退还剩余全部金额时才能放回库存；部分退款请在商品页调整库存",
+    err_restock_not_held:
+        "该订单已发货或没有占用库存，不能放回库存；退回的商品请在商品页以“退货入库”调整库存",
+    err_refund_refused: |why| {
+        format!("支付渠道拒绝了退款：{why}。没有退出任何款项，可以修改后重新退款")
+    },
+    order_log: "订单记录",
     products: "商品",
     new_product: "新建商品",
     title: "名称",
@@ -607,9 +638,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     retry: "Ask again",
     resolve: "Mark as resolved",
     refund_status: |s| match s {
-        "succeeded" => "Refunded",
-        "failed" => "Failed",
-        _ => "Pending",
+        RefundStatus::Succeeded => "Refunded",
+        RefundStatus::Failed => "Failed",
+        RefundStatus::Pending => "Pending (the shop keeps asking the gateway)",
     },
     err_carrier: "Enter the carrier (at most 40 characters)",
     err_tracking: "A tracking number has only letters, digits and -, at most 64",
@@ -618,6 +649,21 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     err_no_payment_no: "This order has no gateway payment number to refund against",
     err_resolve_refund: "This order must be refunded: use Refund",
     err_already_shipped: |t| format!("Already shipped (tracking no. {t})"),
+    refund_restock: "Put the stock back (only for a refund of everything left on an unshipped order)",
+    restock_asked: "stock back asked",
+    restocked: "stock returned",
+    err_refund_form: "This refund form is no longer valid. Reload the page and submit again",
+    err_refund_changed: "This order was refunded since you opened the page (perhaps in another tab). Reload the page and check before refunding",
+    err_refund_form_used: |no, amount| {
+        format!("This form already made refund {no} ({amount}). Reload the page to refund again")
+    },
+    err_staff_refund_limit: |limit, after| {
+        format!("Staff may refund at most {limit} of an order; this would make {after}. Ask the owner")
+    },
+    err_restock_partial: "Stock goes back only with a refund of everything left; for a partial refund adjust stock on the product page",
+    err_restock_not_held: "This order has shipped or holds no stock, so nothing goes back; book returned goods on the product page (reason: Returned)",
+    err_refund_refused: |why| format!("The gateway refused the refund: {why}. Nothing was refunded; you can change it and try again"),
+    order_log: "Order log",
     products: "Products",
     new_product: "New product",
     title: "Title",

@@ -3,6 +3,7 @@
 
 mod common;
 
+use app::ssr::db::Database;
 use common::{arrive, buyer_client, order_no, status_of, wait_for_status, Shop, Stack};
 use reqwest::StatusCode;
 use std::io::Write;
@@ -119,6 +120,148 @@ async fn order_status(shop: &Shop, no: &str) -> String {
     status_of(&shop.db().await, no).await.0
 }
 
+// ---- refunds, as the order page's form drives them ---------------------------------------
+
+async fn page_text(shop: &Shop, client: &reqwest::Client, path: &str) -> String {
+    client
+        .get(shop.url(path))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// The value of the hidden input `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in the page"))
+        + marker.len();
+    let end = html[start..].find('"').expect("value end") + start;
+    html[start..end].to_owned()
+}
+
+/// The refund form of an order's page: its idempotency key and the refunds the page showed.
+async fn refund_form(shop: &Shop, admin: &reqwest::Client, no: &str) -> (String, String) {
+    let page = page_text(shop, admin, &format!("/admin/orders/{no}")).await;
+    (hidden(&page, "refund_key"), hidden(&page, "refunds_seen"))
+}
+
+/// Posts a refund form: `amount` (empty: all that is left), and `extra` fields (`reason`,
+/// `restock`).
+async fn post_refund(
+    shop: &Shop,
+    admin: &reqwest::Client,
+    no: &str,
+    (key, seen): &(String, String),
+    amount: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut form = vec![
+        ("order_no", no),
+        ("amount", amount),
+        ("reason", ""),
+        ("refund_key", key.as_str()),
+        ("refunds_seen", seen.as_str()),
+    ];
+    for &(name, value) in extra {
+        match form.iter_mut().find(|field| field.0 == name) {
+            Some(field) => field.1 = value,
+            None => form.push((name, value)),
+        }
+    }
+    act(shop, admin, "refund", &form).await
+}
+
+/// Opens the order's page and submits its refund form.
+async fn refund(
+    shop: &Shop,
+    admin: &reqwest::Client,
+    no: &str,
+    amount: &str,
+    extra: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let form = refund_form(shop, admin, no).await;
+    post_refund(shop, admin, no, &form, amount, extra).await
+}
+
+/// The order's refunds in the shop's database: (refund number, status, amount, checks).
+async fn refunds_of(db: &Database, no: &str) -> Vec<(String, String, i64, i64)> {
+    sqlx::query_as(
+        "SELECT r.refund_no, r.status, r.amount_minor, r.checks FROM refunds r
+         JOIN orders o ON o.id = r.order_id WHERE o.order_no = $1 ORDER BY r.id",
+    )
+    .bind(no)
+    .fetch_all(db.pool())
+    .await
+    .expect("refunds")
+}
+
+/// Waits until `count` of the order's refunds are `status`.
+async fn wait_for_refunds(db: &Database, no: &str, status: &str, count: usize, secs: u64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let refunds = refunds_of(db, no).await;
+        if refunds.iter().filter(|r| r.1 == status).count() == count {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "order {no}: wanted {count} {status} refunds, have {refunds:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until the settlement job has asked the gateway about every refund of the order at
+/// least `checks` times.
+async fn wait_for_checks(db: &Database, no: &str, checks: i64, secs: u64) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let refunds = refunds_of(db, no).await;
+        if !refunds.is_empty() && refunds.iter().all(|r| r.3 >= checks) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "order {no}: the job did not ask {checks} times: {refunds:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn refunded_minor(db: &Database, no: &str) -> i64 {
+    sqlx::query_scalar("SELECT refunded_minor FROM orders WHERE order_no = $1")
+        .bind(no)
+        .fetch_one(db.pool())
+        .await
+        .expect("order")
+}
+
+/// What the gateway holds for the order's payment: its refunds, the amount refunded and
+/// the refund requests it received.
+async fn gateway_refunds(stack: &Stack, no: &str) -> serde_json::Value {
+    reqwest::get(stack.sandbox.url(&format!("/__sandbox/refunds/{no}")))
+        .await
+        .expect("sandbox")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn set_faults(stack: &Stack, faults: serde_json::Value) {
+    let res = reqwest::Client::new()
+        .post(stack.sandbox.url("/__sandbox/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .expect("faults");
+    assert!(res.status().is_success());
+}
+
 #[tokio::test]
 async fn the_merchant_ships_refunds_and_cancels_orders() {
     for db in app::ssr::testing::all().await {
@@ -182,62 +325,37 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
         .await;
         assert_ne!(status, StatusCode::OK, "shipping twice is refused: {body}");
 
-        // Refunds: a part, more than is left (refused), then the rest.
-        let (status, _) = act(
-            shop,
-            &admin,
-            "refund",
-            &[
-                ("order_no", &no),
-                ("amount", "20.00"),
-                ("reason", "damaged box"),
-            ],
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
+        // Refunds: a part, more than is left (refused), then the rest. Each is pending until
+        // the gateway confirms it; the settlement job asks on its own.
+        let db = shop.db().await;
+        let (status, body) = refund(shop, &admin, &no, "20.00", &[("reason", "damaged box")]).await;
+        assert!(status.is_success(), "{}: {status} {body}", shop.label);
+        wait_for_refunds(&db, &no, "succeeded", 1, 30).await;
         assert_eq!(
             order_status(shop, &no).await,
             "shipped",
             "a partial refund keeps the order"
         );
-        let (status, body) = act(
-            shop,
-            &admin,
-            "refund",
-            &[("order_no", &no), ("amount", "108.01"), ("reason", "")],
-        )
-        .await;
+        let (status, body) = refund(shop, &admin, &no, "108.01", &[]).await;
         assert_ne!(status, StatusCode::OK);
         assert!(body.contains("HK$108.00"), "says what is left: {body}");
-        let (status, _) = act(
-            shop,
-            &admin,
-            "refund",
-            &[("order_no", &no), ("amount", ""), ("reason", "returned")],
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(order_status(shop, &no).await, "refunded");
-        let gw: serde_json::Value =
-            reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
-                .await
-                .expect("sandbox")
-                .json()
-                .await
-                .expect("json");
+        let (status, body) = refund(shop, &admin, &no, "", &[("reason", "returned")]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_status(&db, &no, "refunded", 30).await;
+        let gw = gateway_refunds(&stack, &no).await;
         assert_eq!(
             gw["refunded_minor"],
             serde_json::json!(12800),
             "the gateway refunded exactly the order"
         );
-        let (status, _) = act(
-            shop,
-            &admin,
-            "refund",
-            &[("order_no", &no), ("amount", "0.01"), ("reason", "")],
-        )
-        .await;
-        assert_ne!(status, StatusCode::OK, "nothing left to refund");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(
+            !page.contains("data-testid=\"refund-form\""),
+            "nothing left to refund"
+        );
+        let form = ("a-form-from-elsewhere-0001".to_owned(), "2".to_owned());
+        let (status, _) = post_refund(shop, &admin, &no, &form, "0.01", &[]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "nothing left to refund");
 
         // Two refunds at once can never exceed what was paid.
         let (no2, _) = place_order(
@@ -247,19 +365,14 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
             true,
         )
         .await;
-        let form = [
-            ("order_no", no2.as_str()),
-            ("amount", "70.00"),
-            ("reason", ""),
-        ];
         let (a, b) = tokio::join!(
-            act(shop, &admin, "refund", &form),
-            act(shop, &admin, "refund", &form)
+            refund(shop, &admin, &no2, "70.00", &[]),
+            refund(shop, &admin, &no2, "70.00", &[])
         );
         assert_eq!(
-            [a.0, b.0].iter().filter(|s| **s == StatusCode::OK).count(),
+            [a.0, b.0].iter().filter(|s| s.is_success()).count(),
             1,
-            "{}: one of two concurrent 70.00 refunds of 128.00",
+            "{}: one of two concurrent 70.00 refunds of 128.00: {a:?} {b:?}",
             shop.label
         );
 
@@ -278,7 +391,7 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
         let (status, _) = act(shop, &admin, "cancel", &[("order_no", &no2)]).await;
         assert_ne!(status, StatusCode::OK);
 
-        // The detail page lists the refunds with their states.
+        // The detail page lists the refunds with their states (typed, never free text).
         let page = admin
             .get(shop.url(&format!("/admin/orders/{no}")))
             .send()
@@ -1202,5 +1315,447 @@ async fn the_merchant_cannot_cancel_an_order_while_the_gateway_cannot_be_asked()
         let (status, _) = act(&stack.shop, &admin, "cancel", &[("order_no", &no)]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(order_status(&stack.shop, &no).await, "cancelled");
+// ---- refunds: typed, confirmed by the gateway, once only -------------------------------
+
+/// A stack with the first owner signed in.
+async fn refund_stacks(env: &[(&str, &str)]) -> Vec<Stack> {
+    let mut stacks = Vec::new();
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, env).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        stacks.push(stack);
+    }
+    stacks
+}
+
+#[tokio::test]
+async fn a_refund_is_pending_until_the_gateway_confirms_it_and_the_job_settles_it_unasked() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let buyer = "oRefundPollBuyer00000001";
+        let (no, _) = place_order(&stack, buyer, "refund-poll-key-00000001", true).await;
+
+        // The gateway accepts the refund but keeps saying PROCESSING.
+        set_faults(
+            &stack,
+            serde_json::json!({ "refund": "processing", "only_openid": buyer }),
+        )
+        .await;
+        let (status, body) = refund(shop, &admin, &no, "20.00", &[("reason", "破损")]).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{}: {body}", shop.label);
+        assert!(body.contains("\"Pending\""), "{body}");
+        wait_for_checks(&db, &no, 2, 30).await;
+        let refunds = refunds_of(&db, &no).await;
+        assert_eq!(refunds.len(), 1);
+        assert_eq!(refunds[0].1, "pending", "PROCESSING is no success");
+        assert_eq!(refunded_minor(&db, &no).await, 0, "nothing counted yet");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(page.contains("data-testid=\"refund-row\" data-status=\"pending\""));
+        assert_eq!(
+            page.matches("data-testid=\"refund-form\"").count(),
+            1,
+            "what is left can still be refunded"
+        );
+        assert!(
+            page.contains("最多 HK$108.00"),
+            "the pending 20.00 is reserved"
+        );
+
+        // The gateway settles it; the job notices without anyone pressing a button.
+        set_faults(&stack, serde_json::json!({})).await;
+        wait_for_refunds(&db, &no, "succeeded", 1, 30).await;
+        assert_eq!(refunded_minor(&db, &no).await, 2000);
+        assert_eq!(order_status(shop, &no).await, "paid");
+        let by: Vec<(String, String)> = sqlx::query_as(
+            "SELECT e.event, e.source FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.event = 'partial_refund'",
+        )
+        .bind(&no)
+        .fetch_all(db.pool())
+        .await
+        .expect("events");
+        assert_eq!(by, vec![("partial_refund".to_owned(), "job".to_owned())]);
+
+        // A request whose answer times out: pending, then settled by the job's query,
+        // without a second refund request to the gateway.
+        let buyer = "oRefundPollBuyer00000002";
+        let (no, _) = place_order(&stack, buyer, "refund-poll-key-00000002", true).await;
+        set_faults(
+            &stack,
+            serde_json::json!({ "refund": "timeout", "only_openid": buyer }),
+        )
+        .await;
+        let (status, body) = refund(shop, &admin, &no, "", &[]).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{}: {body}", shop.label);
+        wait_for_status(&db, &no, "refunded", 30).await;
+        let gw = gateway_refunds(&stack, &no).await;
+        assert_eq!(gw["refund_calls"], serde_json::json!(1), "{gw}");
+        assert_eq!(gw["refunded_minor"], serde_json::json!(12800), "{gw}");
+        assert_eq!(refunded_minor(&db, &no).await, 12800);
+        set_faults(&stack, serde_json::json!({})).await;
+    }
+}
+
+#[tokio::test]
+async fn an_answer_about_another_refund_never_marks_ours_succeeded() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let buyer = "oRefundOtherBuyer0000001";
+        let (no, _) = place_order(&stack, buyer, "refund-other-key-0000001", true).await;
+        // The gateway answers (POST and GET) with another refund's record saying SUCCESS.
+        set_faults(
+            &stack,
+            serde_json::json!({ "refund": "other_refund", "only_openid": buyer }),
+        )
+        .await;
+        let (status, body) = refund(shop, &admin, &no, "30.00", &[]).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{}: {body}", shop.label);
+        wait_for_checks(&db, &no, 2, 30).await;
+        let refunds = refunds_of(&db, &no).await;
+        assert_eq!(refunds[0].1, "pending", "{}", shop.label);
+        assert_eq!(refunded_minor(&db, &no).await, 0);
+        let (_, flagged) = status_of(&db, &no).await;
+        assert_eq!(flagged, 1, "the merchant is told the answer did not match");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(page.contains("another refund"), "the refund says why");
+
+        // The gateway answers about our refund again: the job settles it.
+        set_faults(&stack, serde_json::json!({})).await;
+        wait_for_refunds(&db, &no, "succeeded", 1, 30).await;
+        assert_eq!(refunded_minor(&db, &no).await, 3000);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_refund_fails_says_why_and_its_amount_can_be_refunded_again() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let buyer = "oRefundRefusedBuyer00001";
+        let (no, _) = place_order(&stack, buyer, "refund-refused-key-00001", true).await;
+        set_faults(
+            &stack,
+            serde_json::json!({
+                "refund": "refuse",
+                "refuse_message": "商户可用余额不足",
+                "only_openid": buyer,
+            }),
+        )
+        .await;
+        let (status, body) = refund(shop, &admin, &no, "40.00", &[]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{}: {body}", shop.label);
+        assert!(
+            body.contains("商户可用余额不足") && body.contains("没有退出任何款项"),
+            "what failed and what to do: {body}"
+        );
+        let refunds = refunds_of(&db, &no).await;
+        assert_eq!(refunds.len(), 1);
+        assert_eq!(refunds[0].1, "failed");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(page.contains("data-testid=\"refund-row\" data-status=\"failed\""));
+        assert!(
+            page.contains("最多 HK$128.00"),
+            "a failed refund reserves nothing"
+        );
+
+        set_faults(&stack, serde_json::json!({})).await;
+        let (status, body) = refund(shop, &admin, &no, "40.00", &[]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_refunds(&db, &no, "succeeded", 1, 30).await;
+        assert_eq!(refunded_minor(&db, &no).await, 4000);
+        let gw = gateway_refunds(&stack, &no).await;
+        assert_eq!(gw["refunded_minor"], serde_json::json!(4000), "{gw}");
+    }
+}
+
+#[tokio::test]
+async fn ten_identical_refund_submissions_and_two_tabs_make_one_refund_each() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let (no, _) = place_order(
+            &stack,
+            "oRefundOnceBuyer00000001",
+            "refund-once-key-00000001",
+            true,
+        )
+        .await;
+
+        // One form, posted ten times at once (a double click, a retrying proxy).
+        let form = refund_form(shop, &admin, &no).await;
+        let posts = (0..10).map(|_| post_refund(shop, &admin, &no, &form, "30.00", &[]));
+        let answers = futures_util::future::join_all(posts).await;
+        for (status, body) in &answers {
+            assert!(status.is_success(), "{}: {status} {body}", shop.label);
+            assert!(body.contains(&format!("{no}R1")), "the same refund: {body}");
+        }
+        assert_eq!(refunds_of(&db, &no).await.len(), 1, "{}", shop.label);
+        wait_for_refunds(&db, &no, "succeeded", 1, 30).await;
+        let gw = gateway_refunds(&stack, &no).await;
+        assert_eq!(gw["refund_calls"], serde_json::json!(1), "asked once: {gw}");
+        assert_eq!(gw["refunds"].as_array().map(Vec::len), Some(1), "{gw}");
+        assert_eq!(gw["refunded_minor"], serde_json::json!(3000));
+        assert_eq!(refunded_minor(&db, &no).await, 3000, "counted once");
+
+        // The same form once more, after it settled: the same refund, nothing new.
+        let (status, body) = post_refund(shop, &admin, &no, &form, "30.00", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("\"Succeeded\"") && body.contains(&format!("{no}R1")));
+        // The same key for another amount is a mistake, not a repeat.
+        let (status, body) = post_refund(shop, &admin, &no, &form, "31.00", &[]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(refunds_of(&db, &no).await.len(), 1);
+        assert_eq!(
+            gateway_refunds(&stack, &no).await["refund_calls"],
+            serde_json::json!(1)
+        );
+
+        // Two tabs, each with its own form, submitted together: one refund; the other tab
+        // is told the order changed.
+        let (tab1, tab2) = tokio::join!(
+            refund_form(shop, &admin, &no),
+            refund_form(shop, &admin, &no)
+        );
+        assert_ne!(tab1.0, tab2.0, "every rendered form has its own key");
+        let (a, b) = tokio::join!(
+            post_refund(shop, &admin, &no, &tab1, "10.00", &[]),
+            post_refund(shop, &admin, &no, &tab2, "10.00", &[])
+        );
+        let statuses = [a.0, b.0];
+        assert_eq!(
+            statuses.iter().filter(|s| s.is_success()).count(),
+            1,
+            "{}: {a:?} {b:?}",
+            shop.label
+        );
+        assert!(statuses.contains(&StatusCode::CONFLICT), "{a:?} {b:?}");
+        let refused = if a.0.is_success() { &b.1 } else { &a.1 };
+        assert!(refused.contains("标签页"), "{refused}");
+        assert_eq!(refunds_of(&db, &no).await.len(), 2);
+        wait_for_refunds(&db, &no, "succeeded", 2, 30).await;
+        assert_eq!(refunded_minor(&db, &no).await, 4000);
+    }
+}
+
+#[tokio::test]
+async fn staff_refund_up_to_the_limit_and_only_the_owner_beyond_it() {
+    for stack in refund_stacks(&[("SHOP_STAFF_REFUND_LIMIT", "50.00")]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let owner = admin_client(shop).await;
+        let (status, _) = act(
+            shop,
+            &owner,
+            "account_create",
+            &[
+                ("username", "clerk-refunds"),
+                ("password", "clerk-strong-2026"),
+                ("role", "staff"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let clerk = buyer_client();
+        let res = login(shop, &clerk, "clerk-refunds", "clerk-strong-2026").await;
+        assert_eq!(location(&res), "/admin/orders");
+        let (no, _) = place_order(
+            &stack,
+            "oRefundStaffBuyer0000001",
+            "refund-staff-key-0000001",
+            true,
+        )
+        .await;
+
+        let (status, body) = refund(shop, &clerk, &no, "30.00", &[]).await;
+        assert!(
+            status.is_success(),
+            "{}: within the limit: {body}",
+            shop.label
+        );
+        // A second 30.00 would make 60.00 of this order: above the limit.
+        let (status, body) = refund(shop, &clerk, &no, "30.00", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body.contains("HK$50.00") && body.contains("HK$60.00") && body.contains("店主"),
+            "says the limit and who may: {body}"
+        );
+        assert_eq!(refunds_of(&db, &no).await.len(), 1);
+        // The owner may.
+        let (status, body) = refund(shop, &owner, &no, "30.00", &[]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_refunds(&db, &no, "succeeded", 2, 30).await;
+        assert_eq!(refunded_minor(&db, &no).await, 6000);
+    }
+}
+
+async fn ledger(db: &Database, product: i64) -> Vec<(i64, String, String, String)> {
+    sqlx::query_as(
+        "SELECT delta, reason, note, admin FROM stock_movements WHERE product_id = $1 ORDER BY id",
+    )
+    .bind(product)
+    .fetch_all(db.pool())
+    .await
+    .expect("ledger")
+}
+
+#[tokio::test]
+async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_merchant_asks() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let probe = arrive(shop, "oRefundStockBuyer0000001").await;
+        let oolong = probe.product("冻顶乌龙茶");
+        let before = common::stock(&db, oolong).await;
+        let (no, _) = place_order(
+            &stack,
+            "oRefundStockBuyer0000001",
+            "refund-stock-key-0000001",
+            true,
+        )
+        .await;
+        assert_eq!(common::stock(&db, oolong).await, before - 1);
+
+        // Stock goes back only with everything that is left: not with a part.
+        let (status, body) = refund(shop, &admin, &no, "20.00", &[("restock", "on")]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}: {body}", shop.label);
+        assert!(body.contains("部分退款"), "{body}");
+        assert!(refunds_of(&db, &no).await.is_empty());
+
+        let (status, body) = refund(shop, &admin, &no, "", &[("restock", "on")]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_status(&db, &no, "refunded", 30).await;
+        assert_eq!(common::stock(&db, oolong).await, before, "the unit is back");
+        let ledger = ledger(&db, oolong).await;
+        let returned: Vec<_> = ledger.iter().filter(|m| m.1 == "returned").collect();
+        assert_eq!(returned.len(), 1, "{ledger:?}");
+        assert_eq!(returned[0].0, 1);
+        assert!(returned[0].2.contains(&format!("{no}R1")), "{ledger:?}");
+        assert_eq!(returned[0].3, OWNER);
+        let detail: String = sqlx::query_scalar(
+            "SELECT e.detail FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.event = 'refunded'",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("refunded event");
+        assert!(detail.contains("stock returned: 冻顶乌龙茶"), "{detail}");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(page.contains("库存已放回") && page.contains("stock returned"));
+
+        // Without the checkbox the stock stays where it is.
+        let (no2, _) = place_order(
+            &stack,
+            "oRefundStockBuyer0000002",
+            "refund-stock-key-0000002",
+            true,
+        )
+        .await;
+        let (status, body) = refund(shop, &admin, &no2, "", &[]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_status(&db, &no2, "refunded", 30).await;
+        assert_eq!(common::stock(&db, oolong).await, before - 1);
+
+        // A shipped order's goods are with the buyer: nothing to put back.
+        let (no3, _) = place_order(
+            &stack,
+            "oRefundStockBuyer0000003",
+            "refund-stock-key-0000003",
+            true,
+        )
+        .await;
+        let (status, _) = act(
+            shop,
+            &admin,
+            "ship",
+            &[
+                ("order_no", &no3),
+                ("carrier", "顺丰速运"),
+                ("tracking_no", "SF0000000001"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no3}")).await;
+        assert!(
+            !page.contains("data-testid=\"refund-restock\""),
+            "no checkbox for a shipped order"
+        );
+        let (status, body) = refund(shop, &admin, &no3, "", &[("restock", "on")]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("已发货"), "{body}");
+        assert_eq!(common::stock(&db, oolong).await, before - 2);
+    }
+}
+
+#[tokio::test]
+async fn dashboard_revenue_is_net_of_refunds() {
+    for stack in refund_stacks(&[]).await {
+        let shop = &stack.shop;
+        let db = shop.db().await;
+        let admin = admin_client(shop).await;
+        let dashboard = || async {
+            let res = admin
+                .post(shop.url("/api/admin/dashboard"))
+                .send()
+                .await
+                .expect("dashboard");
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<serde_json::Value>().await.expect("json")
+        };
+        let (a, _) = place_order(
+            &stack,
+            "oRefundNetBuyer000000001",
+            "refund-net-key-000000001",
+            true,
+        )
+        .await;
+        let (b, _) = place_order(
+            &stack,
+            "oRefundNetBuyer000000002",
+            "refund-net-key-000000002",
+            true,
+        )
+        .await;
+        let d = dashboard().await;
+        assert_eq!(
+            d["today"]["revenue"][0]["minor"],
+            serde_json::json!(25600),
+            "{d}"
+        );
+
+        let (status, body) = refund(shop, &admin, &a, "28.00", &[]).await;
+        assert!(status.is_success(), "{body}");
+        let (status, body) = refund(shop, &admin, &b, "", &[]).await;
+        assert!(status.is_success(), "{body}");
+        wait_for_refunds(&db, &a, "succeeded", 1, 30).await;
+        wait_for_status(&db, &b, "refunded", 30).await;
+
+        let d = dashboard().await;
+        assert_eq!(d["today"]["paid_orders"], serde_json::json!(2), "{d}");
+        // 256.00 paid − 28.00 − 128.00 refunded.
+        assert_eq!(
+            d["today"]["revenue"][0]["minor"],
+            serde_json::json!(10000),
+            "{}: {d}",
+            shop.label
+        );
+        assert_eq!(
+            d["last_7_days"]["revenue"][0]["minor"],
+            serde_json::json!(10000)
+        );
+        let days = d["daily"].as_array().expect("daily");
+        assert_eq!(
+            days.last().map(|day| day[1]["minor"].clone()),
+            Some(serde_json::json!(10000)),
+            "{d}"
+        );
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::admin::{
     AdminAccount, AdminCategory, AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter,
-    ProductEditor, ProductFilter, ProductPage,
+    ProductEditor, ProductFilter, ProductPage, RefundOutcome,
 };
 use crate::error::ShopError;
 use crate::orders::OrderStatus;
@@ -71,22 +71,62 @@ pub async fn admin_cancel(order_no: String) -> Result<OrderStatus, ShopError> {
     crate::ssr::admin::actions::cancel(&state, &admin, &order_no).await
 }
 
+/// A refund's answer with its HTTP status for API callers: 202 while the refund is pending,
+/// the error's own status when refused. A plain form post keeps the redirect back to its page
+/// (leptos_axum answers it with 302 to the Referer, the error in the URL).
+#[cfg(feature = "ssr")]
+fn refund_answer(result: Result<RefundOutcome, ShopError>) -> Result<RefundOutcome, ShopError> {
+    use crate::admin::RefundStatus;
+    let form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+        let html = p
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        html && p.headers.contains_key(http::header::REFERER)
+    });
+    let status = match &result {
+        Ok(outcome) if outcome.status == RefundStatus::Pending => Some(202),
+        Ok(_) => None,
+        Err(err) => Some(err.status()),
+    };
+    if let (false, Some(status)) = (form_post, status) {
+        crate::pages::set_status(status);
+    }
+    result
+}
+
 /// `POST /api/admin/refund`: refund `amount` (empty: all that is left) through the gateway.
+/// `refund_key` is the form's idempotency key and `refunds_seen` the number of refunds the
+/// page showed; `restock` (a checkbox) puts the stock of an unshipped order back when the
+/// refund leaves it fully refunded.
 #[server(endpoint = "admin/refund")]
 pub async fn admin_refund(
     order_no: String,
     amount: String,
     reason: String,
-) -> Result<OrderStatus, ShopError> {
+    refund_key: String,
+    refunds_seen: i64,
+    restock: Option<String>,
+) -> Result<RefundOutcome, ShopError> {
     let (state, admin) = admin()?;
-    crate::ssr::admin::actions::refund(&state, &admin, &order_no, &amount, &reason).await
+    let form = crate::ssr::admin::actions::RefundForm {
+        order_no: &order_no,
+        amount: &amount,
+        reason: &reason,
+        key: &refund_key,
+        refunds_seen,
+        restock: restock.is_some_and(|v| v == "on" || v == "true"),
+    };
+    refund_answer(crate::ssr::admin::actions::refund(&state, &admin, &form).await)
 }
 
-/// `POST /api/admin/refund_retry`: ask the gateway again about a pending refund.
+/// `POST /api/admin/refund_retry`: ask the gateway now about a pending refund (the
+/// settlement job asks on its own).
 #[server(endpoint = "admin/refund_retry")]
-pub async fn admin_refund_retry(refund_no: String) -> Result<OrderStatus, ShopError> {
+pub async fn admin_refund_retry(refund_no: String) -> Result<RefundOutcome, ShopError> {
     let (state, admin) = admin()?;
-    crate::ssr::admin::actions::retry_refund(&state, &admin, &refund_no).await
+    refund_answer(crate::ssr::admin::actions::retry_refund(&state, &admin, &refund_no).await)
 }
 
 /// `POST /api/admin/resolve`: clear a "paid after expiry" flag.

@@ -4,7 +4,7 @@
 
 use crate::admin::{
     AdminOrderDetail, AdminOrderRow, AdminProduct, OrderFilter, Period, ProductEditor,
-    ProductFilter,
+    ProductFilter, RefundStatus,
 };
 use crate::api::admin::{
     admin_accounts, admin_categories, admin_dashboard, admin_order, admin_orders, admin_product,
@@ -281,6 +281,8 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let no = s.order_no.clone();
     let status = s.status;
     let refundable = detail.refundable;
+    let refund_key = detail.refund_key.clone();
+    let refunds_seen = detail.refunds.len().to_string();
     let actions = view! {
         {refusal.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="action-error">{m}</p> })}
         {(status == OrderStatus::Paid).then(|| view! {
@@ -300,8 +302,15 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
         {(refundable.minor > 0).then(|| view! {
             <form method="post" action="/api/admin/refund" class="filter-form" data-testid="refund-form">
                 <input type="hidden" name="order_no" value=no.clone()/>
+                // A double submit or a retried post carries the same key: one refund.
+                <input type="hidden" name="refund_key" value=refund_key.clone() data-testid="refund-key"/>
+                // A page that is out of date (another tab refunded meanwhile) is refused.
+                <input type="hidden" name="refunds_seen" value=refunds_seen data-testid="refunds-seen"/>
                 <input name="amount" inputmode="decimal" placeholder=(a.refund_amount_hint)(&refundable.to_string()) data-testid="refund-amount"/>
                 <input name="reason" placeholder=a.refund_reason data-testid="refund-reason"/>
+                {(status == OrderStatus::Paid).then(|| view! {
+                    <label class="check"><input type="checkbox" name="restock" data-testid="refund-restock"/>{a.refund_restock}</label>
+                })}
                 <button type="submit" class="btn btn-small" data-testid="refund">{a.refund}</button>
             </form>
         })}
@@ -339,13 +348,20 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <h2 class="section-title">{a.refunds}</h2>
             <ul class="notifications" data-testid="refunds">
                 {refunds.into_iter().map(|r| {
-                    let pending = r.status == "pending";
+                    let pending = r.status == RefundStatus::Pending;
                     let refund_no = r.refund_no.clone();
+                    let row_no = r.refund_no.clone();
+                    let restock = match (r.restock, r.restocked) {
+                        (_, true) => Some(a.restocked),
+                        (true, false) => Some(a.restock_asked),
+                        _ => None,
+                    };
                     view! {
-                        <li data-testid="refund-row" data-status=r.status.clone()>
+                        <li data-testid="refund-row" data-status=r.status.code() data-refund-no=row_no>
                             <span class="muted">{display_ms(r.created_at_ms)}</span>
                             <strong>{r.amount.to_string()}</strong>
-                            <span>{(a.refund_status)(&r.status)}</span>
+                            <span>{(a.refund_status)(r.status)}</span>
+                            {restock.map(|label| view! { <span data-testid="refund-restocked">{label}</span> })}
                             <span class="muted">{r.refund_no}" · "{r.admin}" "{r.detail}</span>
                             {pending.then(|| view! {
                                 <form method="post" action="/api/admin/refund_retry" class="inline-form">
@@ -368,11 +384,16 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
-        <h2 class="section-title">{t.order_progress}</h2>
-        <ol class="timeline">
-            {detail.order.timeline.into_iter().map(|step| view! {
-                <li data-status=step.status.code()><span>{(t.step_label)(step.status)}</span><span class="muted">{display_ms(step.at_ms)}</span></li>
-            }).collect_view()}
+        <h2 class="section-title">{a.order_log}</h2>
+        <ol class="timeline" data-testid="order-log">
+            {detail.events.into_iter().map(|e| {
+                let code = e.event.clone();
+                view! {
+                <li data-status=e.status.code() data-event=code>
+                    <span>{(t.step_label)(e.status)}</span>
+                    <span class="muted">{display_ms(e.at_ms)}" · "{e.event}" · "{e.source}" "{e.detail}</span>
+                </li>
+            }}).collect_view()}
         </ol>
         <h2 class="section-title">{a.notifications}</h2>
         {if detail.notifications.is_empty() {

@@ -38,6 +38,9 @@ pub struct Config {
     /// The shop runs behind its own reverse proxy, whose `X-Forwarded-For` can be trusted
     /// (login rate limits per address).
     pub behind_proxy: bool,
+    /// Staff may refund an order up to this much in all (in the shop's currency); above it
+    /// only the owner may refund. `SHOP_STAFF_REFUND_LIMIT`.
+    pub staff_refund_limit: crate::money::Money,
     /// How the shop recognises requests that came through the gateway's payment container,
     /// the only requests whose query `openid` may bind a buyer.
     pub container: ContainerConfig,
@@ -445,6 +448,7 @@ impl Config {
             absolute: duration(&get, "ADMIN_SESSION_HOURS", 3600, 12, 1..=168)?,
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
+        let staff_refund_limit = staff_refund_limit(&get, currency)?;
         let container = container_config(&get, prod, &oauth)?;
 
         Ok(Config {
@@ -474,6 +478,7 @@ impl Config {
             oauth,
             admin,
             behind_proxy,
+            staff_refund_limit,
             container,
         })
     }
@@ -507,6 +512,7 @@ impl std::fmt::Debug for Config {
             .field("oauth", &self.oauth)
             .field("admin", &self.admin)
             .field("behind_proxy", &self.behind_proxy)
+            .field("staff_refund_limit", &self.staff_refund_limit)
             .field("container", &self.container)
             .finish()
     }
@@ -609,6 +615,34 @@ fn duration(
     Ok(Duration::from_secs(
         unit_secs * parse_number(get, key, default_units, units)?,
     ))
+}
+
+/// Staff refund up to this much per order without the owner (default 500 in the shop's
+/// currency's major unit; `0` leaves every refund to the owner).
+pub const DEFAULT_STAFF_REFUND_LIMIT: i64 = 500;
+
+fn staff_refund_limit(
+    get: &impl Fn(&str) -> Option<String>,
+    currency: Currency,
+) -> Result<crate::money::Money, ConfigError> {
+    use crate::money::Money;
+    const KEY: &str = "SHOP_STAFF_REFUND_LIMIT";
+    match get(KEY) {
+        None => Money::new(DEFAULT_STAFF_REFUND_LIMIT, currency)
+            .times(10i64.pow(currency.exponent()))
+            .ok_or_else(|| bad(KEY, "overflows")),
+        Some(raw) => Money::parse_decimal(raw.trim(), currency)
+            .filter(|m| m.minor <= 1_000_000_000_000)
+            .ok_or_else(|| {
+                bad(
+                    KEY,
+                    format!(
+                        "expected an amount in {} like 500 or 500.00 (0: owner only), got `{raw}`",
+                        currency.code()
+                    ),
+                )
+            }),
+    }
 }
 
 fn parse_number(
@@ -820,6 +854,19 @@ mod tests {
     }
 
     #[test]
+    fn the_staff_refund_limit_is_an_amount_in_the_shops_currency() {
+        use crate::money::Money;
+        let cfg = load(&[]).expect("defaults");
+        assert_eq!(cfg.staff_refund_limit, Money::new(50_000, Currency::Hkd));
+        let cfg = load(&[("SHOP_CURRENCY", "JPY")]).expect("yen");
+        assert_eq!(cfg.staff_refund_limit, Money::new(500, Currency::Jpy));
+        let cfg = load(&[("SHOP_STAFF_REFUND_LIMIT", "120.50")]).expect("set");
+        assert_eq!(cfg.staff_refund_limit, Money::new(12_050, Currency::Hkd));
+        let cfg = load(&[("SHOP_STAFF_REFUND_LIMIT", "0")]).expect("owner only");
+        assert_eq!(cfg.staff_refund_limit.minor, 0);
+    }
+
+    #[test]
     fn production_needs_a_way_to_recognise_the_container() {
         let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
         vars.retain(|(k, _)| *k != "GATEWAY_CONTAINER_SECRET");
@@ -878,6 +925,8 @@ mod tests {
             ("GATEWAY_NOTIFY_MAX_AGE_SECS", "30"),
             ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
             ("SHOP_OAUTH", "qq"),
+            ("SHOP_STAFF_REFUND_LIMIT", "-5"),
+            ("SHOP_STAFF_REFUND_LIMIT", "12.345"),
             ("GATEWAY_CONTAINER_SECRET", "short"),
             (
                 "GATEWAY_CONTAINER_SECRET",

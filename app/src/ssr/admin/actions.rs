@@ -1,8 +1,9 @@
 //! What a merchant does to an order: ship it, cancel it while unpaid, refund it (in full or
-//! in part, through the gateway), and resolve a flag. State changes go through
-//! `orders::store::apply`, like every other.
+//! in part, through the gateway), and resolve a flag. Order state changes go through
+//! `orders::store::apply`, refund state changes through `orders::refunds::apply`.
 
-use super::store::CurrentAdmin;
+use super::store::{CurrentAdmin, Role};
+use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::Money;
@@ -10,8 +11,8 @@ use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
 use crate::ssr::orders::machine::Event;
+use crate::ssr::orders::refunds;
 use crate::ssr::orders::store::{self, Changes, OrderRow};
-use crate::ssr::pay::{GatewayError, RefundRequest};
 
 fn source(admin: &CurrentAdmin) -> String {
     format!("admin:{}", admin.username)
@@ -115,9 +116,11 @@ pub async fn resolve(
 pub async fn refundable(state: &ShopState, row: &OrderRow) -> Result<Money, ShopError> {
     let spoken: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM refunds
-         WHERE order_id = $1 AND status IN ('pending', 'succeeded')",
+         WHERE order_id = $1 AND status IN ($2, $3)",
     )
     .bind(row.id)
+    .bind(RefundStatus::Pending.code())
+    .bind(RefundStatus::Succeeded.code())
     .fetch_one(state.db.pool())
     .await?;
     let total = row.total()?;
@@ -132,29 +135,54 @@ pub async fn refundable(state: &ShopState, row: &OrderRow) -> Result<Money, Shop
     ))
 }
 
-/// Refunds `amount` (a decimal in the order's currency; empty: everything refundable)
-/// through the gateway. The refund is recorded as `pending` under the order's lock first,
-/// so concurrent refunds cannot exceed what was paid; the gateway's answer settles it. A
-/// refund that took the whole payment moves the order to `refunded`.
+/// A new key for one rendered refund form (32 hex characters).
+pub fn new_refund_key() -> Result<String, ShopError> {
+    crate::ssr::session::random_hex(16)
+}
+
+fn valid_key(key: &str) -> bool {
+    (16..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The refund form as posted.
+#[derive(Debug, Clone, Copy)]
+pub struct RefundForm<'a> {
+    pub order_no: &'a str,
+    /// A decimal in the order's currency; empty: everything still refundable.
+    pub amount: &'a str,
+    pub reason: &'a str,
+    /// The form's idempotency key.
+    pub key: &'a str,
+    /// How many refunds the order had when the form was rendered.
+    pub refunds_seen: i64,
+    /// Put the stock back (a full refund of an unshipped order).
+    pub restock: bool,
+}
+
+/// Refunds part or all of a paid order through the gateway.
+///
+/// The refund is recorded `pending` under the order's lock first, with the form's key, so a
+/// double submit or a retried request finds the refund the first one made (one refund, one
+/// gateway request), a form from a page that is out of date (another tab refunded
+/// meanwhile) is refused, and concurrent refunds cannot exceed what was paid. Staff may bring
+/// an order's refunds up to `SHOP_STAFF_REFUND_LIMIT`; beyond it only the owner. Then the
+/// gateway is asked; only its SUCCESS for this refund makes it `succeeded` (see
+/// `orders::refunds`), otherwise it stays pending and the settlement job settles it.
 pub async fn refund(
     state: &ShopState,
     admin: &CurrentAdmin,
-    order_no: &str,
-    amount: &str,
-    reason: &str,
-) -> Result<OrderStatus, ShopError> {
+    form: &RefundForm<'_>,
+) -> Result<RefundOutcome, ShopError> {
     let a = admin_t();
-    let row = order(state, order_no).await?;
-    let total = row.total()?;
-    let status = row.status()?;
-    if !status.is_paid() || status == OrderStatus::Refunded {
-        return Err(ShopError::OrderClosed);
+    if !valid_key(form.key) {
+        return Err(ShopError::Invalid(a.err_refund_form.to_owned()));
     }
-    let payment_no = row
-        .payment_no
-        .clone()
-        .ok_or_else(|| ShopError::Invalid(a.err_no_payment_no.to_owned()))?;
-    let requested = match amount.trim() {
+    let row = order(state, form.order_no).await?;
+    let total = row.total()?;
+    let requested = match form.amount.trim() {
         "" => None,
         raw => Some(
             Money::parse_decimal(raw, total.currency)
@@ -162,19 +190,36 @@ pub async fn refund(
                 .ok_or_else(|| ShopError::Invalid(a.err_refund_amount.to_owned()))?,
         ),
     };
-    let reason = reason.trim().chars().take(200).collect::<String>();
+    let reason = form.reason.trim().chars().take(200).collect::<String>();
 
-    // Reserve the amount under the order's lock.
     let mut tx = state.db.begin_write().await?;
-    store::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    let locked = store::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    // The same form again: answer with the refund it made.
+    if let Some(existing) = refunds::by_key(&mut tx, form.key).await? {
+        drop(tx);
+        return repeated(state, &row, &existing, requested).await;
+    }
+    let status = locked.status()?;
+    if !status.is_paid() || status == OrderStatus::Refunded {
+        return Err(ShopError::OrderClosed);
+    }
+    if locked.payment_no.is_none() {
+        return Err(ShopError::Invalid(a.err_no_payment_no.to_owned()));
+    }
     let (spoken, count): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN status IN ('pending', 'succeeded') THEN amount_minor ELSE 0 END), 0) AS BIGINT),
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status IN ($2, $3) THEN amount_minor ELSE 0 END), 0) AS BIGINT),
                 COUNT(*)
          FROM refunds WHERE order_id = $1",
     )
     .bind(row.id)
+    .bind(RefundStatus::Pending.code())
+    .bind(RefundStatus::Succeeded.code())
     .fetch_one(&mut *tx)
     .await?;
+    if count != form.refunds_seen {
+        // Another tab (or another admin) refunded since this page was rendered.
+        return Err(ShopError::Conflict(a.err_refund_changed.to_owned()));
+    }
     let remaining = total.minor - spoken;
     let minor = requested.map(|m| m.minor).unwrap_or(remaining);
     if minor <= 0 || minor > remaining {
@@ -182,151 +227,105 @@ pub async fn refund(
             &Money::new(remaining.max(0), total.currency).to_string(),
         )));
     }
+    if form.restock {
+        if status != OrderStatus::Paid {
+            return Err(ShopError::Invalid(a.err_restock_not_held.to_owned()));
+        }
+        if minor != remaining {
+            return Err(ShopError::Invalid(a.err_restock_partial.to_owned()));
+        }
+    }
+    if admin.role == Role::Staff {
+        let limit = state.config.staff_refund_limit;
+        let after = Money::new(spoken + minor, total.currency);
+        if limit.currency != total.currency || after.minor > limit.minor {
+            tracing::info!(admin = %admin.username, order = %row.order_no, %after, %limit, "staff refund above the limit refused");
+            return Err(ShopError::Forbidden((a.err_staff_refund_limit)(
+                &limit.to_string(),
+                &after.to_string(),
+            )));
+        }
+    }
     let refund_no = format!("{}R{}", row.order_no, count + 1);
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO refunds (order_id, refund_no, amount_minor, status, reason, admin, created_at, updated_at)
-         VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6)",
+    let created = refunds::create(
+        &mut tx,
+        &refunds::NewRefund {
+            order_id: row.id,
+            refund_no: &refund_no,
+            amount_minor: minor,
+            reason: &reason,
+            admin: &admin.username,
+            idempotency_key: form.key,
+            restock: form.restock,
+            first_check_at: refunds::first_check_at(state, now_ms()),
+        },
     )
-    .bind(row.id)
-    .bind(&refund_no)
-    .bind(minor)
-    .bind(&reason)
-    .bind(&admin.username)
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
+    let Some(refund_id) = created else {
+        // The key belongs to a refund of another order.
+        return Err(ShopError::Conflict(a.err_refund_form.to_owned()));
+    };
     tx.commit().await?;
+    tracing::info!(admin = %admin.username, refund = %refund_no, amount = %Money::new(minor, total.currency), "refund requested");
 
-    settle_refund(
-        state,
-        admin,
-        &row,
-        &refund_no,
-        &payment_no,
-        Money::new(minor, total.currency),
-    )
-    .await
+    let applied = refunds::request(state, refund_id, &source(admin)).await?;
+    answer(&applied)
 }
 
-/// Asks the gateway for a pending refund (again: it is idempotent on the refund number)
-/// and records the answer.
+/// What a settled or pending refund answers: a refused one is an error the merchant reads.
+fn answer(applied: &refunds::Applied) -> Result<RefundOutcome, ShopError> {
+    match applied.to {
+        RefundStatus::Failed => Err(ShopError::Conflict((admin_t().err_refund_refused)(
+            &applied.detail,
+        ))),
+        RefundStatus::Pending | RefundStatus::Succeeded => Ok(applied.outcome()),
+    }
+}
+
+/// A refund form posted again (a double submit, a retried request): the refund the first
+/// post made, as it is now; nothing is asked of the gateway again. The same key with another
+/// order or amount is not a repeat but a mistake.
+async fn repeated(
+    state: &ShopState,
+    row: &OrderRow,
+    existing: &refunds::KeyedRefund,
+    requested: Option<Money>,
+) -> Result<RefundOutcome, ShopError> {
+    let a = admin_t();
+    let currency = row.total()?.currency;
+    if existing.order_id != row.id || requested.is_some_and(|m| m.minor != existing.amount_minor) {
+        return Err(ShopError::Conflict((a.err_refund_form_used)(
+            &existing.refund_no,
+            &Money::new(existing.amount_minor, currency).to_string(),
+        )));
+    }
+    let order_status = store::by_id(&state.db, row.id)
+        .await?
+        .ok_or(ShopError::NotFound)?
+        .status()?;
+    let status = existing.status()?;
+    tracing::info!(refund = %existing.refund_no, ?status, "repeated refund form answered with its refund");
+    answer(&refunds::Applied {
+        refund_no: existing.refund_no.clone(),
+        from: status,
+        to: status,
+        order_status,
+        detail: existing.detail.clone(),
+    })
+}
+
+/// Asks the gateway again about a pending refund and records the answer (the settlement job
+/// does this on its own; the button is for a merchant who does not want to wait).
 pub async fn retry_refund(
     state: &ShopState,
     admin: &CurrentAdmin,
     refund_no: &str,
-) -> Result<OrderStatus, ShopError> {
-    let found: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT order_id, amount_minor, status FROM refunds WHERE refund_no = $1")
-            .bind(refund_no)
-            .fetch_optional(state.db.pool())
-            .await?;
-    let (order_id, minor, status) = found.ok_or(ShopError::NotFound)?;
-    let row = store::by_id(&state.db, order_id)
+) -> Result<RefundOutcome, ShopError> {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM refunds WHERE refund_no = $1")
+        .bind(refund_no)
+        .fetch_optional(state.db.pool())
         .await?
         .ok_or(ShopError::NotFound)?;
-    if status != "pending" {
-        return row.status();
-    }
-    let payment_no = row.payment_no.clone().ok_or(ShopError::Internal)?;
-    let amount = Money::new(minor, row.total()?.currency);
-    settle_refund(state, admin, &row, refund_no, &payment_no, amount).await
-}
-
-async fn settle_refund(
-    state: &ShopState,
-    admin: &CurrentAdmin,
-    row: &OrderRow,
-    refund_no: &str,
-    payment_no: &str,
-    amount: Money,
-) -> Result<OrderStatus, ShopError> {
-    let answer = state
-        .pay
-        .refund(&RefundRequest {
-            payment_no: payment_no.to_owned(),
-            refund_no: refund_no.to_owned(),
-            amount: Some(amount),
-        })
-        .await;
-    let mut tx = state.db.begin_write().await?;
-    let locked = store::lock_order(&mut tx, state.db.backend(), row.id).await?;
-    let now = now_ms();
-    match answer {
-        Ok(report) => {
-            // Only the first settlement counts (a retry may race a slow first answer).
-            let updated = sqlx::query(
-                "UPDATE refunds SET status = 'succeeded', gateway_refund_no = $1, detail = $2, updated_at = $3
-                 WHERE refund_no = $4 AND status = 'pending'",
-            )
-            .bind(report.refund_no.clone())
-            .bind(report.status.clone().unwrap_or_default())
-            .bind(now)
-            .bind(refund_no)
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() == 1 {
-                let refunded: i64 = sqlx::query_scalar(
-                    "UPDATE orders SET refunded_minor = refunded_minor + $1, updated_at = $2
-                     WHERE id = $3 RETURNING refunded_minor",
-                )
-                .bind(amount.minor)
-                .bind(now)
-                .bind(row.id)
-                .fetch_one(&mut *tx)
-                .await?;
-                let detail = format!("{refund_no} {}", amount);
-                if refunded >= row.total_minor {
-                    store::apply(
-                        &mut tx,
-                        state.db.backend(),
-                        row.id,
-                        Event::Refunded,
-                        &source(admin),
-                        &detail,
-                        &Changes::default(),
-                    )
-                    .await?;
-                } else {
-                    let status = locked.status()?;
-                    store::note_event(
-                        &mut tx,
-                        row.id,
-                        status,
-                        "partial_refund",
-                        &source(admin),
-                        &detail,
-                    )
-                    .await?;
-                }
-            }
-            tx.commit().await?;
-            store::by_id(&state.db, row.id)
-                .await?
-                .ok_or(ShopError::Internal)?
-                .status()
-        }
-        Err(GatewayError::Refused { message, .. }) => {
-            sqlx::query("UPDATE refunds SET status = 'failed', detail = $1, updated_at = $2 WHERE refund_no = $3 AND status = 'pending'")
-                .bind(&message)
-                .bind(now)
-                .bind(refund_no)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Err(ShopError::PaymentRefused(message))
-        }
-        Err(err) => {
-            // Unknown outcome: stays pending (and counted) until retried.
-            tracing::warn!(refund_no, %err, "refund outcome unknown; left pending");
-            sqlx::query("UPDATE refunds SET detail = $1, updated_at = $2 WHERE refund_no = $3")
-                .bind(err.to_string())
-                .bind(now)
-                .bind(refund_no)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Err(ShopError::PaymentUnavailable)
-        }
-    }
+    let applied = refunds::settle(state, id, &source(admin)).await?;
+    answer(&applied)
 }

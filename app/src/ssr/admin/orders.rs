@@ -2,7 +2,8 @@
 //! and an order's full detail with every notification received.
 
 use crate::admin::{
-    AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period, RefundRow,
+    AdminEvent, AdminOrderDetail, AdminOrderRow, Dashboard, NotificationRow, OrderFilter, Period,
+    RefundRow, RefundStatus,
 };
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
@@ -14,6 +15,23 @@ use crate::time::{parse_date, CHINA_OFFSET_SECS};
 
 const PAID_STATUSES: &str = "('paid', 'shipped', 'completed', 'refund_pending', 'refunded')";
 
+/// Refunds the gateway confirmed since `since_ms`, per currency: they count against the
+/// revenue of the day they were confirmed (cash basis), whenever the order was paid.
+async fn refunded_since(db: &Database, since_ms: i64) -> Result<Vec<(String, i64)>, ShopError> {
+    Ok(sqlx::query_as(
+        "SELECT o.currency, CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT)
+         FROM refunds r JOIN orders o ON o.id = r.order_id
+         WHERE r.status = $1 AND COALESCE(r.settled_at, r.updated_at) >= $2
+         GROUP BY o.currency ORDER BY o.currency",
+    )
+    .bind(RefundStatus::Succeeded.code())
+    .bind(since_ms)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Paid orders since `since_ms`, their average value, and the revenue: payments received
+/// minus refunds confirmed in the period.
 async fn period(db: &Database, since_ms: i64) -> Result<Period, ShopError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
         "SELECT currency, COUNT(*), CAST(COALESCE(SUM(total_minor), 0) AS BIGINT)
@@ -23,18 +41,26 @@ async fn period(db: &Database, since_ms: i64) -> Result<Period, ShopError> {
     .bind(since_ms)
     .fetch_all(db.pool())
     .await?;
+    // currency → (paid orders, paid, refunded)
+    let mut sums: std::collections::BTreeMap<String, (i64, i64, i64)> = rows
+        .into_iter()
+        .map(|(code, count, sum)| (code, (count, sum, 0)))
+        .collect();
+    for (code, refunded) in refunded_since(db, since_ms).await? {
+        sums.entry(code).or_default().2 += refunded;
+    }
     let mut period = Period {
         paid_orders: 0,
         revenue: Vec::new(),
         average: Vec::new(),
     };
-    for (code, count, sum) in rows {
+    for (code, (count, sum, refunded)) in sums {
         let Some(currency) = Currency::from_code(&code) else {
             continue;
         };
         period.paid_orders += count;
-        period.revenue.push(Money::new(sum, currency));
-        // Rounded half up to the minor unit.
+        period.revenue.push(Money::new(sum - refunded, currency));
+        // The average order as placed, rounded half up to the minor unit.
         let avg = if count > 0 {
             (2 * sum + count) / (2 * count)
         } else {
@@ -51,7 +77,8 @@ fn start_of_today(now_ms: i64) -> i64 {
     (secs - secs.rem_euclid(86_400) - CHINA_OFFSET_SECS) * 1000
 }
 
-/// Revenue per day for the last `days` days (China time), in `currency`.
+/// Revenue per day for the last `days` days (China time), in `currency`: payments received
+/// minus refunds confirmed that day.
 async fn daily(
     db: &Database,
     currency: Currency,
@@ -67,9 +94,23 @@ async fn daily(
     .bind(currency.code())
     .fetch_all(db.pool())
     .await?;
+    // Refunds count on the day the gateway confirmed them.
+    let refunds: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(r.settled_at, r.updated_at), r.amount_minor
+         FROM refunds r JOIN orders o ON o.id = r.order_id
+         WHERE r.status = $1 AND COALESCE(r.settled_at, r.updated_at) >= $2 AND o.currency = $3",
+    )
+    .bind(RefundStatus::Succeeded.code())
+    .bind(since)
+    .bind(currency.code())
+    .fetch_all(db.pool())
+    .await?;
     let mut sums = vec![0i64; usize::try_from(days).unwrap_or(0)];
-    for (paid_at, minor) in rows {
-        if let Ok(i) = usize::try_from((paid_at - since) / 86_400_000) {
+    let moves = rows
+        .into_iter()
+        .chain(refunds.into_iter().map(|(at, minor)| (at, -minor)));
+    for (at, minor) in moves {
+        if let Ok(i) = usize::try_from((at - since) / 86_400_000) {
             if let Some(slot) = sums.get_mut(i) {
                 *slot += minor;
             }
@@ -276,6 +317,17 @@ struct RefundDbRow {
     detail: String,
     admin: String,
     created_at: i64,
+    restock: i64,
+    restocked: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventDbRow {
+    to_status: String,
+    event: String,
+    source: String,
+    detail: String,
+    created_at: i64,
 }
 
 pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetail, ShopError> {
@@ -285,7 +337,14 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         .ok_or(ShopError::NotFound)?;
     let currency = row.total()?.currency;
     let refunds: Vec<RefundDbRow> = sqlx::query_as(
-        "SELECT refund_no, amount_minor, status, detail, admin, created_at FROM refunds
+        "SELECT refund_no, amount_minor, status, detail, admin, created_at, restock, restocked
+         FROM refunds WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(row.id)
+    .fetch_all(db.pool())
+    .await?;
+    let events: Vec<EventDbRow> = sqlx::query_as(
+        "SELECT to_status, event, source, detail, created_at FROM order_events
          WHERE order_id = $1 ORDER BY id",
     )
     .bind(row.id)
@@ -310,15 +369,35 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         trade_time: row.trade_time.clone(),
         needs_attention: row.needs_attention(),
         refundable,
+        refund_key: super::actions::new_refund_key()?,
         refunds: refunds
             .into_iter()
-            .map(|r| RefundRow {
-                refund_no: r.refund_no,
-                amount: Money::new(r.amount_minor, currency),
-                status: r.status,
-                detail: r.detail,
-                admin: r.admin,
-                created_at_ms: r.created_at,
+            .map(|r| {
+                Ok(RefundRow {
+                    status: RefundStatus::from_code(&r.status).ok_or_else(|| {
+                        tracing::error!(refund = %r.refund_no, status = %r.status, "unknown stored refund status");
+                        ShopError::Internal
+                    })?,
+                    refund_no: r.refund_no,
+                    amount: Money::new(r.amount_minor, currency),
+                    detail: r.detail,
+                    admin: r.admin,
+                    created_at_ms: r.created_at,
+                    restock: flag(r.restock),
+                    restocked: flag(r.restocked),
+                })
+            })
+            .collect::<Result<_, ShopError>>()?,
+        events: events
+            .into_iter()
+            .filter_map(|e| {
+                OrderStatus::from_code(&e.to_status).map(|status| AdminEvent {
+                    status,
+                    event: e.event,
+                    source: e.source,
+                    detail: e.detail,
+                    at_ms: e.created_at,
+                })
             })
             .collect(),
         attention_note: row

@@ -45,6 +45,11 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(_) => {}
                 Err(err) => tracing::error!(?err, "settlement pass failed"),
             }
+            match super::refunds::run_pass(&state).await {
+                Ok(pass) if pass.checked > 0 => tracing::info!(?pass, "refund settlement pass"),
+                Ok(_) => {}
+                Err(err) => tracing::error!(?err, "refund settlement pass failed"),
+            }
         }
     })
 }

@@ -607,8 +607,11 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
     .bind(row.id)
     .fetch_all(db.pool())
     .await?;
+    // The buyer's timeline shows status changes; notes beside a status (a partial refund, a
+    // failed one, a resolved flag) are the merchant's, in the back office's order log.
     let events: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT to_status, created_at FROM order_events WHERE order_id = $1 ORDER BY id",
+        "SELECT to_status, created_at FROM order_events
+         WHERE order_id = $1 AND (from_status IS NULL OR from_status <> to_status) ORDER BY id",
     )
     .bind(row.id)
     .fetch_all(db.pool())

@@ -127,6 +127,31 @@ pub struct RefundReport {
     pub status: Option<String>,
     pub amount: Option<String>,
     pub fields: Vec<(String, String)>,
+    /// The payment the refund belongs to, when the answer names it.
+    pub payment_no: Option<String>,
+}
+
+/// A refund's state in the gateway's words. The refund answer's fields are not documented
+/// publicly: the sandbox answers `PROCESSING` and later `SUCCESS`; the usual spellings of
+/// WeChat Pay and other aggregators are accepted too. Anything else is no final word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundState {
+    Processing,
+    Success,
+    Failed,
+}
+
+impl RefundState {
+    pub fn parse(raw: &str) -> Option<RefundState> {
+        match raw.trim().to_ascii_uppercase().as_str() {
+            "PROCESSING" | "PENDING" | "REFUNDING" | "INIT" | "ACCEPTED" => {
+                Some(RefundState::Processing)
+            }
+            "SUCCESS" | "SUCCEEDED" | "REFUNDED" => Some(RefundState::Success),
+            "FAIL" | "FAILED" | "CLOSED" | "ABNORMAL" | "REJECTED" => Some(RefundState::Failed),
+            _ => None,
+        }
+    }
 }
 
 /// A payment gateway as the shop uses it.

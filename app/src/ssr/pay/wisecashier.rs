@@ -248,9 +248,12 @@ fn refund_from_fields(fields: Vec<(String, String)>) -> RefundReport {
     let get = |names: &[&str]| field(&fields, names).map(str::to_owned);
     RefundReport {
         refund_no: get(&["refund_no", "no"]),
-        out_refund_id: get(&["out_refund_id"]),
-        status: get(&["status"]),
+        // The refund answer's fields are undocumented: WeChat Pay's spellings are accepted too.
+        out_refund_id: get(&["out_refund_id", "out_refund_no"]),
+        status: get(&["status", "refund_status"]),
         amount: get(&["refund_amount", "amount"]),
+        // Not `no`: in a refund answer that spelling is taken by the refund number.
+        payment_no: get(&["payment_no"]),
         fields: fields.clone(),
     }
 }

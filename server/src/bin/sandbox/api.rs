@@ -1,7 +1,10 @@
 //! The signed merchant API, the pay sheet's endpoints, and the test controls.
 
 use crate::notify;
-use crate::state::{now_ms, random_hex, MpPayFault, Payment, QueryFault, Refund, Sandbox, Status};
+use crate::state::{
+    now_ms, random_hex, Inner, MpPayFault, Payment, QueryFault, Refund, RefundFault, Sandbox,
+    Status,
+};
 use app::money::{Currency, Money};
 use app::ssr::pay::signing::request_string_to_sign;
 use axum::body::Bytes;
@@ -268,6 +271,7 @@ async fn place(sb: Arc<Sandbox>, headers: HeaderMap, body: Bytes, wallet: Wallet
                         refunded_minor: 0,
                         deliveries: Vec::new(),
                         acknowledged: false,
+                        refund_calls: 0,
                     };
                     inner.by_prepay.insert(prepay_id, order_no.clone());
                     inner
@@ -405,6 +409,8 @@ pub async fn query_payment(
     envelope(StatusCode::OK, 200, "success", Value::Object(data))
 }
 
+/// `POST /payment_refund`: idempotent on `out_refund_id`. A new refund is `PROCESSING` and
+/// becomes `SUCCESS` after `refund_settle_ms` (scaled); the refund faults change that.
 pub async fn refund(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: Bytes) -> Response {
     let params = parse_form(&body);
     if let Err(res) = verify(&sb, &headers, &params) {
@@ -420,61 +426,118 @@ pub async fn refund(State(sb): State<Arc<Sandbox>>, headers: HeaderMap, body: By
             "payment_no and out_refund_id are required",
         );
     };
-    let mut inner = sb.lock();
-    if let Some(existing) = inner.refunds.get(out_refund_id) {
-        return envelope(StatusCode::OK, 200, "success", refund_json(existing));
+    let (answer, fault) = {
+        let mut inner = sb.lock();
+        let Some(order_no) = inner.by_payment_no.get(payment_no).cloned() else {
+            return refuse(StatusCode::NOT_FOUND, 404, "payment not found");
+        };
+        let openid = match inner.payments.get_mut(&order_no) {
+            Some(p) => {
+                p.refund_calls += 1;
+                p.openid.clone()
+            }
+            None => return refuse(StatusCode::NOT_FOUND, 404, "payment not found"),
+        };
+        let fault = inner.refund_fault(&openid);
+        if fault == RefundFault::Refuse {
+            let message = inner.faults.refuse_message.clone();
+            drop(inner);
+            return refuse(StatusCode::BAD_REQUEST, 40022, &message);
+        }
+        if let Some(existing) = inner.refunds.get(out_refund_id) {
+            if existing.payment_no != payment_no {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    40023,
+                    "out_refund_id already used for another payment",
+                );
+            }
+            (refund_answer(&inner, existing, fault), fault)
+        } else {
+            let seq = inner.next_seq();
+            let settle_in = sb
+                .settings
+                .scaled(Duration::from_millis(inner.faults.refund_settle_ms));
+            let Some(p) = inner.payment_mut(&order_no) else {
+                return refuse(StatusCode::NOT_FOUND, 404, "payment not found");
+            };
+            if p.status != Status::Paid {
+                return refuse(StatusCode::BAD_REQUEST, 40020, "payment is not paid");
+            }
+            let Some(currency) = Currency::from_code(&p.currency) else {
+                return refuse(StatusCode::BAD_REQUEST, 40004, "unsupported currency");
+            };
+            let minor = match param(&params, &["refund_amount"]) {
+                None => p.amount_minor - p.refunded_minor,
+                Some(raw) => match Money::parse_decimal(raw, currency) {
+                    Some(m) if m.minor > 0 => m.minor,
+                    _ => return refuse(StatusCode::BAD_REQUEST, 40005, "invalid refund_amount"),
+                },
+            };
+            if minor <= 0 || p.refunded_minor + minor > p.amount_minor {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    40021,
+                    "refunds would exceed the payment",
+                );
+            }
+            p.refunded_minor += minor;
+            let now = now_ms();
+            let refund = Refund {
+                refund_no: format!("R{now}{seq:04}"),
+                out_refund_id: out_refund_id.to_owned(),
+                payment_no: payment_no.to_owned(),
+                amount: Money::new(minor, currency).decimal(),
+                status: "SUCCESS",
+                created_at_ms: now,
+                settle_at_ms: now + i64::try_from(settle_in.as_millis()).unwrap_or(i64::MAX),
+                openid,
+            };
+            let answer = refund_answer(&inner, &refund, fault);
+            inner.refunds.insert(out_refund_id.to_owned(), refund);
+            (answer, fault)
+        }
+    };
+    if fault == RefundFault::Timeout {
+        // The gateway acted but the answer never arrives in time.
+        tokio::time::sleep(Duration::from_secs(120)).await;
     }
-    let Some(order_no) = inner.by_payment_no.get(payment_no).cloned() else {
-        return refuse(StatusCode::NOT_FOUND, 404, "payment not found");
-    };
-    let seq = inner.next_seq();
-    let Some(p) = inner.payment_mut(&order_no) else {
-        return refuse(StatusCode::NOT_FOUND, 404, "payment not found");
-    };
-    if p.status != Status::Paid {
-        return refuse(StatusCode::BAD_REQUEST, 40020, "payment is not paid");
-    }
-    let Some(currency) = Currency::from_code(&p.currency) else {
-        return refuse(StatusCode::BAD_REQUEST, 40004, "unsupported currency");
-    };
-    let minor = match param(&params, &["refund_amount"]) {
-        None => p.amount_minor - p.refunded_minor,
-        Some(raw) => match Money::parse_decimal(raw, currency) {
-            Some(m) if m.minor > 0 => m.minor,
-            _ => return refuse(StatusCode::BAD_REQUEST, 40005, "invalid refund_amount"),
-        },
-    };
-    if minor <= 0 || p.refunded_minor + minor > p.amount_minor {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            40021,
-            "refunds would exceed the payment",
-        );
-    }
-    p.refunded_minor += minor;
-    let refund = Refund {
-        refund_no: format!("R{}{seq:04}", now_ms()),
-        out_refund_id: out_refund_id.to_owned(),
-        payment_no: payment_no.to_owned(),
-        amount: Money::new(minor, currency).decimal(),
-        status: "SUCCESS",
-        created_at_ms: now_ms(),
-    };
-    let answer = refund_json(&refund);
-    inner.refunds.insert(out_refund_id.to_owned(), refund);
     envelope(StatusCode::OK, 200, "success", answer)
 }
 
-fn refund_json(r: &Refund) -> Value {
+fn refund_json(r: &Refund, status: &str) -> Value {
     json!({
         "refund_no": r.refund_no,
         "out_refund_id": r.out_refund_id,
         "payment_no": r.payment_no,
         "refund_amount": r.amount,
-        "status": r.status,
+        "status": status,
     })
 }
 
+/// The answer about refund `r`, or (fault `other_refund`) about another refund of the same
+/// payment that has succeeded, or one made up.
+fn refund_answer(inner: &Inner, r: &Refund, fault: RefundFault) -> Value {
+    if fault != RefundFault::OtherRefund {
+        return refund_json(r, inner.refund_status(r));
+    }
+    match inner
+        .refunds
+        .values()
+        .find(|o| o.payment_no == r.payment_no && o.out_refund_id != r.out_refund_id)
+    {
+        Some(other) => refund_json(other, "SUCCESS"),
+        None => json!({
+            "refund_no": format!("{}9", r.refund_no),
+            "out_refund_id": format!("{}-OTHER", r.out_refund_id),
+            "payment_no": r.payment_no,
+            "refund_amount": r.amount,
+            "status": "SUCCESS",
+        }),
+    }
+}
+
+/// `GET /payment_refund?out_refund_id=…` (or `refund_no`).
 pub async fn query_refund(
     State(sb): State<Arc<Sandbox>>,
     headers: HeaderMap,
@@ -500,9 +563,40 @@ pub async fn query_refund(
         }
     };
     match found {
-        Some(r) => envelope(StatusCode::OK, 200, "success", refund_json(r)),
+        Some(r) => {
+            let answer = refund_answer(&inner, r, inner.refund_fault(&r.openid));
+            envelope(StatusCode::OK, 200, "success", answer)
+        }
         None => refuse(StatusCode::NOT_FOUND, 404, "refund not found"),
     }
+}
+
+/// The refunds of an order's payment as the gateway holds them, and how many refund requests
+/// it received (tests: one refund, asked for once).
+pub async fn refunds_of(State(sb): State<Arc<Sandbox>>, Path(order_no): Path<String>) -> Response {
+    let inner = sb.lock();
+    let Some(p) = inner.payments.get(&order_no) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "unknown order" })),
+        )
+            .into_response();
+    };
+    let mut refunds: Vec<&Refund> = inner
+        .refunds
+        .values()
+        .filter(|r| r.payment_no == p.payment_no)
+        .collect();
+    refunds.sort_by_key(|r| r.created_at_ms);
+    Json(json!({
+        "refund_calls": p.refund_calls,
+        "refunded_minor": p.refunded_minor,
+        "refunds": refunds
+            .into_iter()
+            .map(|r| refund_json(r, inner.refund_status(r)))
+            .collect::<Vec<_>>(),
+    }))
+    .into_response()
 }
 
 // ---- the pay sheet ---------------------------------------------------------------------

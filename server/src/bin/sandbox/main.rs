@@ -158,6 +158,7 @@ async fn main() -> ExitCode {
         .route("/__sandbox/expire", post(api::force_expire))
         .route("/__sandbox/notify_forged", post(api::notify_forged))
         .route("/__sandbox/payments/{order_no}", get(api::payment_state))
+        .route("/__sandbox/refunds/{order_no}", get(api::refunds_of))
         .route("/__sandbox/login", get(container::switch_buyer))
         .fallback(container::proxy)
         .with_state(sandbox);

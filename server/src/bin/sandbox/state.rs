@@ -60,6 +60,8 @@ pub struct Payment {
     pub deliveries: Vec<Delivery>,
     /// Set once a delivery got `200 success`.
     pub acknowledged: bool,
+    /// `POST /payment_refund` calls for this payment (repeats of one refund included).
+    pub refund_calls: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +72,10 @@ pub struct Refund {
     pub amount: String,
     pub status: &'static str,
     pub created_at_ms: i64,
+    /// Until then the refund is `PROCESSING`; afterwards `status` (unless held by a fault).
+    pub settle_at_ms: i64,
+    /// The payment's buyer, so `only_openid` scopes refund faults too.
+    pub openid: String,
 }
 
 pub struct Code {
@@ -134,6 +140,11 @@ pub struct Faults {
     /// Apply the faults only to this buyer's payments, so tests running side by side do
     /// not trip over each other's faults.
     pub only_openid: Option<String>,
+    /// What `/payment_refund` does (POST and GET).
+    pub refund: RefundFault,
+    /// How long a refund stays `PROCESSING` before it is `SUCCESS`, in ms (before time
+    /// scaling); 0 answers `SUCCESS` at once.
+    pub refund_settle_ms: u64,
     /// How `GET /payment` answers for the payments the faults apply to.
     pub query: QueryFault,
 }
@@ -154,9 +165,28 @@ impl Default for Faults {
             notify_copies: 1,
             refuse_message: "商户状态异常 (sandbox refusal)".to_owned(),
             only_openid: None,
+            refund: RefundFault::None,
+            refund_settle_ms: 2000,
             query: QueryFault::Truthful,
         }
     }
+}
+
+/// What `/payment_refund` does to refunds (of `only_openid`'s payments, when set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundFault {
+    #[default]
+    None,
+    /// Refunds are recorded but stay `PROCESSING` (POST and GET) while the fault is set.
+    Processing,
+    /// Records the refund, then answers only after the caller has given up.
+    Timeout,
+    /// A refusal in the gateway's envelope (`refuse_message`); nothing is recorded.
+    Refuse,
+    /// Records the refund but answers (POST and GET) with another refund's record, which
+    /// says `SUCCESS`: the shop must not take it for its own.
+    OtherRefund,
 }
 
 #[derive(Default)]
@@ -234,4 +264,24 @@ pub use app::ssr::db::now_ms;
 /// randomness it falls back to the clock (ids also carry sequence numbers).
 pub fn random_hex(bytes: usize) -> String {
     app::ssr::session::random_hex(bytes).unwrap_or_else(|_| format!("{:x}", now_ms()))
+}
+
+impl Inner {
+    /// The refund fault for a payment of `openid`.
+    pub fn refund_fault(&self, openid: &str) -> RefundFault {
+        if self.faults.applies_to(openid) {
+            self.faults.refund
+        } else {
+            RefundFault::None
+        }
+    }
+
+    /// A refund's status now: `PROCESSING` until it settles (or while a fault holds it).
+    pub fn refund_status(&self, r: &Refund) -> &'static str {
+        if self.refund_fault(&r.openid) == RefundFault::Processing || now_ms() < r.settle_at_ms {
+            "PROCESSING"
+        } else {
+            r.status
+        }
+    }
 }
