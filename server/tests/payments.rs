@@ -755,7 +755,9 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
 
 #[tokio::test]
 async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
-    for stack in stacks(&[("GATEWAY_WALLET", "hk"), ("GATEWAY_IS_RMB", "true")]).await {
+    // is_rmb=TRUE means the prices are in CNY, so the shop's currency must be CNY.
+    let rmb = [("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")];
+    for stack in stacks(&[("GATEWAY_WALLET", "hk"), rmb[0], rmb[1]]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
         buyer.add(&stack.shop, buyer.product("天然竹筷"), 1).await;
@@ -779,7 +781,7 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 10).await;
 
-        let mainland = stacks(&[("GATEWAY_IS_RMB", "true")]).await;
+        let mainland = stacks(&rmb).await;
         let Some(other) = mainland.into_iter().next() else {
             continue;
         };

@@ -248,11 +248,22 @@ impl Config {
                 "must be an https:// URL in production",
             ));
         }
+        // The committed sandbox credentials are for a gateway on this machine only: anywhere
+        // else (and always in production) they are refused, whatever SHOP_ENV says.
+        let sandbox_allowed = !prod && is_loopback(&base_url);
+        let not_here = if prod {
+            " in production".to_owned()
+        } else {
+            format!(
+                " when GATEWAY_BASE_URL (`{}`) is not on this machine",
+                base_url.host_str().unwrap_or_default()
+            )
+        };
         let merchant_no = required("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO)?;
-        if prod && merchant_no == DEV_MERCHANT_NO {
+        if !sandbox_allowed && merchant_no == DEV_MERCHANT_NO {
             return Err(bad(
                 "GATEWAY_MERCHANT_NO",
-                "is the sandbox merchant; set your Wisecashier merchant number",
+                format!("is the sandbox merchant, refused{not_here}; set your Wisecashier merchant number"),
             ));
         }
         let oauth_url = match get("GATEWAY_OAUTH_URL") {
@@ -271,10 +282,10 @@ impl Config {
         let private_key = match get("GATEWAY_PRIVATE_KEY_PATH") {
             Some(path) => PrivateKey::from_pem_file(&path)
                 .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
-            None if prod => {
+            None if !sandbox_allowed => {
                 return Err(bad(
                     "GATEWAY_PRIVATE_KEY_PATH",
-                    "is required in production (the PEM file of your RSA private key)",
+                    format!("is required{not_here}: the PEM file of your RSA private key"),
                 ))
             }
             None => PrivateKey::from_pem(SANDBOX_MERCHANT_PRIVATE_KEY.as_bytes())
@@ -283,32 +294,41 @@ impl Config {
         let public_key = match get("GATEWAY_PUBLIC_KEY_PATH") {
             Some(path) => PublicKey::from_pem_file(&path)
                 .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
-            None if prod => {
+            None if !sandbox_allowed => {
                 return Err(bad(
                     "GATEWAY_PUBLIC_KEY_PATH",
-                    "is required in production (the PEM file of Wisecashier's public key)",
+                    format!("is required{not_here}: the PEM file of Wisecashier's public key"),
                 ))
             }
             None => PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
                 .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
         };
-        if prod {
+        if !sandbox_allowed {
             let sandbox_merchant = PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()).ok();
             if sandbox_merchant.as_ref() == Some(&private_key.public_key()) {
                 return Err(bad(
                     "GATEWAY_PRIVATE_KEY_PATH",
-                    "is the sandbox key; generate your own key pair",
+                    format!("is the sandbox key, refused{not_here}; generate your own key pair"),
                 ));
             }
             let sandbox_gateway = PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes()).ok();
             if sandbox_gateway.as_ref() == Some(&public_key) {
                 return Err(bad(
                     "GATEWAY_PUBLIC_KEY_PATH",
-                    "is the sandbox gateway's key; use the key Wisecashier gave you",
+                    format!("is the sandbox gateway's key, refused{not_here}; use the key Wisecashier gave you"),
                 ));
             }
         }
         let is_rmb = parse_flag(&get, "GATEWAY_IS_RMB", false)?;
+        if is_rmb && currency != Currency::Cny {
+            return Err(bad(
+                "GATEWAY_IS_RMB",
+                format!(
+                    "is true (prices in CNY) but SHOP_CURRENCY is {}; set SHOP_CURRENCY=CNY or GATEWAY_IS_RMB=false",
+                    currency.code()
+                ),
+            ));
+        }
         let wallet = match get("GATEWAY_WALLET") {
             None => Wallet::Mainland,
             Some(raw) => Wallet::parse(&raw).ok_or_else(|| {
@@ -524,6 +544,17 @@ fn parse_base_url(setting: &'static str, raw: &str) -> Result<Url, ConfigError> 
     Ok(url)
 }
 
+/// The gateway is on this machine (`localhost`, 127.0.0.0/8, `::1`): only then may the
+/// committed sandbox credentials be used.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// A database URL without its password, for logs.
 pub fn redact_url(raw: &str) -> String {
     match Url::parse(raw) {
@@ -717,5 +748,87 @@ mod tests {
             let err = load(&[(key, value)]).expect_err(key);
             assert_eq!(err.setting, key, "{err}");
         }
+    }
+
+    #[test]
+    fn sandbox_credentials_are_refused_for_a_gateway_elsewhere_whatever_shop_env_says() {
+        // Development, but a real gateway: the sandbox merchant number is refused…
+        let remote = [("GATEWAY_BASE_URL", "https://api.wisecashier.com")];
+        let err = load(&remote).expect_err("sandbox merchant");
+        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
+        assert!(err.problem.contains("api.wisecashier.com"), "{err}");
+        let err = load(&[
+            ("GATEWAY_BASE_URL", "http://10.1.2.3:3100"),
+            ("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO),
+        ])
+        .expect_err("sandbox merchant, explicitly");
+        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
+        // …and so are the committed keys, by default or named.
+        let real_merchant = ("GATEWAY_MERCHANT_NO", "M100001");
+        let err = load(&[remote[0], real_merchant]).expect_err("default keys");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let (own_private, own_public) = (testdata("test_private.pem"), testdata("test_public.pem"));
+        let (sandbox_private, sandbox_public) = (
+            sandbox_key("merchant_private.pem"),
+            sandbox_key("gateway_public.pem"),
+        );
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", sandbox_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
+        ])
+        .expect_err("sandbox private key");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+        ])
+        .expect_err("default gateway key");
+        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", sandbox_public.as_str()),
+        ])
+        .expect_err("sandbox gateway key");
+        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
+        load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
+        ])
+        .expect("own credentials load in development");
+        // The sandbox on this machine keeps working with no configuration.
+        for local in [
+            "http://127.0.0.1:3100",
+            "http://127.0.0.2:3100",
+            "http://localhost:3100",
+            "http://[::1]:3100",
+        ] {
+            let cfg = load(&[("GATEWAY_BASE_URL", local)]).expect(local);
+            assert_eq!(cfg.gateway.merchant_no, DEV_MERCHANT_NO);
+        }
+        assert!(load(&[("GATEWAY_BASE_URL", "http://localhost.example.com")]).is_err());
+    }
+
+    #[test]
+    fn is_rmb_needs_prices_in_cny() {
+        let err = load(&[("GATEWAY_IS_RMB", "true")]).expect_err("HKD by default");
+        assert_eq!(err.setting, "GATEWAY_IS_RMB");
+        assert!(err.problem.contains("HKD"), "{err}");
+        let err = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "USD")]).expect_err("USD");
+        assert_eq!(err.setting, "GATEWAY_IS_RMB");
+        let cfg = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")]).expect("CNY");
+        assert!(cfg.gateway.is_rmb);
+        assert!(
+            !load(&[("SHOP_CURRENCY", "CNY")])
+                .expect("CNY")
+                .gateway
+                .is_rmb
+        );
     }
 }
