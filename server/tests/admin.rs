@@ -7,7 +7,7 @@ use common::{arrive, buyer_client, order_no, status_of, wait_for_status, Shop, S
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const OWNER: &str = "shop-owner";
 const PASSWORD: &str = "tea-shop-2026!";
@@ -499,6 +499,50 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         }
         let res = login(&shop, &browser, "nobody-here", "wrong-password-1").await;
         assert!(location(&res).starts_with("/admin/login?error=limited"));
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_sign_ins_does_not_stall_the_shop_for_buyers() {
+    // Two worker threads, whatever this machine has: hashing on them would stall both.
+    for shop in shops(&[("TOKIO_WORKER_THREADS", "2")]).await {
+        let buyer = arrive(&shop, "oAdminStallBuyer00000001").await;
+        let browser = buyer_client();
+        let started = Instant::now();
+        let res = login(&shop, &browser, "stall-probe", "wrong-password").await;
+        assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        let one_check = started.elapsed();
+
+        let burst: Vec<_> = (0..12)
+            .map(|i| {
+                let (browser, url) = (browser.clone(), shop.url("/admin/login"));
+                tokio::spawn(async move {
+                    browser
+                        .post(url)
+                        .form(&[
+                            ("username", format!("stall-{i:02}")),
+                            ("password", "wrong-password".to_owned()),
+                        ])
+                        .send()
+                        .await
+                        .map(|r| location(&r))
+                })
+            })
+            .collect();
+        tokio::time::sleep(one_check / 2).await;
+        let asked = Instant::now();
+        let res = buyer.client.get(shop.url("/")).send().await.expect("home");
+        assert_eq!(res.status(), StatusCode::OK);
+        let waited = asked.elapsed();
+        for answer in burst {
+            let to = answer.await.expect("task").expect("login");
+            assert!(to.starts_with("/admin/login?error="), "{to}");
+        }
+        assert!(
+            waited < one_check,
+            "{}: the home page took {waited:?} during 12 sign-ins (one password check: {one_check:?})",
+            shop.label
+        );
     }
 }
 

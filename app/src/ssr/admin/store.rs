@@ -67,7 +67,9 @@ pub async fn create(
         return Err(CreateError::BadUsername);
     }
     password::check_policy(password, username)?;
-    let phc = password::hash(password).map_err(|_| CreateError::Hash)?;
+    let phc = password::hash_off_runtime(password)
+        .await
+        .map_err(|_| CreateError::Hash)?;
     let now = now_ms();
     let inserted = sqlx::query_scalar(
         "INSERT INTO admin_users (username, password_hash, role, created_at, updated_at)
@@ -96,7 +98,8 @@ struct UserRow {
 }
 
 /// The admin these credentials belong to, or `None` (wrong name, wrong password, disabled:
-/// indistinguishable to the caller, and equally slow).
+/// indistinguishable to the caller, and equally slow). The hash is checked off the async
+/// runtime, a few at a time (see [`password::verify_off_runtime`]).
 pub async fn authenticate(
     db: &Database,
     username: &str,
@@ -109,10 +112,11 @@ pub async fn authenticate(
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
-        password::verify_dummy(password);
+        password::verify_dummy_off_runtime(password).await?;
         return Ok(None);
     };
-    let ok = password::verify(password, &row.password_hash) && !flag(row.disabled);
+    let ok =
+        password::verify_off_runtime(password, &row.password_hash).await? && !flag(row.disabled);
     Ok(ok
         .then(|| {
             Role::parse(&row.role).map(|role| CurrentAdmin {
