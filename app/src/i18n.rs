@@ -422,6 +422,8 @@ pub struct AdminStrings {
     pub err_self_disable: &'static str,
     pub reason_label: fn(&str) -> &'static str,
     pub page_of: fn(i64, i64) -> String,
+    /// Sign-ins locked for this many more minutes.
+    pub err_limited_minutes: fn(i64) -> String,
 }
 
 pub static ADMIN_ZH: AdminStrings = AdminStrings {
@@ -550,6 +552,7 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
         _ => "其他",
     },
     page_of: |p, n| format!("第 {p} / {n} 页"),
+    err_limited_minutes: |n| format!("登录失败次数过多，请 {n} 分钟后再试"),
 };
 
 pub static ADMIN_EN: AdminStrings = AdminStrings {
@@ -678,6 +681,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
         _ => "Other",
     },
     page_of: |p, n| format!("Page {p} of {n}"),
+    err_limited_minutes: |n| format!("Too many failed sign-ins. Please try again in {n} minutes"),
 };
 
 pub fn admin_t() -> &'static AdminStrings {

@@ -72,6 +72,17 @@ async fn login(
         .expect("login")
 }
 
+/// A browser on another machine: its connections come from `ip`, another address of the
+/// loopback network (Linux routes all of 127.0.0.0/8 there), so the shop sees another peer.
+fn browser_at(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().ok())
+        .build()
+        .expect("client")
+}
+
 /// A signed-in admin's browser.
 async fn admin_client(shop: &Shop) -> reqwest::Client {
     let client = buyer_client();
@@ -499,6 +510,83 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         }
         let res = login(&shop, &browser, "nobody-here", "wrong-password-1").await;
         assert!(location(&res).starts_with("/admin/login?error=limited"));
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit() {
+    for shop in shops(&[]).await {
+        let browser = buyer_client();
+        let guesses = (0..50).map(|i| {
+            let (shop, browser) = (&shop, browser.clone());
+            async move { location(&login(shop, &browser, OWNER, &format!("guess-{i:02}-x")).await) }
+        });
+        let answers = futures_util::future::join_all(guesses).await;
+        let checked = answers
+            .iter()
+            .filter(|l| l.starts_with("/admin/login?error=invalid"))
+            .count();
+        let refused = answers
+            .iter()
+            .filter(|l| l.starts_with("/admin/login?error=limited"))
+            .count();
+        assert_eq!(
+            (checked, refused),
+            (5, 45),
+            "{}: five guesses checked, the rest refused unchecked: {answers:?}",
+            shop.label
+        );
+        let res = login(&shop, &browser, OWNER, PASSWORD).await;
+        assert!(location(&res).starts_with("/admin/login?error=limited"));
+    }
+}
+
+#[tokio::test]
+async fn an_attacker_locks_out_only_their_own_address_and_each_further_lock_doubles() {
+    for shop in shops(&[("ADMIN_LOGIN_LOCK_SECS", "2")]).await {
+        let attacker = browser_at("127.0.0.2");
+        for i in 0..5 {
+            let res = login(&shop, &attacker, OWNER, &format!("wrong-password-{i}")).await;
+            assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        }
+        let locked_at = Instant::now();
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        let to = location(&res);
+        assert!(
+            to.starts_with("/admin/login?error=limited&minutes=1"),
+            "{}: {to}",
+            shop.label
+        );
+        let page = attacker.get(shop.url(&to)).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(page
+            .text()
+            .await
+            .expect("body")
+            .contains("登录失败次数过多，请 1 分钟后再试"));
+
+        // Meanwhile the owner, at the shop, signs in as usual.
+        let owner = browser_at("127.0.0.3");
+        let res = login(&shop, &owner, OWNER, PASSWORD).await;
+        assert_eq!(location(&res), "/admin/orders", "{}", shop.label);
+
+        // The lock ends; the next failure locks again, for twice as long (4 s).
+        tokio::time::sleep(Duration::from_millis(2200).saturating_sub(locked_at.elapsed())).await;
+        let relocked_at = Instant::now();
+        let res = login(&shop, &attacker, OWNER, "wrong-password-5").await;
+        assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert!(location(&res).starts_with("/admin/login?error=limited"));
+        tokio::time::sleep(Duration::from_millis(3000).saturating_sub(relocked_at.elapsed())).await;
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/admin/login?error=limited"),
+            "{}: still locked after 3 s",
+            shop.label
+        );
+        tokio::time::sleep(Duration::from_millis(4500).saturating_sub(relocked_at.elapsed())).await;
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert_eq!(location(&res), "/admin/orders", "{}: lock over", shop.label);
     }
 }
 

@@ -47,6 +47,9 @@ pub struct AdminConfig {
     pub idle: Duration,
     /// Signed out after this long, however active.
     pub absolute: Duration,
+    /// The first lock after too many sign-in attempts (`ADMIN_LOGIN_LOCK_MINUTES`); each
+    /// further lock within a day doubles.
+    pub login_lock: Duration,
 }
 
 impl AdminConfig {
@@ -55,6 +58,9 @@ impl AdminConfig {
     }
     pub fn absolute_ms(&self) -> i64 {
         i64::try_from(self.absolute.as_millis()).unwrap_or(i64::MAX)
+    }
+    pub fn login_lock_ms(&self) -> i64 {
+        i64::try_from(self.login_lock.as_millis()).unwrap_or(i64::MAX)
     }
 }
 
@@ -405,6 +411,7 @@ impl Config {
         let admin = AdminConfig {
             idle: duration(&get, "ADMIN_IDLE_MINUTES", 60, 30, 1..=1440)?,
             absolute: duration(&get, "ADMIN_SESSION_HOURS", 3600, 12, 1..=168)?,
+            login_lock: duration(&get, "ADMIN_LOGIN_LOCK_MINUTES", 60, 15, 1..=1440)?,
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
 
@@ -744,6 +751,7 @@ mod tests {
             ("GATEWAY_TIMEOUT_SECS", "0"),
             ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
             ("SHOP_OAUTH", "qq"),
+            ("ADMIN_LOGIN_LOCK_MINUTES", "0"),
         ] {
             let err = load(&[(key, value)]).expect_err(key);
             assert_eq!(err.setting, key, "{err}");
