@@ -83,6 +83,28 @@ fn browser_at(ip: &str) -> reqwest::Client {
         .expect("client")
 }
 
+/// A sign-in passed on by a reverse proxy: `forwarded_for` as the proxy sends it.
+async fn login_forwarded(
+    shop: &Shop,
+    client: &reqwest::Client,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let res = client
+        .post(shop.url("/admin/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/admin/orders"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    location(&res)
+}
+
 /// A signed-in admin's browser.
 async fn admin_client(shop: &Shop) -> reqwest::Client {
     let client = buyer_client();
@@ -587,6 +609,60 @@ async fn an_attacker_locks_out_only_their_own_address_and_each_further_lock_doub
         tokio::time::sleep(Duration::from_millis(4500).saturating_sub(relocked_at.elapsed())).await;
         let res = login(&shop, &attacker, OWNER, PASSWORD).await;
         assert_eq!(location(&res), "/admin/orders", "{}: lock over", shop.label);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_right_most_hop_the_proxy_wrote() {
+    let proxy_env = [
+        ("SHOP_BEHIND_PROXY", "true"),
+        ("SHOP_TRUSTED_PROXIES", "127.0.0.1/32"),
+    ];
+    for shop in shops(&proxy_env).await {
+        // The proxy (127.0.0.1) appends the address it saw; the attacker makes up the rest.
+        let proxy = buyer_client();
+        for i in 0..5 {
+            let to = login_forwarded(
+                &shop,
+                &proxy,
+                &format!("203.0.113.{i}, 198.51.100.7"),
+                OWNER,
+                "wrong-password-1",
+            )
+            .await;
+            assert!(to.starts_with("/admin/login?error=invalid"), "{to}");
+        }
+        let to =
+            login_forwarded(&shop, &proxy, "203.0.113.99, 198.51.100.7", OWNER, PASSWORD).await;
+        assert!(
+            to.starts_with("/admin/login?error=limited"),
+            "{}: made-up entries do not reset the count: {to}",
+            shop.label
+        );
+        let owner = buyer_client();
+        let to = login_forwarded(&shop, &owner, "198.51.100.8", OWNER, PASSWORD).await;
+        assert_eq!(to, "/admin/orders", "the owner, from their own address");
+
+        // A client reaching the shop directly (not through the proxy) cannot choose its
+        // address with the header: every guess counts against the address it comes from.
+        let direct = browser_at("127.0.0.2");
+        for i in 0..5 {
+            let to = login_forwarded(
+                &shop,
+                &direct,
+                &format!("198.51.100.{}", 100 + i),
+                OWNER,
+                "wrong-password-2",
+            )
+            .await;
+            assert!(to.starts_with("/admin/login?error=invalid"), "{to}");
+        }
+        let to = login_forwarded(&shop, &direct, "198.51.100.200", OWNER, PASSWORD).await;
+        assert!(
+            to.starts_with("/admin/login?error=limited"),
+            "{}: {to}",
+            shop.label
+        );
     }
 }
 

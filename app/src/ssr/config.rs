@@ -38,6 +38,10 @@ pub struct Config {
     /// The shop runs behind its own reverse proxy, whose `X-Forwarded-For` can be trusted
     /// (login rate limits per address).
     pub behind_proxy: bool,
+    /// With `behind_proxy`: the proxies (`SHOP_TRUSTED_PROXIES`, CIDR) whose
+    /// `X-Forwarded-For` is read; a request from any other peer is its own client. Empty
+    /// when not behind a proxy.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Admin session lifetimes.
@@ -414,6 +418,21 @@ impl Config {
             login_lock: duration(&get, "ADMIN_LOGIN_LOCK_MINUTES", 60, 15, 1..=1440)?,
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
+        let trusted_proxies = match (behind_proxy, get("SHOP_TRUSTED_PROXIES")) {
+            (false, None) => Vec::new(),
+            (false, Some(_)) => {
+                return Err(bad(
+                    "SHOP_TRUSTED_PROXIES",
+                    "has no effect without SHOP_BEHIND_PROXY=true; set both or neither",
+                ))
+            }
+            // The usual set-up: the reverse proxy on the same machine.
+            (true, None) => super::net::parse_cidrs("127.0.0.0/8, ::1/128")
+                .map_err(|e| bad("SHOP_TRUSTED_PROXIES", e))?,
+            (true, Some(raw)) => {
+                super::net::parse_cidrs(&raw).map_err(|e| bad("SHOP_TRUSTED_PROXIES", e))?
+            }
+        };
 
         Ok(Config {
             environment,
@@ -441,6 +460,7 @@ impl Config {
             oauth,
             admin,
             behind_proxy,
+            trusted_proxies,
         })
     }
 
@@ -473,6 +493,7 @@ impl std::fmt::Debug for Config {
             .field("oauth", &self.oauth)
             .field("admin", &self.admin)
             .field("behind_proxy", &self.behind_proxy)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -838,5 +859,40 @@ mod tests {
                 .gateway
                 .is_rmb
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_only_behind_a_proxy() {
+        let cfg = load(&[]).expect("defaults");
+        assert!(!cfg.behind_proxy && cfg.trusted_proxies.is_empty());
+        let cfg = load(&[("SHOP_BEHIND_PROXY", "true")]).expect("behind a local proxy");
+        let loopback = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        assert!(super::super::net::in_any(
+            loopback("127.0.0.1"),
+            &cfg.trusted_proxies
+        ));
+        assert!(super::super::net::in_any(
+            loopback("::1"),
+            &cfg.trusted_proxies
+        ));
+        assert!(!super::super::net::in_any(
+            loopback("10.0.0.1"),
+            &cfg.trusted_proxies
+        ));
+        let cfg = load(&[
+            ("SHOP_BEHIND_PROXY", "true"),
+            ("SHOP_TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.1"),
+        ])
+        .expect("listed proxies");
+        assert_eq!(cfg.trusted_proxies.len(), 2);
+        assert!(format!("{cfg:?}").contains("10.0.0.0/8"));
+        let err = load(&[
+            ("SHOP_BEHIND_PROXY", "true"),
+            ("SHOP_TRUSTED_PROXIES", "lb.internal"),
+        ])
+        .expect_err("a host name");
+        assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
+        let err = load(&[("SHOP_TRUSTED_PROXIES", "10.0.0.0/8")]).expect_err("no proxy");
+        assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
     }
 }

@@ -86,20 +86,31 @@ pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next)
     res
 }
 
-/// The address a request comes from: the socket peer, or (behind the shop's own reverse
-/// proxy, `SHOP_BEHIND_PROXY=true`) the first `X-Forwarded-For` hop. Login limits and the
-/// HK wallet's `client_ip` use it.
+/// The address a request comes from, for login limits and the HK wallet's `client_ip`: the
+/// socket peer, or, behind the shop's own reverse proxy (`SHOP_BEHIND_PROXY=true`) and only
+/// when the peer is one of `SHOP_TRUSTED_PROXIES`, the right-most `X-Forwarded-For` entry
+/// that is not a trusted proxy (see [`crate::ssr::net::client_ip`]). `None` without a peer.
+pub fn client_ip(
+    state: &ShopState,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let config = &state.config;
+    let trusted = config
+        .behind_proxy
+        .then_some(config.trusted_proxies.as_slice());
+    // A header that is not text is not an address: it ends the trusted part of the list.
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""));
+    crate::ssr::net::client_ip(peer.map(|p| p.ip()), trusted, forwarded)
+}
+
+/// [`client_ip`] as text (`unknown` without a peer).
 pub fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    if state.config.behind_proxy {
-        if let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_owned();
-        }
-    }
-    peer.map(|p| p.ip().to_string())
+    client_ip(state, peer, headers)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
