@@ -116,6 +116,8 @@ pub struct Strings {
     pub err_payment_refused: fn(&str) -> String,
     pub err_admin_only: &'static str,
     pub err_owner_only: &'static str,
+    /// Checkout refused: the buyer already holds this many unpaid orders.
+    pub err_too_many_unpaid: fn(i64) -> String,
 }
 
 pub static ZH: Strings = Strings {
@@ -210,6 +212,9 @@ pub static ZH: Strings = Strings {
     err_payment_refused: |r| format!("支付渠道未能受理此订单：{r}。您未被扣款，请稍后再试"),
     err_admin_only: "请先登录管理后台",
     err_owner_only: "只有店主可以管理管理员账号",
+    err_too_many_unpaid: |n| {
+        format!("您已有 {n} 笔待支付订单，请先在“我的订单”中支付或取消后再下单")
+    },
 };
 
 pub static EN: Strings = Strings {
@@ -303,6 +308,7 @@ pub static EN: Strings = Strings {
     err_payment_refused: |r| format!("The payment provider declined this order: {r}. You were not charged"),
     err_admin_only: "Please sign in to the back office",
     err_owner_only: "Only the owner manages admin accounts",
+    err_too_many_unpaid: |n| format!("You already have {n} unpaid orders. Please pay for or cancel one in My orders before placing another"),
 };
 
 /// The back office's strings. Kept apart from [`Strings`], which the buyer's islands carry

@@ -77,6 +77,9 @@ pub struct OrderConfig {
     pub check_after: Duration,
     /// How often the settlement job looks for due orders.
     pub job_interval: Duration,
+    /// Unpaid (pending or awaiting payment) orders one buyer may hold at once; checkout
+    /// beyond it is refused, so a script cannot reserve the whole stock.
+    pub max_unpaid: i64,
 }
 
 /// How a buyer without a session gets an openid.
@@ -366,6 +369,8 @@ impl Config {
                 5,
                 1..=600,
             )?),
+            max_unpaid: i64::try_from(parse_number(&get, "SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
+                .unwrap_or(3),
         };
 
         let oauth = match get("SHOP_OAUTH").as_deref() {
@@ -772,6 +777,7 @@ mod tests {
             ("GATEWAY_TIMEOUT_SECS", "0"),
             ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
             ("SHOP_OAUTH", "qq"),
+            ("SHOP_MAX_UNPAID_ORDERS", "0"),
             ("ADMIN_LOGIN_LOCK_MINUTES", "0"),
         ] {
             let err = load(&[(key, value)]).expect_err(key);
@@ -894,5 +900,19 @@ mod tests {
         assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
         let err = load(&[("SHOP_TRUSTED_PROXIES", "10.0.0.0/8")]).expect_err("no proxy");
         assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
+    }
+
+    #[test]
+    fn unpaid_orders_and_login_locks_have_safe_defaults() {
+        let cfg = load(&[]).expect("defaults");
+        assert_eq!(cfg.orders.max_unpaid, 3);
+        assert_eq!(cfg.admin.login_lock, Duration::from_secs(15 * 60));
+        let cfg = load(&[
+            ("SHOP_MAX_UNPAID_ORDERS", "5"),
+            ("ADMIN_LOGIN_LOCK_SECS", "2"),
+        ])
+        .expect("set");
+        assert_eq!(cfg.orders.max_unpaid, 5);
+        assert_eq!(cfg.admin.login_lock_ms(), 2000);
     }
 }
