@@ -1265,6 +1265,8 @@ async fn categories_are_created_renamed_and_archived_from_the_back_office() {
 }
 
 const TEA_PNG: &[u8] = include_bytes!("../../end2end/fixtures/tea.png");
+/// 78 KB on disk, 4200×4200 RGBA: 70 MB once decoded.
+const TOO_MANY_PIXELS_PNG: &[u8] = include_bytes!("../../end2end/fixtures/too-many-pixels.png");
 
 async fn upload(
     shop: &Shop,
@@ -1326,6 +1328,24 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
             .expect("count")
         };
         let before = count(db.clone()).await;
+
+        // A small file describing a huge image is refused before its pixels are decoded.
+        let back = upload(&shop, &admin, product, &[("huge.png", TOO_MANY_PIXELS_PNG)]).await;
+        assert!(
+            back.starts_with(&format!("/admin/products/{product}?error=")),
+            "{}: {back}",
+            shop.label
+        );
+        let page = admin
+            .get(shop.url(&back))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(page.contains("图片像素太多"), "the merchant is told why");
+        assert_eq!(count(db.clone()).await, before, "nothing stored");
 
         let back = upload(&shop, &admin, product, &[("tea.png", TEA_PNG)]).await;
         assert_eq!(back, format!("/admin/products/{product}"), "{}", shop.label);
