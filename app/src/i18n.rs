@@ -430,6 +430,7 @@ pub struct AdminStrings {
     pub page_of: fn(i64, i64) -> String,
     /// Sign-ins locked for this many more minutes.
     pub err_limited_minutes: fn(i64) -> String,
+    pub err_price_zero: &'static str,
     pub err_image_pixels: &'static str,
 }
 
@@ -560,6 +561,7 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     },
     page_of: |p, n| format!("第 {p} / {n} 页"),
     err_limited_minutes: |n| format!("登录失败次数过多，请 {n} 分钟后再试"),
+    err_price_zero: "价格必须大于 0",
     err_image_pixels: "图片像素太多（最多约 1600 万像素，例如 4000×4000），请缩小后再上传",
 };
 
@@ -690,6 +692,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     },
     page_of: |p, n| format!("Page {p} of {n}"),
     err_limited_minutes: |n| format!("Too many failed sign-ins. Please try again in {n} minutes"),
+    err_price_zero: "The price must be more than 0",
     err_image_pixels: "An image has too many pixels (about 16 megapixels at most, e.g. 4000×4000). Please make it smaller",
 };
 

@@ -928,6 +928,17 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
             assert_ne!(status, StatusCode::OK, "{bad}");
             assert!(body.contains("价格格式不对"), "{bad}: {body}");
         }
+        // Nothing is given away by a slip of the keyboard.
+        for zero in ["0", "0.00"] {
+            let (status, body) = save(base("零价格", zero)).await;
+            assert_ne!(status, StatusCode::OK, "{zero}");
+            assert!(body.contains("价格必须大于 0"), "{zero}: {body}");
+        }
+        let free: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE price_minor <= 0")
+            .fetch_one(shop.db().await.pool())
+            .await
+            .expect("count");
+        assert_eq!(free, 0, "{}: no free product, seeded or saved", shop.label);
         // An XSS payload in the name is stored as typed and rendered as text.
         let xss = "<script>alert('x')</script>乌龙";
         let (status, body) = save(base(xss, "58.50")).await;
