@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{arrive, buyer_client, order_no, status_of, wait_for_status, Shop, Stack};
+use common::{arrive, buyer_client, order_no, status_of, stock, wait_for_status, Shop, Stack};
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -1407,5 +1407,90 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
             .expect("body");
         assert!(home.contains(&thumb), "the card uses the resized copy");
         let _ = std::fs::remove_dir_all(&data_dir);
+    }
+}
+
+#[tokio::test]
+async fn a_product_in_an_archived_category_cannot_be_bought() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        let shop = &stack.shop;
+        let admin = admin_client(shop).await;
+        let db = shop.db().await;
+        let tea: i64 = sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'tea'")
+            .fetch_one(db.pool())
+            .await
+            .expect("tea category");
+        // A buyer put tea in the cart yesterday; another is looking at it now.
+        let early = arrive(shop, "oAdminArchivedCatBuyer01").await;
+        let oolong = early.product("冻顶乌龙茶");
+        early.add(shop, oolong, 1).await;
+        let later = arrive(shop, "oAdminArchivedCatBuyer02").await;
+        let before = stock(&db, oolong).await;
+
+        let (status, _) = act(
+            shop,
+            &admin,
+            "category_archive",
+            &[("id", &tea.to_string()), ("archived", "true")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Not shown…
+        let res = later
+            .client
+            .get(shop.url(&format!("/product/{oolong}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{}", shop.label);
+        // …not addable…
+        let res = later
+            .client
+            .post(shop.url("/api/cart/add"))
+            .header("Accept", "application/json")
+            .form(&[
+                ("token", later.token.as_str()),
+                ("product_id", &oolong.to_string()),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_ne!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.json::<serde_json::Value>().await.expect("json"),
+            serde_json::json!("Unavailable")
+        );
+        // …and refused at checkout when it was in the cart before, with nothing reserved.
+        let (_, error) = early
+            .checkout(shop, "archived-category-key-01")
+            .await
+            .expect_err("archived category");
+        assert_eq!(error, serde_json::json!("Unavailable"));
+        assert_eq!(stock(&db, oolong).await, before);
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE openid = $1")
+            .bind(&early.openid)
+            .fetch_one(db.pool())
+            .await
+            .expect("orders");
+        assert_eq!(orders, 0);
+
+        // Restored, it sells again.
+        let (status, _) = act(
+            shop,
+            &admin,
+            "category_archive",
+            &[("id", &tea.to_string()), ("archived", "false")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        early
+            .checkout(shop, "archived-category-key-02")
+            .await
+            .expect("on sale again");
+        assert_eq!(stock(&db, oolong).await, before - 1);
     }
 }

@@ -410,9 +410,13 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             max: new.max_unpaid,
         });
     }
+    // A product is for sale only while it and its category are.
     let rows: Vec<CartRow> = sqlx::query_as(
-        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock, p.on_sale
+        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+                CAST(CASE WHEN p.on_sale = 1 AND p.archived = 0 AND c.archived = 0
+                               AND p.price_minor > 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
+              JOIN categories c ON c.id = p.category_id
          WHERE ci.openid = $1
          ORDER BY ci.product_id",
     )
