@@ -58,6 +58,9 @@ pub enum ShopError {
     /// The request could not be decoded or the server function transport failed.
     #[error("request failed: {0}")]
     Request(String),
+    /// Checkout refused: the buyer already holds `max` unpaid orders (nothing reserved).
+    #[error("too many unpaid orders (at most {max})")]
+    TooManyUnpaid { max: i64 },
 }
 
 impl ShopError {
@@ -81,6 +84,7 @@ impl ShopError {
             | ShopError::Forbidden(message) => message.clone(),
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
+            ShopError::TooManyUnpaid { max } => (t.err_too_many_unpaid)(*max),
         }
     }
 
@@ -95,7 +99,9 @@ impl ShopError {
             | ShopError::CartEmpty
             | ShopError::Invalid(_)
             | ShopError::Request(_) => 400,
-            ShopError::OrderClosed | ShopError::Conflict(_) => 409,
+            ShopError::OrderClosed | ShopError::Conflict(_) | ShopError::TooManyUnpaid { .. } => {
+                409
+            }
             ShopError::PaymentRefused(_) => 402,
             ShopError::PaymentUnavailable | ShopError::PaymentUncheckable => 503,
             ShopError::SessionExpired | ShopError::AdminOnly => 401,
@@ -118,5 +124,21 @@ impl From<sqlx::Error> for ShopError {
     fn from(err: sqlx::Error) -> Self {
         tracing::error!(error = %err, "database error");
         ShopError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, ZH};
+
+    #[test]
+    fn too_many_unpaid_orders_is_a_conflict_the_buyer_can_resolve() {
+        let err = ShopError::TooManyUnpaid { max: 3 };
+        assert_eq!(err.status(), 409);
+        let zh = err.message(&ZH);
+        assert!(zh.contains('3') && zh.contains("待支付订单"), "{zh}");
+        let en = err.message(&EN);
+        assert!(en.contains("3 unpaid orders"), "{en}");
     }
 }

@@ -118,6 +118,8 @@ pub struct Strings {
     pub err_payment_refused: fn(&str) -> String,
     pub err_admin_only: &'static str,
     pub err_owner_only: &'static str,
+    /// Checkout refused: the buyer already holds this many unpaid orders.
+    pub err_too_many_unpaid: fn(i64) -> String,
 }
 
 pub static ZH: Strings = Strings {
@@ -213,6 +215,9 @@ pub static ZH: Strings = Strings {
     err_payment_refused: |r| format!("支付渠道未能受理此订单：{r}。您未被扣款，请稍后再试"),
     err_admin_only: "请先登录管理后台",
     err_owner_only: "只有店主可以管理管理员账号",
+    err_too_many_unpaid: |n| {
+        format!("您已有 {n} 笔待支付订单，请先在“我的订单”中支付或取消后再下单")
+    },
 };
 
 pub static EN: Strings = Strings {
@@ -307,6 +312,7 @@ pub static EN: Strings = Strings {
     err_payment_refused: |r| format!("The payment provider declined this order: {r}. You were not charged"),
     err_admin_only: "Please sign in to the back office",
     err_owner_only: "Only the owner manages admin accounts",
+    err_too_many_unpaid: |n| format!("You already have {n} unpaid orders. Please pay for or cancel one in My orders before placing another"),
 };
 
 /// The back office's strings. Kept apart from [`Strings`], which the buyer's islands carry
@@ -437,6 +443,10 @@ pub struct AdminStrings {
     pub err_self_disable: &'static str,
     pub reason_label: fn(&str) -> &'static str,
     pub page_of: fn(i64, i64) -> String,
+    /// Sign-ins locked for this many more minutes.
+    pub err_limited_minutes: fn(i64) -> String,
+    pub err_price_zero: &'static str,
+    pub err_image_pixels: &'static str,
 }
 
 pub static ADMIN_ZH: AdminStrings = AdminStrings {
@@ -584,6 +594,9 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
         _ => "其他",
     },
     page_of: |p, n| format!("第 {p} / {n} 页"),
+    err_limited_minutes: |n| format!("登录失败次数过多，请 {n} 分钟后再试"),
+    err_price_zero: "价格必须大于 0",
+    err_image_pixels: "图片像素太多（最多约 1600 万像素，例如 4000×4000），请缩小后再上传",
 };
 
 pub static ADMIN_EN: AdminStrings = AdminStrings {
@@ -727,6 +740,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
         _ => "Other",
     },
     page_of: |p, n| format!("Page {p} of {n}"),
+    err_limited_minutes: |n| format!("Too many failed sign-ins. Please try again in {n} minutes"),
+    err_price_zero: "The price must be more than 0",
+    err_image_pixels: "An image has too many pixels (about 16 megapixels at most, e.g. 4000×4000). Please make it smaller",
 };
 
 pub fn admin_t() -> &'static AdminStrings {

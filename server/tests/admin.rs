@@ -4,11 +4,11 @@
 mod common;
 
 use app::ssr::db::Database;
-use common::{arrive, buyer_client, order_no, status_of, wait_for_status, Shop, Stack};
+use common::{arrive, buyer_client, order_no, status_of, stock, wait_for_status, Shop, Stack};
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const OWNER: &str = "shop-owner";
 const PASSWORD: &str = "tea-shop-2026!";
@@ -71,6 +71,39 @@ async fn login(
         .send()
         .await
         .expect("login")
+}
+
+/// A browser on another machine: its connections come from `ip`, another address of the
+/// loopback network (Linux routes all of 127.0.0.0/8 there), so the shop sees another peer.
+fn browser_at(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip.parse::<std::net::IpAddr>().ok())
+        .build()
+        .expect("client")
+}
+
+/// A sign-in passed on by a reverse proxy: `forwarded_for` as the proxy sends it.
+async fn login_forwarded(
+    shop: &Shop,
+    client: &reqwest::Client,
+    forwarded_for: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let res = client
+        .post(shop.url("/admin/login"))
+        .header("X-Forwarded-For", forwarded_for)
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/admin/orders"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    location(&res)
 }
 
 /// A signed-in admin's browser.
@@ -616,6 +649,181 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_password_checks_than_the_limit() {
+    for shop in shops(&[]).await {
+        let browser = buyer_client();
+        let guesses = (0..50).map(|i| {
+            let (shop, browser) = (&shop, browser.clone());
+            async move { location(&login(shop, &browser, OWNER, &format!("guess-{i:02}-x")).await) }
+        });
+        let answers = futures_util::future::join_all(guesses).await;
+        let checked = answers
+            .iter()
+            .filter(|l| l.starts_with("/admin/login?error=invalid"))
+            .count();
+        let refused = answers
+            .iter()
+            .filter(|l| l.starts_with("/admin/login?error=limited"))
+            .count();
+        assert_eq!(
+            (checked, refused),
+            (5, 45),
+            "{}: five guesses checked, the rest refused unchecked: {answers:?}",
+            shop.label
+        );
+        let res = login(&shop, &browser, OWNER, PASSWORD).await;
+        assert!(location(&res).starts_with("/admin/login?error=limited"));
+    }
+}
+
+#[tokio::test]
+async fn an_attacker_locks_out_only_their_own_address_and_each_further_lock_doubles() {
+    for shop in shops(&[("ADMIN_LOGIN_LOCK_SECS", "2")]).await {
+        let attacker = browser_at("127.0.0.2");
+        for i in 0..5 {
+            let res = login(&shop, &attacker, OWNER, &format!("wrong-password-{i}")).await;
+            assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        }
+        let locked_at = Instant::now();
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        let to = location(&res);
+        assert!(
+            to.starts_with("/admin/login?error=limited&minutes=1"),
+            "{}: {to}",
+            shop.label
+        );
+        let page = attacker.get(shop.url(&to)).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(page
+            .text()
+            .await
+            .expect("body")
+            .contains("登录失败次数过多，请 1 分钟后再试"));
+
+        // Meanwhile the owner, at the shop, signs in as usual.
+        let owner = browser_at("127.0.0.3");
+        let res = login(&shop, &owner, OWNER, PASSWORD).await;
+        assert_eq!(location(&res), "/admin/orders", "{}", shop.label);
+
+        // The lock ends; the next failure locks again, for twice as long (4 s).
+        tokio::time::sleep(Duration::from_millis(2200).saturating_sub(locked_at.elapsed())).await;
+        let relocked_at = Instant::now();
+        let res = login(&shop, &attacker, OWNER, "wrong-password-5").await;
+        assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert!(location(&res).starts_with("/admin/login?error=limited"));
+        tokio::time::sleep(Duration::from_millis(3000).saturating_sub(relocked_at.elapsed())).await;
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert!(
+            location(&res).starts_with("/admin/login?error=limited"),
+            "{}: still locked after 3 s",
+            shop.label
+        );
+        tokio::time::sleep(Duration::from_millis(4500).saturating_sub(relocked_at.elapsed())).await;
+        let res = login(&shop, &attacker, OWNER, PASSWORD).await;
+        assert_eq!(location(&res), "/admin/orders", "{}: lock over", shop.label);
+    }
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_right_most_hop_the_proxy_wrote() {
+    let proxy_env = [
+        ("SHOP_BEHIND_PROXY", "true"),
+        ("SHOP_TRUSTED_PROXIES", "127.0.0.1/32"),
+    ];
+    for shop in shops(&proxy_env).await {
+        // The proxy (127.0.0.1) appends the address it saw; the attacker makes up the rest.
+        let proxy = buyer_client();
+        for i in 0..5 {
+            let to = login_forwarded(
+                &shop,
+                &proxy,
+                &format!("203.0.113.{i}, 198.51.100.7"),
+                OWNER,
+                "wrong-password-1",
+            )
+            .await;
+            assert!(to.starts_with("/admin/login?error=invalid"), "{to}");
+        }
+        let to =
+            login_forwarded(&shop, &proxy, "203.0.113.99, 198.51.100.7", OWNER, PASSWORD).await;
+        assert!(
+            to.starts_with("/admin/login?error=limited"),
+            "{}: made-up entries do not reset the count: {to}",
+            shop.label
+        );
+        let owner = buyer_client();
+        let to = login_forwarded(&shop, &owner, "198.51.100.8", OWNER, PASSWORD).await;
+        assert_eq!(to, "/admin/orders", "the owner, from their own address");
+
+        // A client reaching the shop directly (not through the proxy) cannot choose its
+        // address with the header: every guess counts against the address it comes from.
+        let direct = browser_at("127.0.0.2");
+        for i in 0..5 {
+            let to = login_forwarded(
+                &shop,
+                &direct,
+                &format!("198.51.100.{}", 100 + i),
+                OWNER,
+                "wrong-password-2",
+            )
+            .await;
+            assert!(to.starts_with("/admin/login?error=invalid"), "{to}");
+        }
+        let to = login_forwarded(&shop, &direct, "198.51.100.200", OWNER, PASSWORD).await;
+        assert!(
+            to.starts_with("/admin/login?error=limited"),
+            "{}: {to}",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_sign_ins_does_not_stall_the_shop_for_buyers() {
+    // Two worker threads, whatever this machine has: hashing on them would stall both.
+    for shop in shops(&[("TOKIO_WORKER_THREADS", "2")]).await {
+        let buyer = arrive(&shop, "oAdminStallBuyer00000001").await;
+        let browser = buyer_client();
+        let started = Instant::now();
+        let res = login(&shop, &browser, "stall-probe", "wrong-password").await;
+        assert!(location(&res).starts_with("/admin/login?error=invalid"));
+        let one_check = started.elapsed();
+
+        let burst: Vec<_> = (0..12)
+            .map(|i| {
+                let (browser, url) = (browser.clone(), shop.url("/admin/login"));
+                tokio::spawn(async move {
+                    browser
+                        .post(url)
+                        .form(&[
+                            ("username", format!("stall-{i:02}")),
+                            ("password", "wrong-password".to_owned()),
+                        ])
+                        .send()
+                        .await
+                        .map(|r| location(&r))
+                })
+            })
+            .collect();
+        tokio::time::sleep(one_check / 2).await;
+        let asked = Instant::now();
+        let res = buyer.client.get(shop.url("/")).send().await.expect("home");
+        assert_eq!(res.status(), StatusCode::OK);
+        let waited = asked.elapsed();
+        for answer in burst {
+            let to = answer.await.expect("task").expect("login");
+            assert!(to.starts_with("/admin/login?error="), "{to}");
+        }
+        assert!(
+            waited < one_check,
+            "{}: the home page took {waited:?} during 12 sign-ins (one password check: {one_check:?})",
+            shop.label
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_admin_function_and_page_refuses_anonymous_callers_and_buyers() {
     let admin_fns: Vec<&str> = server_fn::axum::server_fn_paths()
         .map(|(path, _)| path)
@@ -833,6 +1041,17 @@ async fn the_merchant_manages_products_stock_and_prices_safely() {
             assert_ne!(status, StatusCode::OK, "{bad}");
             assert!(body.contains("价格格式不对"), "{bad}: {body}");
         }
+        // Nothing is given away by a slip of the keyboard.
+        for zero in ["0", "0.00"] {
+            let (status, body) = save(base("零价格", zero)).await;
+            assert_ne!(status, StatusCode::OK, "{zero}");
+            assert!(body.contains("价格必须大于 0"), "{zero}: {body}");
+        }
+        let free: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE price_minor <= 0")
+            .fetch_one(shop.db().await.pool())
+            .await
+            .expect("count");
+        assert_eq!(free, 0, "{}: no free product, seeded or saved", shop.label);
         // An XSS payload in the name is stored as typed and rendered as text.
         let xss = "<script>alert('x')</script>乌龙";
         let (status, body) = save(base(xss, "58.50")).await;
@@ -1170,6 +1389,8 @@ async fn categories_are_created_renamed_and_archived_from_the_back_office() {
 }
 
 const TEA_PNG: &[u8] = include_bytes!("../../end2end/fixtures/tea.png");
+/// 78 KB on disk, 4200×4200 RGBA: 70 MB once decoded.
+const TOO_MANY_PIXELS_PNG: &[u8] = include_bytes!("../../end2end/fixtures/too-many-pixels.png");
 
 async fn upload(
     shop: &Shop,
@@ -1231,6 +1452,24 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
             .expect("count")
         };
         let before = count(db.clone()).await;
+
+        // A small file describing a huge image is refused before its pixels are decoded.
+        let back = upload(&shop, &admin, product, &[("huge.png", TOO_MANY_PIXELS_PNG)]).await;
+        assert!(
+            back.starts_with(&format!("/admin/products/{product}?error=")),
+            "{}: {back}",
+            shop.label
+        );
+        let page = admin
+            .get(shop.url(&back))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("body");
+        assert!(page.contains("图片像素太多"), "the merchant is told why");
+        assert_eq!(count(db.clone()).await, before, "nothing stored");
 
         let back = upload(&shop, &admin, product, &[("tea.png", TEA_PNG)]).await;
         assert_eq!(back, format!("/admin/products/{product}"), "{}", shop.label);
@@ -1315,6 +1554,9 @@ async fn the_merchant_cannot_cancel_an_order_while_the_gateway_cannot_be_asked()
         let (status, _) = act(&stack.shop, &admin, "cancel", &[("order_no", &no)]).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(order_status(&stack.shop, &no).await, "cancelled");
+    }
+}
+
 // ---- refunds: typed, confirmed by the gateway, once only -------------------------------
 
 /// A stack with the first owner signed in.
@@ -1757,5 +1999,90 @@ async fn dashboard_revenue_is_net_of_refunds() {
             Some(serde_json::json!(10000)),
             "{d}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_product_in_an_archived_category_cannot_be_bought() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        let shop = &stack.shop;
+        let admin = admin_client(shop).await;
+        let db = shop.db().await;
+        let tea: i64 = sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'tea'")
+            .fetch_one(db.pool())
+            .await
+            .expect("tea category");
+        // A buyer put tea in the cart yesterday; another is looking at it now.
+        let early = arrive(shop, "oAdminArchivedCatBuyer01").await;
+        let oolong = early.product("冻顶乌龙茶");
+        early.add(shop, oolong, 1).await;
+        let later = arrive(shop, "oAdminArchivedCatBuyer02").await;
+        let before = stock(&db, oolong).await;
+
+        let (status, _) = act(
+            shop,
+            &admin,
+            "category_archive",
+            &[("id", &tea.to_string()), ("archived", "true")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // Not shown…
+        let res = later
+            .client
+            .get(shop.url(&format!("/product/{oolong}")))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{}", shop.label);
+        // …not addable…
+        let res = later
+            .client
+            .post(shop.url("/api/cart/add"))
+            .header("Accept", "application/json")
+            .form(&[
+                ("token", later.token.as_str()),
+                ("product_id", &oolong.to_string()),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_ne!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.json::<serde_json::Value>().await.expect("json"),
+            serde_json::json!("Unavailable")
+        );
+        // …and refused at checkout when it was in the cart before, with nothing reserved.
+        let (_, error) = early
+            .checkout(shop, "archived-category-key-01")
+            .await
+            .expect_err("archived category");
+        assert_eq!(error, serde_json::json!("Unavailable"));
+        assert_eq!(stock(&db, oolong).await, before);
+        let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE openid = $1")
+            .bind(&early.openid)
+            .fetch_one(db.pool())
+            .await
+            .expect("orders");
+        assert_eq!(orders, 0);
+
+        // Restored, it sells again.
+        let (status, _) = act(
+            shop,
+            &admin,
+            "category_archive",
+            &[("id", &tea.to_string()), ("archived", "false")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        early
+            .checkout(shop, "archived-category-key-02")
+            .await
+            .expect("on sale again");
+        assert_eq!(stock(&db, oolong).await, before - 1);
     }
 }

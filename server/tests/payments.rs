@@ -589,6 +589,73 @@ async fn fifty_buyers_racing_for_five_units_get_exactly_five_orders() {
 }
 
 #[tokio::test]
+async fn a_buyer_holds_only_a_few_unpaid_orders_so_no_script_can_reserve_the_stock() {
+    for stack in stacks(&[("SHOP_MAX_UNPAID_ORDERS", "2")]).await {
+        let (shop, db) = (&stack.shop, stack.shop.db().await);
+        let buyer = arrive(shop, "oPayBuyerUNPAID00000001").await;
+        let tea = buyer.product("桂花红茶");
+        let before = stock(&db, tea).await;
+        let mut placed = Vec::new();
+        for n in 1..=2 {
+            buyer.add(shop, tea, 1).await;
+            placed.push(
+                buyer
+                    .checkout(shop, &key(&buyer.openid, n))
+                    .await
+                    .expect("within the limit"),
+            );
+        }
+        buyer.add(shop, tea, 1).await;
+        let (status, error) = buyer
+            .checkout(shop, &key(&buyer.openid, 3))
+            .await
+            .expect_err("a third unpaid order");
+        assert_eq!(status, StatusCode::CONFLICT, "{}", shop.label);
+        assert_eq!(error, json!({ "TooManyUnpaid": { "max": 2 } }));
+        assert_eq!(stock(&db, tea).await, before - 2, "nothing reserved");
+        assert_eq!(buyer.cart_lines(shop).await, 1, "the cart is kept");
+
+        // Paying one makes room: the same button now checks out.
+        pay(&stack, &placed[0]).await;
+        wait_for_status(&db, &order_no(&placed[0]), "paid", 10).await;
+        buyer
+            .checkout(shop, &key(&buyer.openid, 3))
+            .await
+            .expect("room again");
+        assert_eq!(stock(&db, tea).await, before - 3);
+
+        // Ten checkouts at once from one buyer's cart: never more than two unpaid orders.
+        let racer = arrive(shop, "oPayBuyerUNPAIDRACE0001").await;
+        racer.add(shop, tea, 1).await;
+        let keys: Vec<String> = (0..10).map(|n| key(&racer.openid, n)).collect();
+        let results =
+            futures_util::future::join_all(keys.iter().map(|k| racer.checkout(shop, k))).await;
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        for (_, refused) in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(
+                refused.get("TooManyUnpaid").is_some() || refused == &json!("CartEmpty"),
+                "{}: {refused}",
+                shop.label
+            );
+        }
+        let unpaid: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM orders WHERE openid = $1
+                 AND status IN ('pending', 'awaiting_payment')",
+        )
+        .bind(&racer.openid)
+        .fetch_one(db.pool())
+        .await
+        .expect("count");
+        assert!(
+            (1..=2).contains(&won) && unpaid == won as i64,
+            "{}: {won} orders placed, {unpaid} unpaid",
+            shop.label
+        );
+        assert_eq!(stock(&db, tea).await, before - 3 - unpaid);
+    }
+}
+
+#[tokio::test]
 async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
     for stack in stacks(&[]).await {
         let db = stack.shop.db().await;
@@ -817,7 +884,9 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
 
 #[tokio::test]
 async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
-    for stack in stacks(&[("GATEWAY_WALLET", "hk"), ("GATEWAY_IS_RMB", "true")]).await {
+    // is_rmb=TRUE means the prices are in CNY, so the shop's currency must be CNY.
+    let rmb = [("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")];
+    for stack in stacks(&[("GATEWAY_WALLET", "hk"), rmb[0], rmb[1]]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
         buyer.add(&stack.shop, buyer.product("天然竹筷"), 1).await;
@@ -841,7 +910,7 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 10).await;
 
-        let mainland = stacks(&[("GATEWAY_IS_RMB", "true")]).await;
+        let mainland = stacks(&rmb).await;
         let Some(other) = mainland.into_iter().next() else {
             continue;
         };

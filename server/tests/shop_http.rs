@@ -577,7 +577,12 @@ async fn unverified_notifications_are_counted_not_stored_and_big_bodies_are_refu
             .send()
             .await
             .expect("notify");
-        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{}", shop.label);
+        assert_eq!(
+            res.status(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{}",
+            shop.label
+        );
 
         let db = shop.db().await;
         let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_notifications")
@@ -595,5 +600,79 @@ async fn unverified_notifications_are_counted_not_stored_and_big_bodies_are_refu
         assert_eq!((rows[0].0.as_str(), rows[0].1), ("bad_signature", 40));
         assert_eq!(rows[0].2, body, "one sample kept");
         assert_eq!((rows[1].0.as_str(), rows[1].1), ("too_large", 1));
+    }
+}
+
+/// Starts the server binary with `env` on `db` and expects it to refuse: exit code 2 and a
+/// message naming the setting.
+fn refuses_to_start(db_url: &str, env: &[(&str, &str)]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env(
+            "SHOP_LISTEN_ADDR",
+            format!("127.0.0.1:{}", common::free_port()),
+        )
+        .envs(env.iter().copied())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{env:?}: {stderr}");
+    stderr
+}
+
+#[tokio::test]
+async fn sandbox_credentials_and_is_rmb_outside_cny_are_refused_even_in_development() {
+    for db in app::ssr::testing::all().await {
+        // A real gateway with the committed sandbox merchant number or keys, SHOP_ENV unset.
+        let remote = ("GATEWAY_BASE_URL", "https://api.wisecashier.com");
+        let stderr = refuses_to_start(&db.url, &[remote]);
+        assert!(
+            stderr.contains("GATEWAY_MERCHANT_NO") && stderr.contains("sandbox"),
+            "{}: {stderr}",
+            db.label
+        );
+        let stderr = refuses_to_start(&db.url, &[remote, ("GATEWAY_MERCHANT_NO", "M100001")]);
+        assert!(stderr.contains("GATEWAY_PRIVATE_KEY_PATH"), "{stderr}");
+        let sandbox_key = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/keys/sandbox/merchant_private.pem"
+        );
+        let own_public_key = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../app/src/ssr/pay/testdata/test_public.pem"
+        );
+        let stderr = refuses_to_start(
+            &db.url,
+            &[
+                remote,
+                ("GATEWAY_MERCHANT_NO", "M100001"),
+                ("GATEWAY_PRIVATE_KEY_PATH", sandbox_key),
+                ("GATEWAY_PUBLIC_KEY_PATH", own_public_key),
+            ],
+        );
+        assert!(
+            stderr.contains("GATEWAY_PRIVATE_KEY_PATH") && stderr.contains("sandbox key"),
+            "{stderr}"
+        );
+        // is_rmb says the prices are in CNY: not with a shop in HKD.
+        let stderr = refuses_to_start(&db.url, &[("GATEWAY_IS_RMB", "true")]);
+        assert!(
+            stderr.contains("GATEWAY_IS_RMB") && stderr.contains("SHOP_CURRENCY"),
+            "{stderr}"
+        );
+        // The same settings with the sandbox on this machine and prices in CNY start.
+        let shop = Shop::start_with(
+            db,
+            &[
+                ("GATEWAY_BASE_URL", "http://localhost:3100"),
+                ("GATEWAY_IS_RMB", "true"),
+                ("SHOP_CURRENCY", "CNY"),
+            ],
+        )
+        .await;
+        let res = reqwest::get(shop.url("/healthz")).await.expect("healthz");
+        assert_eq!(res.status(), StatusCode::OK);
     }
 }

@@ -31,7 +31,15 @@ fn client_ip(state: &crate::ssr::context::ShopState) -> String {
 #[server(endpoint = "orders/checkout")]
 pub async fn checkout(token: String, checkout_key: String) -> Result<PayParams, ShopError> {
     let (state, buyer) = buyer(&token)?;
-    crate::ssr::orders::service::checkout(&state, &buyer, &checkout_key, &client_ip(&state)).await
+    crate::ssr::orders::service::checkout(&state, &buyer, &checkout_key, &client_ip(&state))
+        .await
+        .inspect_err(|err| {
+            // Too many unpaid orders is a conflict the buyer resolves (409); other refusals
+            // keep the server functions' usual status.
+            if matches!(err, ShopError::TooManyUnpaid { .. }) {
+                crate::pages::set_status(err.status());
+            }
+        })
 }
 
 /// `POST /api/orders/pay`: pay an open order again (same order, same gateway order).

@@ -59,17 +59,26 @@ pub fn AdminHeader() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let a = admin_t();
     let query = use_query_map();
-    let (error, next) = query.with_untracked(|q| (q.get("error"), q.get("next")));
+    let (error, next, minutes) =
+        query.with_untracked(|q| (q.get("error"), q.get("next"), q.get("minutes")));
     let message = match error.as_deref() {
         Some("invalid") => {
             super::set_status(401);
-            Some(a.err_invalid)
+            Some(a.err_invalid.to_owned())
         }
         Some("limited") => {
             super::set_status(429);
-            Some(a.err_limited)
+            Some(
+                match minutes
+                    .and_then(|m| m.parse::<i64>().ok())
+                    .filter(|m| (1..=1440).contains(m))
+                {
+                    Some(m) => (a.err_limited_minutes)(m),
+                    None => a.err_limited.to_owned(),
+                },
+            )
         }
-        Some(_) => Some(a.err_unavailable),
+        Some(_) => Some(a.err_unavailable.to_owned()),
         None => None,
     };
     view! {

@@ -26,8 +26,10 @@ pub async fn view(
     currency: Currency,
 ) -> Result<CartView, ShopError> {
     let rows: Vec<LineRow> = sqlx::query_as(
-        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock, p.on_sale
+        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+                CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
+              JOIN categories c ON c.id = p.category_id
          WHERE ci.openid = $1
          ORDER BY ci.added_at, ci.product_id",
     )
@@ -87,13 +89,16 @@ fn check_quantity(quantity: i64) -> Result<(), ShopError> {
     Ok(())
 }
 
-/// The stock of a product the buyer may put in the cart.
+/// The stock of a product the buyer may put in the cart: on sale, in a category that is
+/// not archived.
 async fn stock_for_sale(tx: &mut Tx, product_id: i64) -> Result<i64, ShopError> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT stock, on_sale FROM products WHERE id = $1")
-            .bind(product_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT p.stock, CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT)
+         FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(&mut **tx)
+    .await?;
     match row {
         None => Err(ShopError::NotFound),
         Some((_, on_sale)) if !flag(on_sale) => Err(ShopError::Unavailable),

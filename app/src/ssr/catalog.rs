@@ -159,11 +159,13 @@ struct ImageRow {
     height: i64,
 }
 
-/// A product a buyer may look at: it exists and is on sale. Anything else is `NotFound`.
+/// A product a buyer may look at: it exists and is on sale, in a category that is not
+/// archived. Anything else is `NotFound`.
 pub async fn product(db: &Database, id: i64) -> Result<ProductDetail, ShopError> {
     let row: Option<DetailRow> = sqlx::query_as(
         "SELECT p.id, p.title, p.subtitle, p.description, p.price_minor, p.currency, p.stock,
-                p.on_sale, c.id AS category_id, c.slug AS category_slug, c.name AS category_name
+                CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale,
+                c.id AS category_id, c.slug AS category_slug, c.name AS category_name
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE p.id = $1",
     )

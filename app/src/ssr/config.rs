@@ -44,6 +44,10 @@ pub struct Config {
     /// How the shop recognises requests that came through the gateway's payment container,
     /// the only requests whose query `openid` may bind a buyer.
     pub container: ContainerConfig,
+    /// With `behind_proxy`: the proxies (`SHOP_TRUSTED_PROXIES`, CIDR) whose
+    /// `X-Forwarded-For` is read; a request from any other peer is its own client. Empty
+    /// when not behind a proxy.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The payment container (seed 000) is a reverse proxy that appends the buyer's `openid` to
@@ -94,6 +98,9 @@ pub struct AdminConfig {
     pub idle: Duration,
     /// Signed out after this long, however active.
     pub absolute: Duration,
+    /// The first lock after too many sign-in attempts (`ADMIN_LOGIN_LOCK_MINUTES`); each
+    /// further lock within a day doubles.
+    pub login_lock: Duration,
 }
 
 impl AdminConfig {
@@ -102,6 +109,9 @@ impl AdminConfig {
     }
     pub fn absolute_ms(&self) -> i64 {
         i64::try_from(self.absolute.as_millis()).unwrap_or(i64::MAX)
+    }
+    pub fn login_lock_ms(&self) -> i64 {
+        i64::try_from(self.login_lock.as_millis()).unwrap_or(i64::MAX)
     }
 }
 
@@ -114,6 +124,9 @@ pub struct OrderConfig {
     pub check_after: Duration,
     /// How often the settlement job looks for due orders.
     pub job_interval: Duration,
+    /// Unpaid (pending or awaiting payment) orders one buyer may hold at once; checkout
+    /// beyond it is refused, so a script cannot reserve the whole stock.
+    pub max_unpaid: i64,
 }
 
 /// How a buyer without a session gets an openid.
@@ -303,11 +316,22 @@ impl Config {
                 "must be an https:// URL in production",
             ));
         }
+        // The committed sandbox credentials are for a gateway on this machine only: anywhere
+        // else (and always in production) they are refused, whatever SHOP_ENV says.
+        let sandbox_allowed = !prod && is_loopback(&base_url);
+        let not_here = if prod {
+            " in production".to_owned()
+        } else {
+            format!(
+                " when GATEWAY_BASE_URL (`{}`) is not on this machine",
+                base_url.host_str().unwrap_or_default()
+            )
+        };
         let merchant_no = required("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO)?;
-        if prod && merchant_no == DEV_MERCHANT_NO {
+        if !sandbox_allowed && merchant_no == DEV_MERCHANT_NO {
             return Err(bad(
                 "GATEWAY_MERCHANT_NO",
-                "is the sandbox merchant; set your Wisecashier merchant number",
+                format!("is the sandbox merchant, refused{not_here}; set your Wisecashier merchant number"),
             ));
         }
         let oauth_url = match get("GATEWAY_OAUTH_URL") {
@@ -326,10 +350,10 @@ impl Config {
         let private_key = match get("GATEWAY_PRIVATE_KEY_PATH") {
             Some(path) => PrivateKey::from_pem_file(&path)
                 .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
-            None if prod => {
+            None if !sandbox_allowed => {
                 return Err(bad(
                     "GATEWAY_PRIVATE_KEY_PATH",
-                    "is required in production (the PEM file of your RSA private key)",
+                    format!("is required{not_here}: the PEM file of your RSA private key"),
                 ))
             }
             None => PrivateKey::from_pem(SANDBOX_MERCHANT_PRIVATE_KEY.as_bytes())
@@ -338,32 +362,41 @@ impl Config {
         let public_key = match get("GATEWAY_PUBLIC_KEY_PATH") {
             Some(path) => PublicKey::from_pem_file(&path)
                 .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
-            None if prod => {
+            None if !sandbox_allowed => {
                 return Err(bad(
                     "GATEWAY_PUBLIC_KEY_PATH",
-                    "is required in production (the PEM file of Wisecashier's public key)",
+                    format!("is required{not_here}: the PEM file of Wisecashier's public key"),
                 ))
             }
             None => PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
                 .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
         };
-        if prod {
+        if !sandbox_allowed {
             let sandbox_merchant = PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()).ok();
             if sandbox_merchant.as_ref() == Some(&private_key.public_key()) {
                 return Err(bad(
                     "GATEWAY_PRIVATE_KEY_PATH",
-                    "is the sandbox key; generate your own key pair",
+                    format!("is the sandbox key, refused{not_here}; generate your own key pair"),
                 ));
             }
             let sandbox_gateway = PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes()).ok();
             if sandbox_gateway.as_ref() == Some(&public_key) {
                 return Err(bad(
                     "GATEWAY_PUBLIC_KEY_PATH",
-                    "is the sandbox gateway's key; use the key Wisecashier gave you",
+                    format!("is the sandbox gateway's key, refused{not_here}; use the key Wisecashier gave you"),
                 ));
             }
         }
         let is_rmb = parse_flag(&get, "GATEWAY_IS_RMB", false)?;
+        if is_rmb && currency != Currency::Cny {
+            return Err(bad(
+                "GATEWAY_IS_RMB",
+                format!(
+                    "is true (prices in CNY) but SHOP_CURRENCY is {}; set SHOP_CURRENCY=CNY or GATEWAY_IS_RMB=false",
+                    currency.code()
+                ),
+            ));
+        }
         let wallet = match get("GATEWAY_WALLET") {
             None => Wallet::Mainland,
             Some(raw) => Wallet::parse(&raw).ok_or_else(|| {
@@ -397,6 +430,8 @@ impl Config {
                 5,
                 1..=600,
             )?),
+            max_unpaid: i64::try_from(parse_number(&get, "SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
+                .unwrap_or(3),
         };
 
         let oauth = match get("SHOP_OAUTH").as_deref() {
@@ -446,10 +481,26 @@ impl Config {
         let admin = AdminConfig {
             idle: duration(&get, "ADMIN_IDLE_MINUTES", 60, 30, 1..=1440)?,
             absolute: duration(&get, "ADMIN_SESSION_HOURS", 3600, 12, 1..=168)?,
+            login_lock: duration(&get, "ADMIN_LOGIN_LOCK_MINUTES", 60, 15, 1..=1440)?,
         };
         let behind_proxy = parse_flag(&get, "SHOP_BEHIND_PROXY", false)?;
         let staff_refund_limit = staff_refund_limit(&get, currency)?;
         let container = container_config(&get, prod, &oauth)?;
+        let trusted_proxies = match (behind_proxy, get("SHOP_TRUSTED_PROXIES")) {
+            (false, None) => Vec::new(),
+            (false, Some(_)) => {
+                return Err(bad(
+                    "SHOP_TRUSTED_PROXIES",
+                    "has no effect without SHOP_BEHIND_PROXY=true; set both or neither",
+                ))
+            }
+            // The usual set-up: the reverse proxy on the same machine.
+            (true, None) => super::net::parse_cidrs("127.0.0.0/8, ::1/128")
+                .map_err(|e| bad("SHOP_TRUSTED_PROXIES", e))?,
+            (true, Some(raw)) => {
+                super::net::parse_cidrs(&raw).map_err(|e| bad("SHOP_TRUSTED_PROXIES", e))?
+            }
+        };
 
         Ok(Config {
             environment,
@@ -480,6 +531,7 @@ impl Config {
             behind_proxy,
             staff_refund_limit,
             container,
+            trusted_proxies,
         })
     }
 
@@ -514,6 +566,7 @@ impl std::fmt::Debug for Config {
             .field("behind_proxy", &self.behind_proxy)
             .field("staff_refund_limit", &self.staff_refund_limit)
             .field("container", &self.container)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -676,6 +729,17 @@ fn parse_base_url(setting: &'static str, raw: &str) -> Result<Url, ConfigError> 
         ));
     }
     Ok(url)
+}
+
+/// The gateway is on this machine (`localhost`, 127.0.0.0/8, `::1`): only then may the
+/// committed sandbox credentials be used.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// A database URL without its password, for logs.
@@ -934,9 +998,142 @@ mod tests {
             ),
             ("GATEWAY_CONTAINER_IPS", "10.0.0.0/33"),
             ("GATEWAY_CONTAINER_IPS", "container.example.com"),
+            ("SHOP_MAX_UNPAID_ORDERS", "0"),
+            ("ADMIN_LOGIN_LOCK_MINUTES", "0"),
         ] {
             let err = load(&[(key, value)]).expect_err(key);
             assert_eq!(err.setting, key, "{err}");
         }
+    }
+
+    #[test]
+    fn sandbox_credentials_are_refused_for_a_gateway_elsewhere_whatever_shop_env_says() {
+        // Development, but a real gateway: the sandbox merchant number is refused…
+        let remote = [("GATEWAY_BASE_URL", "https://api.wisecashier.com")];
+        let err = load(&remote).expect_err("sandbox merchant");
+        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
+        assert!(err.problem.contains("api.wisecashier.com"), "{err}");
+        let err = load(&[
+            ("GATEWAY_BASE_URL", "http://10.1.2.3:3100"),
+            ("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO),
+        ])
+        .expect_err("sandbox merchant, explicitly");
+        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
+        // …and so are the committed keys, by default or named.
+        let real_merchant = ("GATEWAY_MERCHANT_NO", "M100001");
+        let err = load(&[remote[0], real_merchant]).expect_err("default keys");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let (own_private, own_public) = (testdata("test_private.pem"), testdata("test_public.pem"));
+        let (sandbox_private, sandbox_public) = (
+            sandbox_key("merchant_private.pem"),
+            sandbox_key("gateway_public.pem"),
+        );
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", sandbox_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
+        ])
+        .expect_err("sandbox private key");
+        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+        ])
+        .expect_err("default gateway key");
+        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
+        let err = load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", sandbox_public.as_str()),
+        ])
+        .expect_err("sandbox gateway key");
+        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
+        load(&[
+            remote[0],
+            real_merchant,
+            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
+            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
+        ])
+        .expect("own credentials load in development");
+        // The sandbox on this machine keeps working with no configuration.
+        for local in [
+            "http://127.0.0.1:3100",
+            "http://127.0.0.2:3100",
+            "http://localhost:3100",
+            "http://[::1]:3100",
+        ] {
+            let cfg = load(&[("GATEWAY_BASE_URL", local)]).expect(local);
+            assert_eq!(cfg.gateway.merchant_no, DEV_MERCHANT_NO);
+        }
+        assert!(load(&[("GATEWAY_BASE_URL", "http://localhost.example.com")]).is_err());
+    }
+
+    #[test]
+    fn is_rmb_needs_prices_in_cny() {
+        let err = load(&[("GATEWAY_IS_RMB", "true")]).expect_err("HKD by default");
+        assert_eq!(err.setting, "GATEWAY_IS_RMB");
+        assert!(err.problem.contains("HKD"), "{err}");
+        let err = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "USD")]).expect_err("USD");
+        assert_eq!(err.setting, "GATEWAY_IS_RMB");
+        let cfg = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")]).expect("CNY");
+        assert!(cfg.gateway.is_rmb);
+        assert!(
+            !load(&[("SHOP_CURRENCY", "CNY")])
+                .expect("CNY")
+                .gateway
+                .is_rmb
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_read_only_behind_a_proxy() {
+        let cfg = load(&[]).expect("defaults");
+        assert!(!cfg.behind_proxy && cfg.trusted_proxies.is_empty());
+        let cfg = load(&[("SHOP_BEHIND_PROXY", "true")]).expect("behind a local proxy");
+        let loopback = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        assert!(super::super::net::in_any(
+            loopback("127.0.0.1"),
+            &cfg.trusted_proxies
+        ));
+        assert!(super::super::net::in_any(
+            loopback("::1"),
+            &cfg.trusted_proxies
+        ));
+        assert!(!super::super::net::in_any(
+            loopback("10.0.0.1"),
+            &cfg.trusted_proxies
+        ));
+        let cfg = load(&[
+            ("SHOP_BEHIND_PROXY", "true"),
+            ("SHOP_TRUSTED_PROXIES", "10.0.0.0/8, 172.16.0.1"),
+        ])
+        .expect("listed proxies");
+        assert_eq!(cfg.trusted_proxies.len(), 2);
+        assert!(format!("{cfg:?}").contains("10.0.0.0/8"));
+        let err = load(&[
+            ("SHOP_BEHIND_PROXY", "true"),
+            ("SHOP_TRUSTED_PROXIES", "lb.internal"),
+        ])
+        .expect_err("a host name");
+        assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
+        let err = load(&[("SHOP_TRUSTED_PROXIES", "10.0.0.0/8")]).expect_err("no proxy");
+        assert_eq!(err.setting, "SHOP_TRUSTED_PROXIES");
+    }
+
+    #[test]
+    fn unpaid_orders_and_login_locks_have_safe_defaults() {
+        let cfg = load(&[]).expect("defaults");
+        assert_eq!(cfg.orders.max_unpaid, 3);
+        assert_eq!(cfg.admin.login_lock, Duration::from_secs(15 * 60));
+        let cfg = load(&[
+            ("SHOP_MAX_UNPAID_ORDERS", "5"),
+            ("ADMIN_LOGIN_LOCK_SECS", "2"),
+        ])
+        .expect("set");
+        assert_eq!(cfg.orders.max_unpaid, 5);
+        assert_eq!(cfg.admin.login_lock_ms(), 2000);
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod http;
+pub mod net;
 pub mod orders;
 pub mod pay;
 pub mod qr;

@@ -32,6 +32,11 @@ const PRODUCTS: [DemoProduct; 12] = [
     DemoProduct { category: "home", title: "白茶香薰蜡烛 200g", subtitle: "大豆蜡 · 燃烧约 40 小时", description: "天然大豆蜡与白茶精油，棉芯无烟，木盖可作杯垫。", price_hkd_cents: 12000, stock: 12, image: "candle" },
 ];
 
+/// A demo product's price in the shop currency's minor unit (never 0: checked below).
+fn demo_price(p: &DemoProduct, currency: Currency) -> i64 {
+    p.price_hkd_cents / 10i64.pow(2 - currency.exponent().min(2))
+}
+
 /// Seeds the demo catalog if there are no categories yet. Safe when several app servers
 /// start at once: the check and the inserts happen under the database's write lock.
 pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool, sqlx::Error> {
@@ -49,7 +54,6 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
         return Ok(false);
     }
     let now = now_ms();
-    let divisor = 10i64.pow(2 - currency.exponent().min(2));
     for (sort, (slug, name)) in CATEGORIES.iter().enumerate() {
         sqlx::query(
             "INSERT INTO categories (slug, name, sort_order, created_at) VALUES ($1, $2, $3, $4)",
@@ -72,7 +76,7 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
         .bind(p.title)
         .bind(p.subtitle)
         .bind(p.description)
-        .bind(p.price_hkd_cents / divisor)
+        .bind(demo_price(p, currency))
         .bind(currency.code())
         .bind(p.stock)
         .bind(sort as i64)
@@ -94,4 +98,22 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
     }
     tx.commit().await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_product_has_a_price_in_every_currency() {
+        for currency in Currency::ALL {
+            for p in &PRODUCTS {
+                assert!(
+                    demo_price(p, currency) > 0,
+                    "{} costs nothing in {currency:?}",
+                    p.title
+                );
+            }
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! The admin area's HTTP edge: the guard in front of every `/admin` page and `/api/admin/`
 //! server function, and the login and logout endpoints.
 
+use super::limits::{self, Reservation};
 use super::store::{self, CurrentAdmin};
 use crate::ssr::context::ShopState;
+use crate::ssr::db::now_ms;
 use crate::ssr::http::{cookie, local_path, redirect};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -14,10 +16,10 @@ pub const ADMIN_COOKIE: &str = "shop_admin";
 pub const LOGIN_PATH: &str = "/admin/login";
 pub const LOGOUT_PATH: &str = "/admin/logout";
 
-/// Failed logins allowed per account and per address in the window.
+/// Sign-in attempts allowed per account from one address, and per address across
+/// accounts, within [`super::limits::WINDOW_MS`] (then locked, with backoff).
 pub const ACCOUNT_LIMIT: i64 = 5;
 pub const ADDRESS_LIMIT: i64 = 20;
-pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// Pages and server functions only an admin may reach.
 pub fn is_admin_path(path: &str) -> bool {
@@ -84,20 +86,31 @@ pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next)
     res
 }
 
-/// The address a request comes from: the socket peer, or (behind the shop's own reverse
-/// proxy, `SHOP_BEHIND_PROXY=true`) the first `X-Forwarded-For` hop. Login limits and the
-/// HK wallet's `client_ip` use it.
+/// The address a request comes from, for login limits and the HK wallet's `client_ip`: the
+/// socket peer, or, behind the shop's own reverse proxy (`SHOP_BEHIND_PROXY=true`) and only
+/// when the peer is one of `SHOP_TRUSTED_PROXIES`, the right-most `X-Forwarded-For` entry
+/// that is not a trusted proxy (see [`crate::ssr::net::client_ip`]). `None` without a peer.
+pub fn client_ip(
+    state: &ShopState,
+    peer: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let config = &state.config;
+    let trusted = config
+        .behind_proxy
+        .then_some(config.trusted_proxies.as_slice());
+    // A header that is not text is not an address: it ends the trusted part of the list.
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""));
+    crate::ssr::net::client_ip(peer.map(|p| p.ip()), trusted, forwarded)
+}
+
+/// [`client_ip`] as text (`unknown` without a peer).
 pub fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    if state.config.behind_proxy {
-        if let Some(first) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_owned();
-        }
-    }
-    peer.map(|p| p.ip().to_string())
+    client_ip(state, peer, headers)
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
@@ -124,8 +137,14 @@ impl LoginForm {
 }
 
 fn back_to_login(error: &str, next: Option<&str>) -> Response {
+    back_to_login_with(&[("error", error)], next)
+}
+
+fn back_to_login_with(params: &[(&str, &str)], next: Option<&str>) -> Response {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("error", error);
+    for (k, v) in params {
+        q.append_pair(k, v);
+    }
     if let Some(next) = next {
         q.append_pair("next", next);
     }
@@ -135,8 +154,17 @@ fn back_to_login(error: &str, next: Option<&str>) -> Response {
     )
 }
 
-/// `POST /admin/login`. The same answer for an unknown user and a wrong password; too many
-/// failures for the account or the address lock logins from it for the window.
+/// The limit keys of a sign-in: the account from this address, and the address. The name
+/// is case-folded and cut to the longest valid user name, so variants share one count.
+fn limit_keys(username: &str, address: &str) -> (String, String) {
+    let name: String = username.to_lowercase().chars().take(64).collect();
+    (format!("user:{name}@{address}"), format!("ip:{address}"))
+}
+
+/// `POST /admin/login`. The same answer for an unknown user and a wrong password. Every
+/// attempt is counted before the password is checked (see [`super::limits`]): too many for
+/// the account from this address, or from this address at all, lock sign-ins from it; the
+/// owner signing in from anywhere else is not affected.
 pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let peer = parts
@@ -156,22 +184,45 @@ pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
         .map(str::to_owned);
     let address = client_address(&state, peer, &headers);
     let username = form.username.trim().to_owned();
-    let account_key = format!("user:{}", username.to_lowercase());
-    let address_key = format!("ip:{address}");
+    let (account_key, address_key) = limit_keys(&username, &address);
+    let lock_ms = state.config.admin.login_lock_ms();
+    let account_rule = limits::Rule {
+        attempts: ACCOUNT_LIMIT,
+        lock_ms,
+    };
+    let address_rule = limits::Rule {
+        attempts: ADDRESS_LIMIT,
+        lock_ms,
+    };
     let db = &state.db;
-    let limited = store::rate_limited(db, &account_key, ACCOUNT_LIMIT, WINDOW_MS)
-        .await
-        .unwrap_or(true)
-        || store::rate_limited(db, &address_key, ADDRESS_LIMIT, WINDOW_MS)
-            .await
-            .unwrap_or(true);
-    if limited {
-        tracing::warn!(%address, "admin login refused: too many failures");
-        return back_to_login("limited", next.as_deref());
-    }
+    let now = now_ms();
+    let reserved = limits::reserve(
+        db,
+        &[
+            (account_key.as_str(), account_rule),
+            (address_key.as_str(), address_rule),
+        ],
+        now,
+    )
+    .await;
+    let address_locked_by_this = match reserved {
+        Ok(Reservation::Allowed(locked)) => locked.get(1).copied().unwrap_or(false),
+        Ok(Reservation::Locked { until }) => {
+            tracing::warn!(%address, "admin login refused: too many attempts");
+            let minutes = ((until - now).max(1) + 59_999) / 60_000;
+            return back_to_login_with(
+                &[("error", "limited"), ("minutes", &minutes.to_string())],
+                next.as_deref(),
+            );
+        }
+        Err(_) => return back_to_login("unavailable", next.as_deref()),
+    };
     match store::authenticate(db, &username, &form.password).await {
         Ok(Some(admin)) => {
-            let _ = store::clear_failures(db, &account_key).await;
+            let refund = (address_key.as_str(), address_locked_by_this);
+            if let Err(e) = limits::succeeded(db, &account_key, refund, now_ms()).await {
+                tracing::warn!(%e, "could not clear the sign-in count");
+            }
             let absolute = state.config.admin.absolute_ms();
             let token = match store::start_session(db, admin.id, absolute).await {
                 Ok(t) => t,
@@ -185,8 +236,7 @@ pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
             res
         }
         Ok(None) => {
-            let _ = store::record_failure(db, &account_key, WINDOW_MS).await;
-            let _ = store::record_failure(db, &address_key, WINDOW_MS).await;
+            // The attempt was counted when it was reserved.
             tracing::info!(%address, "admin login failed");
             back_to_login("invalid", next.as_deref())
         }

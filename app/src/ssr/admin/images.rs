@@ -14,6 +14,11 @@ use std::path::PathBuf;
 
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_FILES: usize = 10;
+/// The most memory one decoded image may take (`image::Limits::max_alloc`): 16 megapixels
+/// with transparency (4000×4000), about 22 without. A small file can describe a huge image
+/// (a "decompression bomb"); it is refused before its pixels are allocated.
+pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
+const MAX_EDGE: u32 = 8000;
 const FULL_EDGE: u32 = 1600;
 const THUMB_EDGE: u32 = 400;
 
@@ -30,6 +35,8 @@ pub enum ImageProblem {
     TooLarge,
     #[error("not a PNG or JPEG image")]
     NotAnImage,
+    #[error("too many pixels")]
+    TooManyPixels,
 }
 
 fn flatten(img: DynamicImage) -> RgbImage {
@@ -53,7 +60,8 @@ fn jpeg(img: &RgbImage) -> Result<Vec<u8>, ImageProblem> {
     Ok(out)
 }
 
-/// Decodes (PNG or JPEG only, at most 8000×8000), flattens, scales and re-encodes.
+/// Decodes (PNG or JPEG only, at most 8000 pixels a side and [`MAX_DECODED_BYTES`] of
+/// pixels), flattens, scales and re-encodes.
 pub fn process(bytes: &[u8]) -> Result<Processed, ImageProblem> {
     if bytes.len() > MAX_BYTES {
         return Err(ImageProblem::TooLarge);
@@ -64,11 +72,14 @@ pub fn process(bytes: &[u8]) -> Result<Processed, ImageProblem> {
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
-    limits.max_image_width = Some(8000);
-    limits.max_image_height = Some(8000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_EDGE);
+    limits.max_image_height = Some(MAX_EDGE);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
-    let decoded = reader.decode().map_err(|_| ImageProblem::NotAnImage)?;
+    let decoded = reader.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => ImageProblem::TooManyPixels,
+        _ => ImageProblem::NotAnImage,
+    })?;
     let full = decoded.resize(FULL_EDGE, FULL_EDGE, image::imageops::FilterType::Lanczos3);
     let thumb = decoded.resize(
         THUMB_EDGE,
@@ -114,6 +125,7 @@ pub async fn upload(
             ShopError::Invalid(match e {
                 ImageProblem::TooLarge => a.err_image_large.to_owned(),
                 ImageProblem::NotAnImage => a.err_image_type.to_owned(),
+                ImageProblem::TooManyPixels => a.err_image_pixels.to_owned(),
             })
         })?);
     }
@@ -247,5 +259,15 @@ mod tests {
             process(&vec![0u8; MAX_BYTES + 1]).err(),
             Some(ImageProblem::TooLarge)
         );
+    }
+
+    #[test]
+    fn a_small_file_of_too_many_pixels_is_refused_before_decoding() {
+        // 78 KB on disk, 4200×4200 RGBA: 70 MB once decoded.
+        let bomb = include_bytes!("../../../../end2end/fixtures/too-many-pixels.png");
+        assert!(bomb.len() < 100 * 1024);
+        assert_eq!(process(bomb).err(), Some(ImageProblem::TooManyPixels));
+        // A wide image within the limit still goes through.
+        assert!(process(&png(4000, 10)).is_ok());
     }
 }

@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod http;
 pub mod images;
+pub mod limits;
 pub mod orders;
 pub mod password;
 pub mod products;

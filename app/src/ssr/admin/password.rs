@@ -1,10 +1,22 @@
 //! Admin passwords: argon2id with OWASP's parameters (19 MiB, 2 iterations, 1 lane), a
-//! minimum length, and a refusal of the passwords every attacker tries first.
+//! minimum length, and a refusal of the passwords every attacker tries first. The server
+//! hashes off the async runtime, a few at a time (`*_off_runtime`).
 
+use crate::error::ShopError;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Hashes computed at once. Each takes 19 MiB and a core for tens of milliseconds; on the
+/// runtime's worker threads a burst of sign-ins would stall every buyer and notification, so
+/// they run on the blocking pool, at most this many together, the rest waiting their turn.
+pub const CONCURRENT_HASHES: usize = 2;
+/// A sign-in that waits longer than this for its turn is answered "try again shortly".
+pub const HASH_QUEUE_TIMEOUT: Duration = Duration::from_secs(10);
+static HASHING: Semaphore = Semaphore::const_new(CONCURRENT_HASHES);
 
 pub const MIN_LENGTH: usize = 8;
 pub const MAX_LENGTH: usize = 128;
@@ -156,9 +168,85 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(password, phc);
 }
 
+/// Runs a hashing job on the blocking pool once one of the [`CONCURRENT_HASHES`] slots is
+/// free.
+async fn off_runtime<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ShopError> {
+    let permit = match tokio::time::timeout(HASH_QUEUE_TIMEOUT, HASHING.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) => return Err(ShopError::Internal),
+        Err(_) => {
+            tracing::warn!("password hashing is saturated; a sign-in was turned away");
+            return Err(ShopError::Internal);
+        }
+    };
+    let result = tokio::task::spawn_blocking(job).await.map_err(|e| {
+        tracing::error!(%e, "password hashing task failed");
+        ShopError::Internal
+    });
+    drop(permit);
+    result
+}
+
+/// [`hash`], off the async runtime.
+pub async fn hash_off_runtime(password: &str) -> Result<String, ShopError> {
+    let password = password.to_owned();
+    off_runtime(move || hash(&password)).await?.map_err(|e| {
+        tracing::error!(%e, "password hashing failed");
+        ShopError::Internal
+    })
+}
+
+/// [`verify`], off the async runtime.
+pub async fn verify_off_runtime(password: &str, phc: &str) -> Result<bool, ShopError> {
+    let (password, phc) = (password.to_owned(), phc.to_owned());
+    off_runtime(move || verify(&password, &phc)).await
+}
+
+/// [`verify_dummy`], off the async runtime.
+pub async fn verify_dummy_off_runtime(password: &str) -> Result<(), ShopError> {
+    let password = password.to_owned();
+    off_runtime(move || verify_dummy(&password)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_off_the_runtime_agrees_with_the_plain_functions_and_queues() {
+        let phc = hash_off_runtime("correct horse battery")
+            .await
+            .expect("hash");
+        assert!(verify("correct horse battery", &phc));
+        assert!(verify_off_runtime("correct horse battery", &phc)
+            .await
+            .expect("verify"));
+        assert!(!verify_off_runtime("wrong horse battery", &phc)
+            .await
+            .expect("verify"));
+        verify_dummy_off_runtime("anything").await.expect("dummy");
+        // More jobs than slots: all finish, never more than the slots at once.
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..6)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(off_runtime(move || {
+                    use std::sync::atomic::Ordering::SeqCst;
+                    let now = running.fetch_add(1, SeqCst) + 1;
+                    most.fetch_max(now, SeqCst);
+                    std::thread::sleep(Duration::from_millis(30));
+                    running.fetch_sub(1, SeqCst);
+                }))
+            })
+            .collect();
+        for job in jobs {
+            job.await.expect("task").expect("job");
+        }
+        assert!(most.load(std::sync::atomic::Ordering::SeqCst) <= CONCURRENT_HASHES);
+    }
 
     #[test]
     fn hashes_are_argon2id_with_owasp_parameters_and_verify() {

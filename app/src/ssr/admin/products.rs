@@ -259,6 +259,10 @@ pub async fn save(
     let price = Money::parse_decimal(input.price.trim(), currency)
         .filter(|m| m.minor >= 0 && m.minor <= 10_000_000_000)
         .ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
+    // Nothing is given away by a slip of the keyboard (and the gateway refuses 0 anyway).
+    if price.minor == 0 {
+        return Err(ShopError::Invalid(a.err_price_zero.to_owned()));
+    }
     let category_id: i64 = input
         .category_id
         .trim()

@@ -1,4 +1,4 @@
-//! Admin accounts, server-side sessions and login rate limits in the database.
+//! Admin accounts and server-side sessions in the database (sign-in limits: [`super::limits`]).
 
 use super::password;
 use crate::error::ShopError;
@@ -67,7 +67,9 @@ pub async fn create(
         return Err(CreateError::BadUsername);
     }
     password::check_policy(password, username)?;
-    let phc = password::hash(password).map_err(|_| CreateError::Hash)?;
+    let phc = password::hash_off_runtime(password)
+        .await
+        .map_err(|_| CreateError::Hash)?;
     let now = now_ms();
     let inserted = sqlx::query_scalar(
         "INSERT INTO admin_users (username, password_hash, role, created_at, updated_at)
@@ -96,7 +98,8 @@ struct UserRow {
 }
 
 /// The admin these credentials belong to, or `None` (wrong name, wrong password, disabled:
-/// indistinguishable to the caller, and equally slow).
+/// indistinguishable to the caller, and equally slow). The hash is checked off the async
+/// runtime, a few at a time (see [`password::verify_off_runtime`]).
 pub async fn authenticate(
     db: &Database,
     username: &str,
@@ -109,10 +112,11 @@ pub async fn authenticate(
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else {
-        password::verify_dummy(password);
+        password::verify_dummy_off_runtime(password).await?;
         return Ok(None);
     };
-    let ok = password::verify(password, &row.password_hash) && !flag(row.disabled);
+    let ok =
+        password::verify_off_runtime(password, &row.password_hash).await? && !flag(row.disabled);
     Ok(ok
         .then(|| {
             Role::parse(&row.role).map(|role| CurrentAdmin {
@@ -189,46 +193,6 @@ pub async fn check_session(
 pub async fn end_session(db: &Database, token: &str) -> Result<(), ShopError> {
     sqlx::query("DELETE FROM admin_sessions WHERE token_hash = $1")
         .bind(token_hash(token))
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// Failures allowed per key within `window_ms` before logins from it are refused.
-pub async fn rate_limited(
-    db: &Database,
-    key: &str,
-    limit: i64,
-    window_ms: i64,
-) -> Result<bool, ShopError> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, failures FROM login_attempts WHERE key = $1")
-            .bind(key)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(matches!(row, Some((start, failures)) if now_ms() - start < window_ms && failures >= limit))
-}
-
-/// Counts a failed login against `key` (one atomic upsert; a stale window starts over).
-pub async fn record_failure(db: &Database, key: &str, window_ms: i64) -> Result<(), ShopError> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO login_attempts (key, window_start, failures) VALUES ($1, $2, 1)
-         ON CONFLICT (key) DO UPDATE SET
-             failures = CASE WHEN login_attempts.window_start < $3 THEN 1 ELSE login_attempts.failures + 1 END,
-             window_start = CASE WHEN login_attempts.window_start < $3 THEN $2 ELSE login_attempts.window_start END",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(now - window_ms)
-    .execute(db.pool())
-    .await?;
-    Ok(())
-}
-
-pub async fn clear_failures(db: &Database, key: &str) -> Result<(), ShopError> {
-    sqlx::query("DELETE FROM login_attempts WHERE key = $1")
-        .bind(key)
         .execute(db.pool())
         .await?;
     Ok(())

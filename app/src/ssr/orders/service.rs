@@ -62,6 +62,7 @@ pub async fn checkout(
             provider: state.pay.name(),
             expires_in_ms: millis(orders.expiry),
             first_check_in_ms: millis(orders.check_after),
+            max_unpaid: orders.max_unpaid,
         },
     )
     .await?;

@@ -371,19 +371,75 @@ pub struct NewOrder<'a> {
     pub provider: &'a str,
     pub expires_in_ms: i64,
     pub first_check_in_ms: i64,
+    /// Unpaid orders the buyer may hold at once (`SHOP_MAX_UNPAID_ORDERS`).
+    pub max_unpaid: i64,
+}
+
+/// Serialises one buyer's checkouts for the rest of the transaction. SQLite's write
+/// transaction (BEGIN IMMEDIATE) already serialises every writer; PostgreSQL takes a
+/// transaction-scoped advisory lock on a number derived from the openid (two buyers sharing
+/// a number only wait for each other).
+async fn lock_buyer(tx: &mut Tx, backend: Backend, buyer: &Openid) -> Result<(), ShopError> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("unpaid-orders:{}", buyer.as_str()).as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    // `pg_advisory_xact_lock` returns void, which the portable driver cannot decode.
+    sqlx::query("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+        .bind(i64::from_le_bytes(first))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The buyer's orders that still hold stock and wait for payment.
+async fn unpaid_count(tx: &mut Tx, buyer: &Openid) -> Result<i64, ShopError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE openid = $1 AND status IN ($2, $3)")
+            .bind(buyer.as_str())
+            .bind(OrderStatus::Pending.code())
+            .bind(OrderStatus::AwaitingPayment.code())
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
 /// Turns the cart into an order in one transaction: prices from the database, stock
 /// reserved with conditional updates (never oversold), timeline started. The cart itself
 /// is left alone until the gateway accepts the order, so a failed payment loses nothing.
+/// A buyer already holding `max_unpaid` unpaid orders is refused, counted under a lock per
+/// buyer, so concurrent checkouts cannot slip past the limit.
 pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Created, ShopError> {
     if let Some(existing) = by_checkout_key(db, new.checkout_key).await? {
         return Ok(Created::Existing(existing));
     }
     let mut tx = db.begin_write().await?;
+    lock_buyer(&mut tx, db.backend(), new.buyer).await?;
+    // The same checkout may have committed while this one waited for the lock.
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_key = $1");
+    let same_key: Option<OrderRow> = sqlx::query_as(&sql)
+        .bind(new.checkout_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(existing) = same_key {
+        return Ok(Created::Existing(existing));
+    }
+    if unpaid_count(&mut tx, new.buyer).await? >= new.max_unpaid {
+        tracing::info!(buyer = %new.buyer, max = new.max_unpaid, "checkout refused: too many unpaid orders");
+        return Err(ShopError::TooManyUnpaid {
+            max: new.max_unpaid,
+        });
+    }
+    // A product is for sale only while it and its category are.
     let rows: Vec<CartRow> = sqlx::query_as(
-        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock, p.on_sale
+        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+                CAST(CASE WHEN p.on_sale = 1 AND p.archived = 0 AND c.archived = 0
+                               AND p.price_minor > 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
+              JOIN categories c ON c.id = p.category_id
          WHERE ci.openid = $1
          ORDER BY ci.product_id",
     )
