@@ -176,11 +176,7 @@ async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
             json!({ "notify_copies": 20, "notify_delay_ms": 2000, "only_openid": buyer.openid }),
         )
         .await;
-        buyer.add(&stack.shop, buyer.product("黑芝麻糊"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "黑芝麻糊").await;
         let no = order_no(&params);
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 10).await;
@@ -428,11 +424,7 @@ async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
             json!({ "notify": "drop", "only_openid": buyer.openid }),
         )
         .await;
-        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
         let no = order_no(&params);
         pay(&stack, &params).await;
         wait_for_status(&db, &no, "paid", 15).await;
@@ -889,11 +881,7 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
     for stack in stacks(&[("GATEWAY_WALLET", "hk"), rmb[0], rmb[1]]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
-        buyer.add(&stack.shop, buyer.product("天然竹筷"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "天然竹筷").await;
         let no = order_no(&params);
         let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
             .await
@@ -1027,11 +1015,7 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
     for mut stack in stacks(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerCRASH000000001").await;
-        buyer.add(&stack.shop, buyer.product("黑芝麻糊"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "黑芝麻糊").await;
         let no = order_no(&params);
         stack.shop.crash();
         pay(&stack, &params).await;
@@ -1163,11 +1147,7 @@ async fn several_app_servers_on_one_database_settle_each_order_exactly_once() {
                 json!({ "notify": "drop", "only_openid": buyer.openid }),
             )
             .await;
-            buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-            let params = buyer
-                .checkout(&stack.shop, &key(&buyer.openid, 1))
-                .await
-                .expect("checkout");
+            let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
             pay(&stack, &params).await;
             orders.push(order_no(&params));
         }
@@ -1333,11 +1313,7 @@ async fn when_the_gateway_cannot_be_asked_the_notification_is_retried_never_trus
     for stack in stacks(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerQUERYDOWN00001").await;
-        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
         let no = order_no(&params);
         // The gateway's query is down; its notifications still go out.
         set_faults(
@@ -1389,11 +1365,7 @@ async fn a_replayed_notification_with_an_old_timestamp_is_refused_within_the_ret
     for stack in stacks(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerREPLAY00000001").await;
-        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-        let params = buyer
-            .checkout(&stack.shop, &key(&buyer.openid, 1))
-            .await
-            .expect("checkout");
+        let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
         let no = order_no(&params);
         set_faults(
             &stack,
@@ -1447,13 +1419,7 @@ async fn a_query_answer_about_another_order_settles_nothing() {
 
         // This buyer's order is not; the gateway's answers about it describe the other one.
         let buyer = arrive(&stack.shop, "oPayBuyerOTHERORDER0002").await;
-        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-        let no = order_no(
-            &buyer
-                .checkout(&stack.shop, &key(&buyer.openid, 1))
-                .await
-                .expect("checkout"),
-        );
+        let no = order_no(&buyer.order_one(&stack.shop, "澳门杏仁饼").await);
         set_faults(
             &stack,
             json!({ "query": "other_order", "only_openid": buyer.openid }),
@@ -1534,13 +1500,7 @@ async fn an_order_the_gateway_says_it_does_not_know_is_asked_again_before_it_exp
             json!({ "query": "not_found", "only_openid": buyer.openid }),
         )
         .await;
-        buyer.add(&stack.shop, buyer.product("澳门杏仁饼"), 1).await;
-        let no = order_no(
-            &buyer
-                .checkout(&stack.shop, &key(&buyer.openid, 1))
-                .await
-                .expect("checkout"),
-        );
+        let no = order_no(&buyer.order_one(&stack.shop, "澳门杏仁饼").await);
         wait_for_status(&db, &no, "expired", 30).await;
         let unknown = count(
             &db,

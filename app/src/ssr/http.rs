@@ -17,10 +17,7 @@ use serde::Deserialize;
 const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/lang", "/api/pay/notify", "/auth/wechat"];
 
 fn query_param(req: &Request, key: &str) -> Option<String> {
-    let query = req.uri().query()?;
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
+    query_params(req, key).into_iter().next()
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

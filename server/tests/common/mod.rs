@@ -331,6 +331,15 @@ impl Buyer {
         }
     }
 
+    /// Puts one of the product titled `title` in the cart and checks out with this buyer's
+    /// first checkout key: the pay parameters.
+    pub async fn order_one(&self, shop: &Shop, title: &str) -> Value {
+        self.add(shop, self.product(title), 1).await;
+        self.checkout(shop, &key(&self.openid, 1))
+            .await
+            .expect("checkout")
+    }
+
     pub async fn cart_lines(&self, shop: &Shop) -> usize {
         let html = self
             .client
