@@ -11,8 +11,8 @@ pub mod i18n;
 pub mod model;
 pub mod money;
 pub mod orders;
+pub mod page;
 pub mod pages;
-pub mod session;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod time;
@@ -23,15 +23,19 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use session::{BuyerToken, ShopName};
+use page::Page;
 
 /// The HTML document, rendered on the server. The page is plain HTML; only islands hydrate
 /// (`islands=true`), and they read the language back from `<html lang>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let lang = session::request_lang();
+    // Read once; every component below takes what it needs from the context.
+    let page = page_of_request();
+    let lang = page.lang;
     // Absolute asset URLs: inside the payment container the page is served from the
     // gateway's origin, and its scripts, styles and server calls must reach the shop.
-    let base = session::request_asset_base();
+    let base = page.asset_base.clone();
+    provide_context::<Lang>(lang);
+    provide_context::<Page>(page);
     view! {
         <!DOCTYPE html>
         <html lang=lang.html_tag()>
@@ -53,12 +57,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+#[cfg(feature = "ssr")]
+fn page_of_request() -> Page {
+    Page::from_request()
+}
+
+/// Only the server renders whole documents.
+#[cfg(not(feature = "ssr"))]
+fn page_of_request() -> Page {
+    Page::default()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context::<Lang>(session::request_lang());
-    provide_context::<BuyerToken>(session::request_buyer_token());
-    provide_context::<ShopName>(session::request_shop_name());
     let t = i18n::t();
 
     view! {

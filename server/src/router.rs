@@ -3,7 +3,7 @@
 
 use app::ssr::admin::http as admin;
 use app::ssr::context::ShopState;
-use app::ssr::http::{bind_buyer, cors, healthz, refuse_cross_site, switch_language};
+use app::ssr::http::{bind_buyer, cors_layer, healthz, refuse_cross_site, switch_language};
 use app::ssr::orders::notify;
 use app::{shell, App};
 use axum::middleware::from_fn_with_state;
@@ -79,7 +79,7 @@ pub fn build(state: ShopState) -> Router {
         .layer(from_fn_with_state(state.clone(), bind_buyer))
         .layer(from_fn_with_state(state.clone(), admin::guard))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
-        .layer(from_fn_with_state(state, cors))
+        .layer(cors_layer(&state))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

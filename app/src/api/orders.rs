@@ -22,7 +22,7 @@ fn client_ip(state: &crate::ssr::context::ShopState) -> String {
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0);
-    crate::ssr::admin::http::client_address(state, peer, &parts.headers)
+    state.client_address(peer, &parts.headers)
 }
 
 /// `POST /api/orders/checkout`: turns the cart into an order, places it with the gateway

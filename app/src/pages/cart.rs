@@ -5,14 +5,14 @@ use crate::components::pay::{CheckoutButton, OpenInWeChat};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
-use crate::session::use_buyer_token;
+use crate::page::use_page;
 use leptos::prelude::*;
 
 /// The buyer's cart, rendered on the server from the database.
 #[component]
 pub fn CartPage() -> impl IntoView {
     let t = t();
-    let token = use_buyer_token();
+    let token = use_page().buyer_token;
     let cart = Resource::new(|| (), {
         let token = token.clone();
         move |_| get_cart(token.clone())
@@ -51,7 +51,7 @@ fn Checkout(token: String) -> impl IntoView {
     let checkout_key = crate::ssr::orders::service::new_checkout_key().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let checkout_key = String::new();
-    let url = format!("{}/cart", crate::session::request_asset_base());
+    let url = format!("{}/cart", use_page().asset_base);
     view! {
         <section class="checkout">
             <CheckoutButton token checkout_key>

@@ -7,7 +7,7 @@ use crate::components::pay::{OpenInWeChat, OrderPayPanel};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::orders::{OrderDetail, OrderStatus, OrderSummary};
-use crate::session::use_buyer_token;
+use crate::page::use_page;
 use crate::time::display_ms;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -33,7 +33,7 @@ fn StatusBadge(status: OrderStatus) -> impl IntoView {
 #[component]
 pub fn OrdersPage() -> impl IntoView {
     let t = t();
-    let token = use_buyer_token();
+    let token = use_page().buyer_token;
     let orders = Resource::new(|| (), move |_| list_orders(token.clone()));
     view! {
         <crate::components::PageTitle text=t.my_orders/>
@@ -82,7 +82,7 @@ fn OrderRow(order: OrderSummary) -> impl IntoView {
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let t = t();
-    let token = use_buyer_token();
+    let token = use_page().buyer_token;
     let params = use_params_map();
     let query = use_query_map();
     let order_no = move || params.read().get("no").unwrap_or_default();
@@ -124,11 +124,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             _ => None,
         },
     };
-    let here = format!(
-        "{}/orders/{}",
-        crate::session::request_asset_base(),
-        s.order_no
-    );
+    let here = format!("{}/orders/{}", use_page().asset_base, s.order_no);
     let panel = status.is_payable().then(|| {
         let confirming = outcome.as_deref() == Some("ok");
         let outside_wechat = outcome.as_deref() == Some("wechat");

@@ -5,7 +5,7 @@ use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::t;
 use crate::model::ProductDetail;
-use crate::session::use_buyer_token;
+use crate::page::use_page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -42,7 +42,7 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(product: ProductDetail) -> impl IntoView {
     let t = t();
-    let token = use_buyer_token();
+    let token = use_page().buyer_token;
     let url_error = form_error::<AddToCart>();
     let stock_text = match product.stock {
         0 => t.sold_out.to_owned(),

@@ -9,6 +9,7 @@ use super::session::{now_secs, Purpose, SessionKeys};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use leptos::prelude::use_context;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 static ASSET_BASE: OnceLock<String> = OnceLock::new();
@@ -70,6 +71,35 @@ impl ShopState {
             config,
             pay: Arc::new(provider),
         })
+    }
+
+    /// The address a request comes from, for login limits and the HK wallet's `client_ip`:
+    /// the socket peer, or, behind the shop's own reverse proxy (`SHOP_BEHIND_PROXY=true`)
+    /// and only when the peer is one of `SHOP_TRUSTED_PROXIES`, the right-most
+    /// `X-Forwarded-For` entry that is not a trusted proxy (see
+    /// [`super::web::address::client_ip`]). `None` without a peer.
+    pub fn client_ip(
+        &self,
+        peer: Option<SocketAddr>,
+        headers: &http::HeaderMap,
+    ) -> Option<std::net::IpAddr> {
+        let config = &self.config;
+        let trusted = config
+            .behind_proxy
+            .then_some(config.trusted_proxies.as_slice());
+        // A header that is not text is not an address: it ends the trusted part of the list.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .map(|v| v.to_str().unwrap_or(""));
+        super::web::address::client_ip(peer.map(|p| p.ip()), trusted, forwarded)
+    }
+
+    /// [`ShopState::client_ip`] as text (`unknown` without a peer).
+    pub fn client_address(&self, peer: Option<SocketAddr>, headers: &http::HeaderMap) -> String {
+        self.client_ip(peer, headers)
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".to_owned())
     }
 }
 

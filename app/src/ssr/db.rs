@@ -114,12 +114,7 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Milliseconds since the epoch: the one time representation both databases store alike.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+pub use super::web::now_ms;
 
 /// Parse a stored boolean flag. Flags are INTEGER 0/1 in both schemas because the portable
 /// driver has no boolean on SQLite.

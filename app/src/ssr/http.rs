@@ -2,7 +2,9 @@
 //! the language switch and the health check. `server` assembles these into the router.
 
 use super::context::{CurrentBuyer, ShopState};
-use super::session::{now_secs, Purpose, SESSION_COOKIE, SESSION_TTL_SECS};
+use super::session::{now_secs, session_cookie, Purpose, SESSION_COOKIE};
+use super::web::cookies::SameSite;
+use super::web::{local_path, query_values, read_cookie, redirect, SetCookie};
 use crate::buyer::Openid;
 use crate::i18n::Lang;
 use axum::body::Body;
@@ -11,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Paths that never need a buyer: health checks, the language switch, and the gateway's
 /// notifications.
@@ -20,25 +23,9 @@ fn query_param(req: &Request, key: &str) -> Option<String> {
     query_params(req, key).into_iter().next()
 }
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// A redirect target from a query parameter: only a path on this site, never `//host` or
-/// a full URL, so the shop cannot be used as an open redirect.
-pub fn local_path(raw: &str) -> Option<&str> {
-    (raw.starts_with('/')
-        && !raw.starts_with("//")
-        && !raw.starts_with("/\\")
-        && !raw.chars().any(|c| c.is_control()))
-    .then_some(raw)
+/// Every value of a query parameter.
+fn query_params(req: &Request, key: &str) -> Vec<String> {
+    query_values(req.uri().query(), key)
 }
 
 /// A page (an HTML navigation), as opposed to a server-function call or a static file.
@@ -46,21 +33,6 @@ fn is_page_request(req: &Request) -> bool {
     let path = req.uri().path();
     let last = path.rsplit('/').next().unwrap_or_default();
     req.method() == Method::GET && !path.starts_with("/api/") && !last.contains('.')
-}
-
-pub(crate) fn session_cookie(state: &ShopState, token: &str) -> Option<HeaderValue> {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    // Lax, not Strict: the buyer arrives by a top-level redirect from the gateway's OAuth,
-    // and a Strict cookie would not be sent on that first navigation.
-    let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; Max-Age={SESSION_TTL_SECS}; HttpOnly; SameSite=Lax{secure}"
-    );
-    // A token is ASCII by construction; `ok()` only guards the type conversion.
-    HeaderValue::from_str(&value).ok()
 }
 
 fn invalid_openid_page() -> Response {
@@ -76,13 +48,6 @@ fn invalid_openid_page() -> Response {
         body,
     )
         .into_response()
-}
-
-pub(crate) fn redirect(status: StatusCode, location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(loc) => (status, [(header::LOCATION, loc)]).into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
-    }
 }
 
 /// Marks a request that came through the gateway's payment container (see
@@ -128,7 +93,7 @@ pub async fn container_entry(
             .extensions()
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0);
-        let address = super::admin::http::client_address(&state, peer, req.headers());
+        let address = state.client_address(peer, req.headers());
         if address
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| container.allows_ip(ip))
@@ -137,17 +102,6 @@ pub async fn container_entry(
         }
     }
     next.run(req).await
-}
-
-/// Every value of a query parameter.
-fn query_params(req: &Request, key: &str) -> Vec<String> {
-    let Some(query) = req.uri().query() else {
-        return Vec::new();
-    };
-    url::form_urlencoded::parse(query.as_bytes())
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-        .collect()
 }
 
 /// The request's path and query without any `openid` parameter: where to come back to
@@ -187,7 +141,7 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
         return next.run(req).await;
     }
     let now = now_secs();
-    let session = cookie(req.headers(), SESSION_COOKIE)
+    let session = read_cookie(req.headers(), SESSION_COOKIE)
         .and_then(|t| state.keys.verify(Purpose::Cookie, t, now).ok());
 
     let query_openids = query_params(&req, "openid");
@@ -238,16 +192,17 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
         Some(s) => s.openid != openid || s.due_for_refresh(now),
         None => true,
     };
-    let set_cookie = refresh
-        .then(|| session_cookie(&state, &state.keys.issue(Purpose::Cookie, &openid, now)))
-        .flatten();
+    let set_cookie = refresh.then(|| {
+        let token = state.keys.issue(Purpose::Cookie, &openid, now);
+        session_cookie(&token, state.config.secure_cookies())
+    });
 
     // Back from the OAuth entry: go to the page the buyer wanted, now with a session.
     if let Some(target) = query_param(&req, "return_to") {
         if let (Some(target), true) = (local_path(&target), is_page_request(&req)) {
             let mut res = redirect(StatusCode::SEE_OTHER, target);
-            if let Some(c) = set_cookie {
-                res.headers_mut().append(header::SET_COOKIE, c);
+            if let Some(c) = &set_cookie {
+                c.set_on(&mut res);
             }
             return res;
         }
@@ -257,8 +212,8 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
     req.extensions_mut()
         .insert(CurrentBuyer { openid, form_token });
     let mut res = next.run(req).await;
-    if let Some(c) = set_cookie {
-        res.headers_mut().append(header::SET_COOKIE, c);
+    if let Some(c) = &set_cookie {
+        c.set_on(&mut res);
     }
     // Pages carry the buyer's cart and form token: never cache them in a shared cache.
     let is_html = res
@@ -319,65 +274,30 @@ pub async fn refuse_cross_site(
 /// Cross-origin access for the payment container. Its pages (served from the gateway's
 /// origin) load the shop's scripts, styles and images, and call the buyer's server
 /// functions. Static files may be read from anywhere (they are public); `/api/` answers
-/// only the shop's own origin and the configured container origin. No credentials are
-/// involved: server functions carry the signed form token instead of cookies.
-pub async fn cors(State(state): State<ShopState>, req: Request, next: Next) -> Response {
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let path = req.uri().path();
-    let api = path.starts_with("/api/");
-    let is_static = !api
-        && path
-            .rsplit('/')
-            .next()
-            .is_some_and(|last| last.contains('.'));
-    let container_allowed = !super::admin::http::is_admin_path(path);
-    let allowed = origin.as_deref().filter(|o| {
-        (container_allowed && *o == state.config.gateway.container_origin)
-            || *o == state.config.public_origin()
-    });
-    if api && req.method() == Method::OPTIONS {
-        let Some(origin) = allowed else {
-            return StatusCode::FORBIDDEN.into_response();
-        };
-        let mut res = StatusCode::NO_CONTENT.into_response();
-        let h = res.headers_mut();
-        if let Ok(v) = HeaderValue::from_str(origin) {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+/// only the shop's own origin and the configured container origin, and `/api/admin/` only
+/// the shop's own. No credentials are involved: server functions carry the signed form
+/// token instead of cookies.
+pub fn cors_layer(state: &ShopState) -> CorsLayer {
+    let public = state.config.public_origin();
+    let container = state.config.gateway.container_origin.clone();
+    let allowed = move |origin: &HeaderValue, parts: &axum::http::request::Parts| {
+        let path = parts.uri.path();
+        let origin = origin.as_bytes();
+        if path.starts_with("/api/") {
+            origin == public.as_bytes()
+                || (origin == container.as_bytes() && !super::admin::http::is_admin_path(path))
+        } else {
+            // A file: the last segment has an extension (pages and functions have none).
+            path.rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.'))
         }
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("content-type, accept"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
-        return res;
-    }
-    let allowed = allowed.map(str::to_owned);
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    if api {
-        if let Some(v) = allowed.and_then(|o| HeaderValue::from_str(&o).ok()) {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        }
-        h.append(header::VARY, HeaderValue::from_static("Origin"));
-    } else if is_static {
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
-    }
-    res
+    };
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .max_age(std::time::Duration::from_secs(600))
 }
 
 fn same_host(origin: &str, headers: &HeaderMap) -> bool {
@@ -402,20 +322,17 @@ pub async fn switch_language(
 ) -> Response {
     let lang = Lang::from_tag(q.to.as_deref().unwrap_or("zh"));
     let back = q.back.as_deref().and_then(local_path).unwrap_or("/");
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        Lang::COOKIE,
-        lang.html_tag()
-    );
     let mut res = redirect(StatusCode::SEE_OTHER, back);
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    // Not HttpOnly: nothing secret, and the page may read the language.
+    let secure = state.config.secure_cookies();
+    SetCookie::new(
+        Lang::COOKIE,
+        lang.html_tag(),
+        31_536_000,
+        SameSite::Lax,
+        secure,
+    )
+    .set_on(&mut res);
     res
 }
 
@@ -433,31 +350,5 @@ pub async fn healthz(State(state): State<ShopState>) -> Response {
             )
                 .into_response()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_redirect_targets() {
-        assert_eq!(local_path("/cart"), Some("/cart"));
-        assert_eq!(local_path("/product/3?x=1"), Some("/product/3?x=1"));
-        assert_eq!(local_path("//evil.example"), None);
-        assert_eq!(local_path("/\\evil.example"), None);
-        assert_eq!(local_path("https://evil.example"), None);
-        assert_eq!(local_path("/a\r\nSet-Cookie: x"), None);
-    }
-
-    #[test]
-    fn cookies_are_found_by_exact_name() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("xshop_session=no; shop_session=yes; other=1"),
-        );
-        assert_eq!(cookie(&headers, "shop_session"), Some("yes"));
-        assert_eq!(cookie(&headers, "missing"), None);
     }
 }

@@ -7,7 +7,6 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod http;
-pub mod net;
 pub mod orders;
 pub mod pay;
 pub mod qr;
@@ -15,4 +14,8 @@ pub mod seed;
 pub mod session;
 #[cfg(feature = "test-support")]
 pub mod testing;
+pub mod web;
 pub mod wechat_oauth;
+
+/// The old name of the client-address module (kept while other branches land).
+pub use web::address as net;

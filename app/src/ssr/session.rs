@@ -9,6 +9,8 @@
 //!   drop. The form token carries the buyer there, and because another site cannot read it,
 //!   it also makes the buyer's state-changing calls immune to cross-site request forgery.
 
+use super::web::cookies::SameSite;
+use super::web::SetCookie;
 use crate::buyer::Openid;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -125,19 +127,31 @@ impl SessionKeys {
     }
 }
 
-/// `bytes` bytes from the operating system's generator, as lower-case hex: session ids,
-/// checkout keys, OAuth state, file names. `Internal` (logged) if there is no randomness.
+/// `bytes` random bytes as hex (see [`super::web::random_hex`]), as a shop error.
 pub fn random_hex(bytes: usize) -> Result<String, crate::error::ShopError> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::getrandom(&mut buf).map_err(|e| {
-        tracing::error!(%e, "the operating system gave no randomness");
-        crate::error::ShopError::Internal
-    })?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(super::web::random_hex(bytes)?)
 }
 
-pub fn now_secs() -> i64 {
-    super::db::now_ms() / 1000
+pub use super::web::now_secs;
+
+/// No randomness is a fault the buyer cannot fix (the detail was logged).
+impl From<super::web::NoRandomness> for crate::error::ShopError {
+    fn from(_: super::web::NoRandomness) -> Self {
+        crate::error::ShopError::Internal
+    }
+}
+
+/// The buyer's session cookie. Lax, not Strict: the buyer arrives by a top-level redirect
+/// from the gateway's OAuth, and a Strict cookie would not be sent on that first navigation.
+pub fn session_cookie(token: &str, secure: bool) -> SetCookie {
+    SetCookie::new(
+        SESSION_COOKIE,
+        token,
+        SESSION_TTL_SECS,
+        SameSite::Lax,
+        secure,
+    )
+    .http_only()
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@
 
 use super::config::OfficialAccount;
 use super::context::ShopState;
-use super::http::{cookie, local_path, redirect, session_cookie};
-use super::session::{now_secs, Purpose};
+use super::session::{now_secs, session_cookie, Purpose};
+use super::web::cookies::SameSite;
+use super::web::{local_path, read_cookie, redirect, SetCookie};
 use crate::buyer::Openid;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -21,7 +22,7 @@ const STATE_COOKIE: &str = "shop_oauth_state";
 /// the callback with `return_to`. `state` is also set as a short-lived cookie and checked on
 /// the way back, so a forged callback cannot log a browser in as someone else.
 pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Response {
-    let Ok(nonce) = super::session::random_hex(12) else {
+    let Ok(nonce) = super::web::random_hex(12) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut callback = state.config.public_url.clone();
@@ -39,17 +40,15 @@ pub fn start(state: &ShopState, oa: &OfficialAccount, return_to: &str) -> Respon
         .append_pair("state", &nonce);
     url.set_fragment(Some("wechat_redirect"));
     let mut res = redirect(StatusCode::FOUND, url.as_str());
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{STATE_COOKIE}={nonce}; Path={CALLBACK_PATH}; Max-Age=600; HttpOnly; SameSite=Lax{secure}"
-    )) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    state_cookie(&nonce, 600, state.config.secure_cookies()).set_on(&mut res);
     res
+}
+
+/// The OAuth `state` this browser started with, sent back only to the callback.
+fn state_cookie(nonce: &str, max_age_secs: i64, secure: bool) -> SetCookie {
+    SetCookie::new(STATE_COOKIE, nonce, max_age_secs, SameSite::Lax, secure)
+        .path(CALLBACK_PATH)
+        .http_only()
 }
 
 #[derive(Deserialize)]
@@ -81,7 +80,7 @@ pub async fn callback(
         .and_then(local_path)
         .unwrap_or("/")
         .to_owned();
-    let expected = cookie(&headers, STATE_COOKIE);
+    let expected = read_cookie(&headers, STATE_COOKIE);
     let (Some(code), Some(got)) = (q.code.as_deref(), q.state.as_deref()) else {
         // The buyer refused, or WeChat sent no code: try again from the start.
         return start(&state, oa, &back);
@@ -135,13 +134,8 @@ pub async fn callback(
     };
     let token = state.keys.issue(Purpose::Cookie, &openid, now_secs());
     let mut res = redirect(StatusCode::SEE_OTHER, &back);
-    if let Some(c) = session_cookie(&state, &token) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("{STATE_COOKIE}=; Path={CALLBACK_PATH}; Max-Age=0"))
-    {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    let secure = state.config.secure_cookies();
+    session_cookie(&token, secure).set_on(&mut res);
+    state_cookie("", 0, secure).set_on(&mut res);
     res
 }

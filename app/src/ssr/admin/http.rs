@@ -5,7 +5,8 @@ use super::limits::{self, Reservation};
 use super::store::{self, CurrentAdmin};
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
-use crate::ssr::http::{cookie, local_path, redirect};
+use crate::ssr::web::cookies::SameSite;
+use crate::ssr::web::{local_path, read_cookie, redirect, SetCookie};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -34,16 +35,11 @@ pub fn current_admin() -> Option<CurrentAdmin> {
         .cloned()
 }
 
-fn admin_cookie(state: &ShopState, value: &str, max_age_secs: i64) -> Option<HeaderValue> {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{ADMIN_COOKIE}={value}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
-    ))
-    .ok()
+/// The admin's session cookie: Strict, as nothing outside the shop links into the back
+/// office with a session (a link from elsewhere meets the login form).
+fn admin_cookie(state: &ShopState, value: &str, max_age_secs: i64) -> SetCookie {
+    let secure = state.config.secure_cookies();
+    SetCookie::new(ADMIN_COOKIE, value, max_age_secs, SameSite::Strict, secure).http_only()
 }
 
 /// Every admin page and server function passes here: without a live admin session a page
@@ -55,7 +51,7 @@ pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next)
         return next.run(req).await;
     }
     let idle = state.config.admin.idle_ms();
-    let admin = match cookie(req.headers(), ADMIN_COOKIE) {
+    let admin = match read_cookie(req.headers(), ADMIN_COOKIE) {
         Some(token) => store::check_session(&state.db, token, idle)
             .await
             .unwrap_or(None),
@@ -84,34 +80,6 @@ pub async fn guard(State(state): State<ShopState>, mut req: Request, next: Next)
         HeaderValue::from_static("private, no-store"),
     );
     res
-}
-
-/// The address a request comes from, for login limits and the HK wallet's `client_ip`: the
-/// socket peer, or, behind the shop's own reverse proxy (`SHOP_BEHIND_PROXY=true`) and only
-/// when the peer is one of `SHOP_TRUSTED_PROXIES`, the right-most `X-Forwarded-For` entry
-/// that is not a trusted proxy (see [`crate::ssr::net::client_ip`]). `None` without a peer.
-pub fn client_ip(
-    state: &ShopState,
-    peer: Option<SocketAddr>,
-    headers: &HeaderMap,
-) -> Option<std::net::IpAddr> {
-    let config = &state.config;
-    let trusted = config
-        .behind_proxy
-        .then_some(config.trusted_proxies.as_slice());
-    // A header that is not text is not an address: it ends the trusted part of the list.
-    let forwarded = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .map(|v| v.to_str().unwrap_or(""));
-    crate::ssr::net::client_ip(peer.map(|p| p.ip()), trusted, forwarded)
-}
-
-/// [`client_ip`] as text (`unknown` without a peer).
-pub fn client_address(state: &ShopState, peer: Option<SocketAddr>, headers: &HeaderMap) -> String {
-    client_ip(state, peer, headers)
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 #[derive(Default)]
@@ -182,7 +150,7 @@ pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
         .and_then(local_path)
         .filter(|p| is_admin_path(p) && !p.starts_with(LOGIN_PATH))
         .map(str::to_owned);
-    let address = client_address(&state, peer, &headers);
+    let address = state.client_address(peer, &headers);
     let username = form.username.trim().to_owned();
     let (account_key, address_key) = limit_keys(&username, &address);
     let lock_ms = state.config.admin.login_lock_ms();
@@ -230,9 +198,7 @@ pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
             };
             tracing::info!(admin = %admin.username, %address, "admin signed in");
             let mut res = redirect(StatusCode::SEE_OTHER, next.as_deref().unwrap_or("/admin"));
-            if let Some(c) = admin_cookie(&state, &token, absolute / 1000) {
-                res.headers_mut().append(header::SET_COOKIE, c);
-            }
+            admin_cookie(&state, &token, absolute / 1000).set_on(&mut res);
             res
         }
         Ok(None) => {
@@ -246,13 +212,11 @@ pub async fn login(State(state): State<ShopState>, req: Request) -> Response {
 
 /// `POST /admin/logout`: the session ends on the server, not just in the browser.
 pub async fn logout(State(state): State<ShopState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, ADMIN_COOKIE) {
+    if let Some(token) = read_cookie(&headers, ADMIN_COOKIE) {
         let _ = store::end_session(&state.db, token).await;
     }
     let mut res = redirect(StatusCode::SEE_OTHER, LOGIN_PATH);
-    if let Some(c) = admin_cookie(&state, "", 0) {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
+    admin_cookie(&state, "", 0).set_on(&mut res);
     res
 }
 

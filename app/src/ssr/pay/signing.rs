@@ -184,7 +184,7 @@ fn der_element(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
 /// RFC 3986 percent-encoding: every byte but the unreserved `A-Z a-z 0-9 - _ . ~`, with
 /// upper-case hex, so a space is `%20` (never `+`). The shop's one encoder, also used for
 /// its own links.
-pub use crate::components::layout::encode_component as percent_encode;
+pub use crate::ssr::web::encode_component as percent_encode;
 
 /// The string a merchant request is signed over: sorted `k=percent(v)` pairs, `,`, Timestamp.
 pub fn request_string_to_sign(params: &[(String, String)], timestamp: &str) -> String {

@@ -1,0 +1,62 @@
+//! What a page needs from its request, read once per request: the language, the buyer's
+//! form token, the shop's name, where assets live and the language switch's link. The
+//! server builds it in [`crate::shell`] and provides it as context; components read it with
+//! [`use_page`]. Islands hydrating in the browser have no page: they get the token as a
+//! prop and read the language back from `<html lang>` ([`crate::i18n::use_lang`]).
+
+use crate::i18n::Lang;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Page {
+    pub lang: Lang,
+    /// The buyer's form token (see `ssr::session`); empty when the page has no buyer.
+    pub buyer_token: String,
+    /// The shop's configured name.
+    pub shop_name: String,
+    /// The shop's public URL without a trailing slash: where assets and server functions
+    /// are reached (see `ssr::context::asset_base`), and the base of links that leave the
+    /// page (the QR code of the shop). Empty in the browser and in unit tests.
+    pub asset_base: String,
+    /// `/lang?to=<the other language>&back=<this page>`: a plain link, so the switch works
+    /// before hydration and without JavaScript.
+    pub lang_switch: String,
+}
+
+/// The current page (a default one where none was provided, as in islands).
+pub fn use_page() -> Page {
+    leptos::prelude::use_context::<Page>().unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+impl Page {
+    /// The page of the request being rendered.
+    pub fn from_request() -> Page {
+        use crate::ssr::context;
+        use crate::ssr::web::encode_component;
+        use leptos::prelude::use_context;
+
+        let lang = Lang::from_request();
+        let here = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()))
+            .unwrap_or_else(|| "/".to_owned());
+        let other = match lang {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        Page {
+            lang,
+            buyer_token: context::current_buyer()
+                .map(|b| b.form_token)
+                .unwrap_or_default(),
+            shop_name: use_context::<context::ShopState>()
+                .map(|s| s.config.shop_name.clone())
+                .unwrap_or_default(),
+            asset_base: context::asset_base().to_owned(),
+            lang_switch: format!(
+                "/lang?to={}&back={}",
+                other.short_tag(),
+                encode_component(&here)
+            ),
+        }
+    }
+}
