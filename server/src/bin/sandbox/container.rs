@@ -5,7 +5,7 @@
 //! `WeixinJSBridge` stand-in.
 
 use crate::state::Sandbox;
-use app::ssr::http::cookie;
+use app::ssr::web::read_cookie as cookie;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
