@@ -9,6 +9,7 @@ use super::session::{now_secs, Purpose, SessionKeys};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use leptos::prelude::use_context;
+use secrecy::ExposeSecret;
 use std::sync::{Arc, OnceLock};
 
 static ASSET_BASE: OnceLock<String> = OnceLock::new();
@@ -54,7 +55,6 @@ impl ShopState {
             merchant_no: g.merchant_no.clone(),
             private_key: g.private_key.clone(),
             gateway_public_key: g.public_key.clone(),
-            currency: config.currency,
             is_rmb: g.is_rmb,
             wallet: g.wallet,
             timeout: g.timeout,
@@ -65,7 +65,7 @@ impl ShopState {
             .map_err(|e| GatewayError::Unreachable(format!("HTTP client: {e}")))?;
         Ok(ShopState {
             http,
-            keys: SessionKeys::new(&config.session_secret),
+            keys: SessionKeys::new(config.session_secret.expose_secret()),
             db,
             config,
             pay: Arc::new(provider),

@@ -8,7 +8,6 @@ use super::{
     BoxFuture, GatewayError, Notification, NotificationError, PayStatus, PaymentProvider,
     PaymentReport, PlaceOrder, Placed, RefundReport, RefundRequest,
 };
-use crate::money::Currency;
 use serde_json::Value;
 use std::time::Duration;
 use url::Url;
@@ -38,7 +37,6 @@ pub struct WisecashierConfig {
     pub merchant_no: String,
     pub private_key: PrivateKey,
     pub gateway_public_key: PublicKey,
-    pub currency: Currency,
     /// `is_rmb=TRUE`: the amounts are priced in CNY.
     pub is_rmb: bool,
     pub wallet: Wallet,
