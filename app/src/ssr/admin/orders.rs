@@ -11,7 +11,7 @@ use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::{flag, now_ms, Database};
 use crate::ssr::orders::store;
-use crate::time::{parse_date, CHINA_OFFSET_SECS};
+use crate::time::{china_midnight_ms, china_month_day, parse_date, CHINA_OFFSET_SECS};
 
 const PAID_STATUSES: &str = "('paid', 'shipped', 'completed', 'refund_pending', 'refunded')";
 
@@ -73,8 +73,7 @@ async fn period(db: &Database, since_ms: i64) -> Result<Period, ShopError> {
 
 /// Midnight today, China time, in unix ms.
 fn start_of_today(now_ms: i64) -> i64 {
-    let secs = now_ms.div_euclid(1000) + CHINA_OFFSET_SECS;
-    (secs - secs.rem_euclid(86_400) - CHINA_OFFSET_SECS) * 1000
+    china_midnight_ms(now_ms)
 }
 
 /// Revenue per day for the last `days` days (China time), in `currency`: payments received
@@ -121,8 +120,7 @@ async fn daily(
         .enumerate()
         .map(|(i, minor)| {
             let day = since + i64::try_from(i).unwrap_or(0) * 86_400_000;
-            let (_, m, d, ..) = crate::time::utc_parts(day / 1000 + CHINA_OFFSET_SECS);
-            (format!("{m:02}-{d:02}"), Money::new(minor, currency))
+            (china_month_day(day), Money::new(minor, currency))
         })
         .collect())
 }

@@ -559,11 +559,8 @@ fn new_order_no(now_ms: i64) -> Result<String, ShopError> {
         ShopError::Internal
     })?;
     let random = u64::from_le_bytes(bytes) % 100_000_000;
-    let (y, mo, d, h, mi, s) = crate::time::utc_parts(now_ms / 1000);
-    Ok(format!(
-        "S{:02}{mo:02}{d:02}{h:02}{mi:02}{s:02}{random:08}",
-        y % 100
-    ))
+    let stamp = crate::time::utc_stamp(now_ms.div_euclid(1000));
+    Ok(format!("S{stamp}{random:08}"))
 }
 
 /// What the buyer sees on the pay sheet: `龙井茶 ×2 等3件`, at most 120 characters.
