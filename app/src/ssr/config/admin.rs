@@ -1,7 +1,6 @@
 //! The back office: how long an admin session lives, and how long a sign-in lock lasts.
 
-use super::source::Source;
-use super::ConfigError;
+use super::source::{ConfigError, Source};
 use std::time::Duration;
 
 /// Admin session lifetimes.

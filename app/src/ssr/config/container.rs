@@ -6,8 +6,7 @@
 
 use super::oauth::OAuthMode;
 use super::sandbox::DEV_CONTAINER_SECRET;
-use super::source::{bad, Source};
-use super::ConfigError;
+use super::source::{bad, ConfigError, Source};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The path prefix of the page URL registered with the gateway: `/wc/{secret}`.
@@ -92,54 +91,5 @@ impl ContainerConfig {
             secret: secret.map(SecretString::from),
             ips,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{load, load_owned, production, testdata};
-    use super::*;
-
-    #[test]
-    fn production_needs_a_way_to_recognise_the_container() {
-        let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
-        vars.retain(|(k, _)| *k != "GATEWAY_CONTAINER_SECRET");
-        let err = load_owned(&vars).expect_err("neither secret nor addresses");
-        assert_eq!(err.setting, "GATEWAY_CONTAINER_SECRET");
-
-        let mut with_ips = vars.clone();
-        with_ips.push((
-            "GATEWAY_CONTAINER_IPS",
-            "203.0.113.0/24, 198.51.100.7".into(),
-        ));
-        let cfg = load_owned(&with_ips).expect("addresses alone are enough");
-        assert!(cfg.container.secret.is_none());
-        assert!(cfg.container.allows_ip("203.0.113.9".parse().expect("ip")));
-        assert!(cfg.container.allows_ip("198.51.100.7".parse().expect("ip")));
-        assert!(!cfg.container.allows_ip("198.51.100.8".parse().expect("ip")));
-
-        let mut dev_secret = vars.clone();
-        dev_secret.push(("GATEWAY_CONTAINER_SECRET", DEV_CONTAINER_SECRET.into()));
-        let err = load_owned(&dev_secret).expect_err("the development secret");
-        assert_eq!(err.setting, "GATEWAY_CONTAINER_SECRET");
-
-        // The official-account mode binds buyers by the code exchange only: no container.
-        let mut oa = vars.clone();
-        oa.push(("SHOP_OAUTH", "official_account".into()));
-        oa.push(("WECHAT_APPID", "wx1".into()));
-        assert!(load_owned(&oa).is_ok());
-    }
-
-    #[test]
-    fn the_container_secret_is_compared_exactly_and_never_printed() {
-        let cfg = load(&[("GATEWAY_CONTAINER_SECRET", "0123456789abcdef01234567")]).expect("loads");
-        assert!(cfg.container.secret_matches("0123456789abcdef01234567"));
-        assert!(!cfg.container.secret_matches("0123456789abcdef0123456"));
-        assert!(!cfg.container.secret_matches("0123456789abcdef012345678"));
-        assert!(!cfg.container.secret_matches(""));
-        assert!(!format!("{cfg:?}").contains("0123456789abcdef01234567"));
-        // Development works out of the box with the sandbox's registered URL.
-        let dev = load(&[]).expect("defaults");
-        assert!(dev.container.secret_matches(DEV_CONTAINER_SECRET));
     }
 }

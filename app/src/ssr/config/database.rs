@@ -1,7 +1,6 @@
 //! `DATABASE_URL`: SQLite (the embedded default) or PostgreSQL.
 
-use super::source::{bad, Source};
-use super::ConfigError;
+use super::source::{bad, ConfigError, Source};
 use secrecy::SecretString;
 use url::Url;
 

@@ -13,6 +13,8 @@ mod proxy;
 mod sandbox;
 mod shop;
 mod source;
+#[cfg(test)]
+mod tests;
 mod wisecashier;
 
 pub use admin::AdminConfig;
@@ -25,6 +27,7 @@ pub use sandbox::{
     SANDBOX_MERCHANT_PUBLIC_KEY,
 };
 pub use shop::DEFAULT_STAFF_REFUND_LIMIT;
+pub use source::ConfigError;
 pub use wisecashier::GatewayConfig;
 
 use crate::money::{Currency, Money};
@@ -75,13 +78,6 @@ pub struct Config {
     /// `X-Forwarded-For` is read; a request from any other peer is its own client. Empty
     /// when not behind a proxy.
     pub trusted_proxies: Vec<ipnet::IpNet>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("configuration error: {setting}: {problem}")]
-pub struct ConfigError {
-    pub setting: &'static str,
-    pub problem: String,
 }
 
 impl Config {
@@ -157,171 +153,5 @@ impl Config {
 
     pub fn public_origin(&self) -> String {
         self.public_url.origin().ascii_serialization()
-    }
-}
-
-/// The configuration from a list of variables, for tests.
-#[cfg(test)]
-fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-    let map: std::collections::HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    Config::from_lookup(|k| map.get(k).cloned())
-}
-
-#[cfg(test)]
-fn testdata(name: &str) -> String {
-    format!("{}/src/ssr/pay/testdata/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-#[cfg(test)]
-fn sandbox_key(name: &str) -> String {
-    format!(
-        "{}/../server/keys/sandbox/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
-#[cfg(test)]
-fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("SHOP_ENV", "production".into()),
-        ("DATABASE_URL", "postgres://shop:pw@db/shop".into()),
-        ("SHOP_PUBLIC_URL", "https://shop.example.com".into()),
-        ("SHOP_SESSION_SECRET", "s".repeat(64)),
-        ("GATEWAY_BASE_URL", "https://api.wisecashier.com".into()),
-        ("GATEWAY_MERCHANT_NO", "M100001".into()),
-        ("SHOP_CURRENCY", "cny".into()),
-        ("GATEWAY_PRIVATE_KEY_PATH", private.into()),
-        ("GATEWAY_PUBLIC_KEY_PATH", public.into()),
-        ("WECHAT_APPSECRET", "app-secret-value".into()),
-        ("GATEWAY_CONTAINER_SECRET", "c".repeat(32)),
-    ]
-}
-
-#[cfg(test)]
-fn load_owned(vars: &[(&'static str, String)]) -> Result<Config, ConfigError> {
-    let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    load(&borrowed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use secrecy::ExposeSecret;
-    use shop::DEV_SESSION_SECRET;
-    use std::time::Duration;
-
-    #[test]
-    fn development_defaults_need_no_configuration() {
-        let cfg = load(&[]).expect("defaults load");
-        assert_eq!(cfg.environment, Environment::Development);
-        assert_eq!(
-            cfg.database_url.expose_secret(),
-            "sqlite://data/shop.db?mode=rwc"
-        );
-        assert_eq!(cfg.listen_addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(cfg.public_url.as_str(), "http://127.0.0.1:3000/");
-        assert_eq!(cfg.currency, Currency::Hkd);
-        assert!(cfg.seed_demo);
-        assert_eq!(
-            cfg.gateway.oauth_url.as_str(),
-            "http://127.0.0.1:3100/mp_pay/oauth"
-        );
-        assert_eq!(cfg.gateway.container_origin, "http://127.0.0.1:3100");
-    }
-
-    #[test]
-    fn production_names_each_missing_setting() {
-        let err = load(&[("SHOP_ENV", "production")]).expect_err("must fail");
-        assert_eq!(err.setting, "SHOP_PUBLIC_URL");
-
-        let err = load(&[
-            ("SHOP_ENV", "production"),
-            ("SHOP_PUBLIC_URL", "https://shop.example.com"),
-        ])
-        .expect_err("must fail");
-        assert_eq!(err.setting, "SHOP_SESSION_SECRET");
-
-        let err = load(&[
-            ("SHOP_ENV", "production"),
-            ("SHOP_PUBLIC_URL", "https://shop.example.com"),
-            ("SHOP_SESSION_SECRET", &"x".repeat(40)),
-        ])
-        .expect_err("must fail");
-        assert_eq!(err.setting, "GATEWAY_BASE_URL");
-    }
-
-    #[test]
-    fn production_refuses_plain_http_and_development_secrets() {
-        let err = load(&[
-            ("SHOP_ENV", "production"),
-            ("SHOP_PUBLIC_URL", "http://shop.example.com"),
-        ])
-        .expect_err("must fail");
-        assert_eq!(err.setting, "SHOP_PUBLIC_URL");
-        assert!(err.to_string().contains("https"));
-
-        let err = load(&[
-            ("SHOP_ENV", "production"),
-            ("SHOP_PUBLIC_URL", "https://shop.example.com"),
-            ("SHOP_SESSION_SECRET", DEV_SESSION_SECRET),
-        ])
-        .expect_err("must fail");
-        assert_eq!(err.setting, "SHOP_SESSION_SECRET");
-    }
-
-    #[test]
-    fn a_complete_production_configuration_loads() {
-        let cfg = load_owned(&production(
-            &testdata("test_private.pem"),
-            &testdata("test_public.pem"),
-        ))
-        .expect("loads");
-        assert!(cfg.secure_cookies());
-        assert!(!cfg.seed_demo);
-        assert_eq!(cfg.currency, Currency::Cny);
-        assert_eq!(cfg.orders.expiry, Duration::from_secs(30 * 60));
-        let debug = format!("{cfg:?}");
-        assert!(!debug.contains(&"s".repeat(64)), "secret leaked: {debug}");
-        assert!(!debug.contains(":pw@"), "db password leaked: {debug}");
-        assert!(
-            !debug.contains("PRIVATE KEY"),
-            "private key leaked: {debug}"
-        );
-    }
-
-    #[test]
-    fn invalid_values_name_their_setting() {
-        for (key, value) in [
-            ("SHOP_ENV", "staging"),
-            ("DATABASE_URL", "mysql://x"),
-            ("SHOP_LISTEN_ADDR", "localhost"),
-            ("SHOP_CURRENCY", "DOGE"),
-            ("SHOP_SESSION_SECRET", "short"),
-            ("SHOP_SEED_DEMO", "maybe"),
-            ("GATEWAY_BASE_URL", "ftp://gateway"),
-            ("GATEWAY_WALLET", "moon"),
-            ("GATEWAY_IS_RMB", "perhaps"),
-            ("GATEWAY_TIMEOUT_SECS", "0"),
-            ("GATEWAY_NOTIFY_MAX_AGE_SECS", "30"),
-            ("SHOP_ORDER_EXPIRY_MINUTES", "500"),
-            ("SHOP_OAUTH", "qq"),
-            ("SHOP_STAFF_REFUND_LIMIT", "-5"),
-            ("SHOP_STAFF_REFUND_LIMIT", "12.345"),
-            ("GATEWAY_CONTAINER_SECRET", "short"),
-            (
-                "GATEWAY_CONTAINER_SECRET",
-                "has spaces in it, which a path cannot",
-            ),
-            ("GATEWAY_CONTAINER_IPS", "10.0.0.0/33"),
-            ("GATEWAY_CONTAINER_IPS", "container.example.com"),
-            ("SHOP_MAX_UNPAID_ORDERS", "0"),
-            ("ADMIN_LOGIN_LOCK_MINUTES", "0"),
-        ] {
-            let err = load(&[(key, value)]).expect_err(key);
-            assert_eq!(err.setting, key, "{err}");
-        }
     }
 }

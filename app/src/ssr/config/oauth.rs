@@ -2,8 +2,7 @@
 //! or through the merchant's own official account.
 
 use super::sandbox::DEV_GATEWAY_URL;
-use super::source::{bad, parse_base_url, Source};
-use super::ConfigError;
+use super::source::{bad, parse_base_url, ConfigError, Source};
 use secrecy::SecretString;
 use url::Url;
 
@@ -68,26 +67,5 @@ impl OfficialAccount {
             authorize_base: base("WECHAT_OAUTH_BASE", "https://open.weixin.qq.com")?,
             api_base: base("WECHAT_API_BASE", "https://api.weixin.qq.com")?,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::load;
-    use super::*;
-
-    #[test]
-    fn official_account_mode_needs_its_secret_and_hides_it() {
-        let err = load(&[("SHOP_OAUTH", "official_account"), ("WECHAT_APPID", "wx1")])
-            .expect_err("no secret");
-        assert_eq!(err.setting, "WECHAT_APPSECRET");
-        let cfg = load(&[
-            ("SHOP_OAUTH", "official_account"),
-            ("WECHAT_APPID", "wx1"),
-            ("WECHAT_APPSECRET", "app-secret-value"),
-        ])
-        .expect("loads");
-        assert!(matches!(cfg.oauth, OAuthMode::OfficialAccount(_)));
-        assert!(!format!("{cfg:?}").contains("app-secret-value"));
     }
 }

@@ -1,8 +1,7 @@
 //! Order timing: expiry, when the gateway is first asked, how often the settlement job
 //! runs, and how many unpaid orders one buyer may hold.
 
-use super::source::Source;
-use super::ConfigError;
+use super::source::{ConfigError, Source};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -28,25 +27,5 @@ impl OrderConfig {
             max_unpaid: i64::try_from(src.number("SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
                 .unwrap_or(3),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::load;
-    use super::*;
-
-    #[test]
-    fn unpaid_orders_and_login_locks_have_safe_defaults() {
-        let cfg = load(&[]).expect("defaults");
-        assert_eq!(cfg.orders.max_unpaid, 3);
-        assert_eq!(cfg.admin.login_lock, Duration::from_secs(15 * 60));
-        let cfg = load(&[
-            ("SHOP_MAX_UNPAID_ORDERS", "5"),
-            ("ADMIN_LOGIN_LOCK_SECS", "2"),
-        ])
-        .expect("set");
-        assert_eq!(cfg.orders.max_unpaid, 5);
-        assert_eq!(cfg.admin.login_lock_ms(), 2000);
     }
 }

@@ -1,8 +1,7 @@
 //! The shop itself: where it listens, where buyers reach it, its name and currency, the
 //! session secret, and the staff refund limit (an amount in the shop's currency).
 
-use super::source::{bad, parse_base_url, Source};
-use super::ConfigError;
+use super::source::{bad, parse_base_url, ConfigError, Source};
 use crate::money::{Currency, Money};
 use secrecy::SecretSlice;
 use std::net::SocketAddr;
@@ -87,24 +86,5 @@ pub(super) fn staff_refund_limit(src: &Source, currency: Currency) -> Result<Mon
                     ),
                 )
             }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::load;
-    use super::*;
-
-    #[test]
-    fn the_staff_refund_limit_is_an_amount_in_the_shops_currency() {
-        use crate::money::Money;
-        let cfg = load(&[]).expect("defaults");
-        assert_eq!(cfg.staff_refund_limit, Money::new(50_000, Currency::Hkd));
-        let cfg = load(&[("SHOP_CURRENCY", "JPY")]).expect("yen");
-        assert_eq!(cfg.staff_refund_limit, Money::new(500, Currency::Jpy));
-        let cfg = load(&[("SHOP_STAFF_REFUND_LIMIT", "120.50")]).expect("set");
-        assert_eq!(cfg.staff_refund_limit, Money::new(12_050, Currency::Hkd));
-        let cfg = load(&[("SHOP_STAFF_REFUND_LIMIT", "0")]).expect("owner only");
-        assert_eq!(cfg.staff_refund_limit.minor, 0);
     }
 }

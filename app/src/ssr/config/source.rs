@@ -2,10 +2,17 @@
 //! production (where a setting a real merchant must supply has no default) and names the
 //! variable in every error.
 
-use super::ConfigError;
 use std::ops::RangeInclusive;
 use std::time::Duration;
 use url::Url;
+
+/// A setting that stops the server from starting, named, with what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {setting}: {problem}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub problem: String,
+}
 
 pub(super) fn bad(setting: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError {

@@ -5,8 +5,7 @@ use super::sandbox::{
     DEV_GATEWAY_URL, DEV_MERCHANT_NO, SANDBOX_GATEWAY_PUBLIC_KEY, SANDBOX_MERCHANT_PRIVATE_KEY,
     SANDBOX_MERCHANT_PUBLIC_KEY,
 };
-use super::source::{bad, parse_base_url, Source};
-use super::ConfigError;
+use super::source::{bad, parse_base_url, ConfigError, Source};
 use crate::money::Currency;
 use crate::ssr::pay::signing::{PrivateKey, PublicKey};
 use crate::ssr::pay::wisecashier::Wallet;
@@ -173,121 +172,5 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{load, load_owned, production, sandbox_key, testdata};
-    use super::*;
-
-    #[test]
-    fn production_refuses_sandbox_keys_and_missing_keys() {
-        let err = load_owned(&production(
-            &sandbox_key("merchant_private.pem"),
-            &testdata("test_public.pem"),
-        ))
-        .expect_err("sandbox merchant key");
-        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
-        let err = load_owned(&production(
-            &testdata("test_private.pem"),
-            &sandbox_key("gateway_public.pem"),
-        ))
-        .expect_err("sandbox gateway key");
-        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
-        let err = load_owned(&production(
-            "/nonexistent.pem",
-            &testdata("test_public.pem"),
-        ))
-        .expect_err("missing file");
-        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
-        let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
-        vars.retain(|(k, _)| *k != "GATEWAY_PUBLIC_KEY_PATH");
-        assert_eq!(
-            load_owned(&vars).expect_err("no key").setting,
-            "GATEWAY_PUBLIC_KEY_PATH"
-        );
-    }
-
-    #[test]
-    fn sandbox_credentials_are_refused_for_a_gateway_elsewhere_whatever_shop_env_says() {
-        // Development, but a real gateway: the sandbox merchant number is refused…
-        let remote = [("GATEWAY_BASE_URL", "https://api.wisecashier.com")];
-        let err = load(&remote).expect_err("sandbox merchant");
-        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
-        assert!(err.problem.contains("api.wisecashier.com"), "{err}");
-        let err = load(&[
-            ("GATEWAY_BASE_URL", "http://10.1.2.3:3100"),
-            ("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO),
-        ])
-        .expect_err("sandbox merchant, explicitly");
-        assert_eq!(err.setting, "GATEWAY_MERCHANT_NO");
-        // …and so are the committed keys, by default or named.
-        let real_merchant = ("GATEWAY_MERCHANT_NO", "M100001");
-        let err = load(&[remote[0], real_merchant]).expect_err("default keys");
-        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
-        let (own_private, own_public) = (testdata("test_private.pem"), testdata("test_public.pem"));
-        let (sandbox_private, sandbox_public) = (
-            sandbox_key("merchant_private.pem"),
-            sandbox_key("gateway_public.pem"),
-        );
-        let err = load(&[
-            remote[0],
-            real_merchant,
-            ("GATEWAY_PRIVATE_KEY_PATH", sandbox_private.as_str()),
-            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
-        ])
-        .expect_err("sandbox private key");
-        assert_eq!(err.setting, "GATEWAY_PRIVATE_KEY_PATH");
-        let err = load(&[
-            remote[0],
-            real_merchant,
-            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
-        ])
-        .expect_err("default gateway key");
-        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
-        let err = load(&[
-            remote[0],
-            real_merchant,
-            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
-            ("GATEWAY_PUBLIC_KEY_PATH", sandbox_public.as_str()),
-        ])
-        .expect_err("sandbox gateway key");
-        assert_eq!(err.setting, "GATEWAY_PUBLIC_KEY_PATH");
-        load(&[
-            remote[0],
-            real_merchant,
-            ("GATEWAY_PRIVATE_KEY_PATH", own_private.as_str()),
-            ("GATEWAY_PUBLIC_KEY_PATH", own_public.as_str()),
-        ])
-        .expect("own credentials load in development");
-        // The sandbox on this machine keeps working with no configuration.
-        for local in [
-            "http://127.0.0.1:3100",
-            "http://127.0.0.2:3100",
-            "http://localhost:3100",
-            "http://[::1]:3100",
-        ] {
-            let cfg = load(&[("GATEWAY_BASE_URL", local)]).expect(local);
-            assert_eq!(cfg.gateway.merchant_no, DEV_MERCHANT_NO);
-        }
-        assert!(load(&[("GATEWAY_BASE_URL", "http://localhost.example.com")]).is_err());
-    }
-
-    #[test]
-    fn is_rmb_needs_prices_in_cny() {
-        let err = load(&[("GATEWAY_IS_RMB", "true")]).expect_err("HKD by default");
-        assert_eq!(err.setting, "GATEWAY_IS_RMB");
-        assert!(err.problem.contains("HKD"), "{err}");
-        let err = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "USD")]).expect_err("USD");
-        assert_eq!(err.setting, "GATEWAY_IS_RMB");
-        let cfg = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")]).expect("CNY");
-        assert!(cfg.gateway.is_rmb);
-        assert!(
-            !load(&[("SHOP_CURRENCY", "CNY")])
-                .expect("CNY")
-                .gateway
-                .is_rmb
-        );
     }
 }

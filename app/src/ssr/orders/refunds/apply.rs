@@ -2,7 +2,8 @@
 //! goes with it: the money counted on the order, the order moved to `refunded` through
 //! `store::apply`, stock put back, and the order's timeline.
 
-use super::{decide, restocks, Decision, Said};
+use super::judge::Said;
+use super::table::{decide, restocks, Decision};
 use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
 use crate::money::Money;

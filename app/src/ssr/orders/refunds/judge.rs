@@ -1,6 +1,6 @@
 //! What the gateway said about a refund, judged against the refund the shop asked for.
 
-use super::Event;
+use super::table::Event;
 use crate::money::Money;
 use crate::ssr::pay::{RefundReport, RefundState};
 

@@ -2,7 +2,9 @@
 //! settlement job's passes over pending refunds with backoff. Answers are read by
 //! [`judge`](super::judge) and written by [`apply`](super::apply).
 
-use super::{apply, judge, Applied, Event, Said};
+use super::apply::{apply, Applied};
+use super::judge::{judge, Said};
+use super::table::Event;
 use crate::admin::RefundStatus;
 use crate::error::ShopError;
 use crate::money::Money;

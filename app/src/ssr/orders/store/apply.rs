@@ -3,7 +3,7 @@
 //! effect, writes the new status and appends the timeline event, all in the caller's
 //! transaction.
 
-use super::lock_order;
+use super::rows::lock_order;
 use crate::error::ShopError;
 use crate::orders::OrderStatus;
 use crate::ssr::db::{now_ms, Backend, Tx};

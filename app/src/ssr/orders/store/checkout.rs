@@ -2,7 +2,9 @@
 //! reserved, in one transaction.
 
 use super::apply::{record_event, take_stock};
-use super::{by_checkout_key, by_id, OrderRow, GATEWAY_PAYABLE_MS, ORDER_COLUMNS, WATCH_MARGIN_MS};
+use super::rows::{
+    by_checkout_key, by_id, OrderRow, GATEWAY_PAYABLE_MS, ORDER_COLUMNS, WATCH_MARGIN_MS,
+};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
