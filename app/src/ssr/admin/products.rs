@@ -11,7 +11,6 @@ use crate::admin::{
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::{Currency, Money};
-use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, now_ms, Database};
 
 // The back office's server functions (`api/admin.rs`) still call these through `products`.
@@ -26,7 +25,8 @@ struct Row {
     title: String,
     category: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     low_stock_threshold: i64,
     on_sale: i64,
@@ -98,7 +98,7 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
         .map(|r| {
             Ok(AdminProductRow {
                 id: r.id,
-                price: Money::new(r.price_minor, currency_of(&r.currency)?),
+                price: Money::new(r.price_minor, r.currency),
                 title: r.title,
                 category: r.category,
                 low_stock: r.stock <= r.low_stock_threshold,
@@ -119,7 +119,8 @@ struct EditRow {
     description: String,
     category_id: i64,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     on_sale: i64,
     archived: i64,
@@ -160,7 +161,7 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let currency = currency_of(&row.currency)?;
+    let currency = row.currency;
     let images: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
     )

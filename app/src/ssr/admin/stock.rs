@@ -76,3 +76,27 @@ pub async fn low_stock_count(db: &Database) -> Result<i64, ShopError> {
     .fetch_one(db.pool())
     .await?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::REASONS;
+
+    /// The schema's CHECK on the ledger's reason names the merchant's reasons plus the
+    /// shop's own (`initial` for a new product's opening stock; `returned` is also written by
+    /// a refund that puts stock back).
+    #[test]
+    fn the_schema_allows_exactly_the_stock_reasons() {
+        let codes: Vec<String> = REASONS
+            .iter()
+            .chain(&["initial"])
+            .map(|r| format!("'{r}'"))
+            .collect();
+        let check = format!("CHECK (reason IN ({}))", codes.join(", "));
+        for schema in [
+            include_str!("../../../migrations/sqlite/0005_product_admin.sql"),
+            include_str!("../../../migrations/postgres/0005_product_admin.sql"),
+        ] {
+            assert!(schema.contains(&check), "{check}");
+        }
+    }
+}

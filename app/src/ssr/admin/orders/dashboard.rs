@@ -4,17 +4,32 @@
 use crate::admin::{Dashboard, Period, RefundStatus};
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
+use crate::orders::OrderStatus;
 use crate::ssr::admin::stock::low_stock_count;
 use crate::ssr::db::{now_ms, Database};
+use crate::ssr::orders::store::status_list;
 use crate::time::{china_midnight_ms, china_month_day};
 
-const PAID_STATUSES: &str = "('paid', 'shipped', 'completed', 'refund_pending', 'refunded')";
+/// The statuses whose money the shop received, as an SQL list generated from the enum.
+fn paid_statuses() -> String {
+    status_list(OrderStatus::is_paid)
+}
+
+/// One currency's paid orders (or confirmed refunds) in a period.
+#[derive(sqlx::FromRow)]
+struct CurrencySum {
+    #[sqlx(try_from = "String")]
+    currency: Currency,
+    count: i64,
+    minor: i64,
+}
 
 /// Refunds the gateway confirmed since `since_ms`, per currency: they count against the
 /// revenue of the day they were confirmed (cash basis), whenever the order was paid.
-async fn refunded_since(db: &Database, since_ms: i64) -> Result<Vec<(String, i64)>, ShopError> {
+async fn refunded_since(db: &Database, since_ms: i64) -> Result<Vec<CurrencySum>, ShopError> {
     Ok(sqlx::query_as(
-        "SELECT o.currency, CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT)
+        "SELECT o.currency, COUNT(*) AS count,
+                CAST(COALESCE(SUM(r.amount_minor), 0) AS BIGINT) AS minor
          FROM refunds r JOIN orders o ON o.id = r.order_id
          WHERE r.status = $1 AND COALESCE(r.settled_at, r.updated_at) >= $2
          GROUP BY o.currency ORDER BY o.currency",
@@ -28,31 +43,31 @@ async fn refunded_since(db: &Database, since_ms: i64) -> Result<Vec<(String, i64
 /// Paid orders since `since_ms`, their average value, and the revenue: payments received
 /// minus refunds confirmed in the period.
 async fn period(db: &Database, since_ms: i64) -> Result<Period, ShopError> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT currency, COUNT(*), CAST(COALESCE(SUM(total_minor), 0) AS BIGINT)
-         FROM orders WHERE paid_at >= $1 AND status IN {PAID_STATUSES}
-         GROUP BY currency ORDER BY currency"
+    let rows: Vec<CurrencySum> = sqlx::query_as(&format!(
+        "SELECT currency, COUNT(*) AS count, CAST(COALESCE(SUM(total_minor), 0) AS BIGINT) AS minor
+         FROM orders WHERE paid_at >= $1 AND status IN {}
+         GROUP BY currency ORDER BY currency",
+        paid_statuses()
     ))
     .bind(since_ms)
     .fetch_all(db.pool())
     .await?;
-    // currency → (paid orders, paid, refunded)
-    let mut sums: std::collections::BTreeMap<String, (i64, i64, i64)> = rows
+    // currency code → (currency, paid orders, paid, refunded), in code order
+    let mut sums: std::collections::BTreeMap<&'static str, (Currency, i64, i64, i64)> = rows
         .into_iter()
-        .map(|(code, count, sum)| (code, (count, sum, 0)))
+        .map(|r| (r.currency.code(), (r.currency, r.count, r.minor, 0)))
         .collect();
-    for (code, refunded) in refunded_since(db, since_ms).await? {
-        sums.entry(code).or_default().2 += refunded;
+    for r in refunded_since(db, since_ms).await? {
+        sums.entry(r.currency.code())
+            .or_insert((r.currency, 0, 0, 0))
+            .3 += r.minor;
     }
     let mut period = Period {
         paid_orders: 0,
         revenue: Vec::new(),
         average: Vec::new(),
     };
-    for (code, (count, sum, refunded)) in sums {
-        let Some(currency) = Currency::from_code(&code) else {
-            continue;
-        };
+    for (currency, count, sum, refunded) in sums.into_values() {
         period.paid_orders += count;
         period.revenue.push(Money::new(sum - refunded, currency));
         // The average order as placed, rounded half up to the minor unit.
@@ -82,7 +97,8 @@ async fn daily(
     let since = today - (days - 1) * 86_400_000;
     let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT paid_at, total_minor FROM orders
-         WHERE paid_at >= $1 AND currency = $2 AND status IN {PAID_STATUSES}"
+         WHERE paid_at >= $1 AND currency = $2 AND status IN {}",
+        paid_statuses()
     ))
     .bind(since)
     .bind(currency.code())
@@ -150,14 +166,18 @@ pub fn chart_svg(daily: &[(String, Money)]) -> String {
 
 pub async fn dashboard(db: &Database, currency: Currency) -> Result<Dashboard, ShopError> {
     let today = start_of_today(now_ms());
-    let count = |sql: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(db.pool()).await
-    };
+    let to_ship: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE status = $1")
+        .bind(OrderStatus::Paid.code())
+        .fetch_one(db.pool())
+        .await?;
+    let flagged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE needs_attention = 1")
+        .fetch_one(db.pool())
+        .await?;
     Ok(Dashboard {
         today: period(db, today).await?,
         last_7_days: period(db, today - 6 * 86_400_000).await?,
-        to_ship: count("SELECT COUNT(*) FROM orders WHERE status = 'paid'").await?,
-        flagged: count("SELECT COUNT(*) FROM orders WHERE needs_attention = 1").await?,
+        to_ship,
+        flagged,
         low_stock: low_stock_count(db).await?,
         daily: daily(db, currency, today, 14).await?,
     })
@@ -189,6 +209,14 @@ mod tests {
         assert_eq!(
             start_of_today(1_795_651_199_000),
             (1_795_651_200 - 8 * 3600) * 1000
+        );
+    }
+
+    #[test]
+    fn paid_statuses_are_those_whose_money_was_received() {
+        assert_eq!(
+            paid_statuses(),
+            "('paid', 'shipped', 'completed', 'refund_pending', 'refunded')"
         );
     }
 }

@@ -23,7 +23,8 @@ struct NotificationDbRow {
 struct RefundDbRow {
     refund_no: String,
     amount_minor: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: RefundStatus,
     detail: String,
     admin: String,
     created_at: i64,
@@ -45,7 +46,7 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
     let row = store::by_no(db, order_no)
         .await?
         .ok_or(ShopError::NotFound)?;
-    let currency = row.total()?.currency;
+    let currency = row.currency;
     let refunds: Vec<RefundDbRow> = sqlx::query_as(
         "SELECT refund_no, amount_minor, status, detail, admin, created_at, restock, restocked
          FROM refunds WHERE order_id = $1 ORDER BY id",
@@ -71,7 +72,7 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
     .await?;
     Ok(AdminOrderDetail {
         order,
-        openid: row.openid.clone(),
+        openid: row.openid.to_string(),
         payment_no: row.payment_no.clone(),
         pay_currency: row.pay_currency.clone(),
         pay_amount: row.pay_amount.clone(),
@@ -82,22 +83,17 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
         refund_key: actions::new_refund_key()?,
         refunds: refunds
             .into_iter()
-            .map(|r| {
-                Ok(RefundRow {
-                    status: RefundStatus::from_code(&r.status).ok_or_else(|| {
-                        tracing::error!(refund = %r.refund_no, status = %r.status, "unknown stored refund status");
-                        ShopError::Internal
-                    })?,
-                    refund_no: r.refund_no,
-                    amount: Money::new(r.amount_minor, currency),
-                    detail: r.detail,
-                    admin: r.admin,
-                    created_at_ms: r.created_at,
-                    restock: flag(r.restock),
-                    restocked: flag(r.restocked),
-                })
+            .map(|r| RefundRow {
+                status: r.status,
+                refund_no: r.refund_no,
+                amount: Money::new(r.amount_minor, currency),
+                detail: r.detail,
+                admin: r.admin,
+                created_at_ms: r.created_at,
+                restock: flag(r.restock),
+                restocked: flag(r.restocked),
             })
-            .collect::<Result<_, ShopError>>()?,
+            .collect(),
         events: events
             .into_iter()
             .filter_map(|e| {

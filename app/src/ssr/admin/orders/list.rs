@@ -2,8 +2,9 @@
 //! openid; and the same list as CSV.
 
 use crate::admin::{AdminOrderRow, OrderFilter};
+use crate::buyer::Openid;
 use crate::error::ShopError;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::ssr::db::{flag, Database};
 use crate::time::{parse_date, CHINA_OFFSET_SECS};
@@ -11,9 +12,12 @@ use crate::time::{parse_date, CHINA_OFFSET_SECS};
 #[derive(sqlx::FromRow)]
 struct ListRow {
     order_no: String,
-    openid: String,
-    status: String,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    openid: Openid,
+    #[sqlx(try_from = "String")]
+    status: OrderStatus,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     total_minor: i64,
     item_count: i64,
     product_info: String,
@@ -81,21 +85,19 @@ pub async fn list(
         query = query.bind(*i);
     }
     let rows = query.fetch_all(db.pool()).await?;
-    rows.into_iter()
-        .map(|r| {
-            let currency = crate::ssr::catalog::currency_of(&r.currency)?;
-            Ok(AdminOrderRow {
-                status: OrderStatus::from_code(&r.status).ok_or(ShopError::Internal)?,
-                order_no: r.order_no,
-                openid: r.openid,
-                total: Money::new(r.total_minor, currency),
-                item_count: r.item_count,
-                title: r.product_info,
-                created_at_ms: r.created_at,
-                needs_attention: flag(r.needs_attention),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| AdminOrderRow {
+            status: r.status,
+            order_no: r.order_no,
+            openid: r.openid.to_string(),
+            total: Money::new(r.total_minor, r.currency),
+            item_count: r.item_count,
+            title: r.product_info,
+            created_at_ms: r.created_at,
+            needs_attention: flag(r.needs_attention),
         })
-        .collect()
+        .collect())
 }
 
 fn csv_field(value: &str) -> String {

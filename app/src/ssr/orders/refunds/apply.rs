@@ -8,7 +8,6 @@ use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
 use crate::money::Money;
 use crate::orders::OrderStatus;
-use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, now_ms, Backend, Tx};
 use crate::ssr::orders::machine::Event as OrderEvent;
 use crate::ssr::orders::store::{self, Applied as OrderApplied, Changes};
@@ -18,18 +17,10 @@ struct RefundDbRow {
     id: i64,
     refund_no: String,
     amount_minor: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: RefundStatus,
     admin: String,
     restock: i64,
-}
-
-impl RefundDbRow {
-    fn status(&self) -> Result<RefundStatus, ShopError> {
-        RefundStatus::from_code(&self.status).ok_or_else(|| {
-            tracing::error!(refund = %self.refund_no, status = %self.status, "unknown stored refund status");
-            ShopError::Internal
-        })
-    }
 }
 
 const REFUND_COLUMNS: &str = "id, refund_no, amount_minor, status, admin, restock";
@@ -77,9 +68,9 @@ pub async fn apply(
     .bind(refund_id)
     .fetch_one(&mut **tx)
     .await?;
-    let from = r.status()?;
-    let order_before = order.status()?;
-    let amount = Money::new(r.amount_minor, currency_of(&order.currency)?);
+    let from = r.status;
+    let order_before = order.status;
+    let amount = Money::new(r.amount_minor, order.currency);
     let now = now_ms();
     let mut applied = Applied {
         refund_no: r.refund_no.clone(),

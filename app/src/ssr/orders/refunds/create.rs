@@ -53,14 +53,9 @@ pub struct KeyedRefund {
     pub order_id: i64,
     pub refund_no: String,
     pub amount_minor: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RefundStatus,
     pub detail: String,
-}
-
-impl KeyedRefund {
-    pub fn status(&self) -> Result<RefundStatus, ShopError> {
-        RefundStatus::from_code(&self.status).ok_or(ShopError::Internal)
-    }
 }
 
 pub async fn by_key(tx: &mut Tx, key: &str) -> Result<Option<KeyedRefund>, ShopError> {

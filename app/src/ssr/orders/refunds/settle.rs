@@ -7,9 +7,8 @@ use super::judge::{judge, Said};
 use super::table::Event;
 use crate::admin::RefundStatus;
 use crate::error::ShopError;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
-use crate::ssr::catalog::currency_of;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
 use crate::ssr::pay::{GatewayError, RefundRequest};
@@ -61,26 +60,36 @@ struct Pending {
     status: RefundStatus,
 }
 
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    refund_no: String,
+    amount_minor: i64,
+    #[sqlx(try_from = "String")]
+    status: RefundStatus,
+    payment_no: Option<String>,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
+}
+
 async fn pending(state: &ShopState, refund_id: i64) -> Result<Pending, ShopError> {
-    let found: Option<(String, i64, String, Option<String>, String)> = sqlx::query_as(
+    let found: Option<PendingRow> = sqlx::query_as(
         "SELECT r.refund_no, r.amount_minor, r.status, o.payment_no, o.currency
          FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
     )
     .bind(refund_id)
     .fetch_optional(state.db.pool())
     .await?;
-    let (refund_no, minor, status, payment_no, currency) = found.ok_or(ShopError::NotFound)?;
-    let status = RefundStatus::from_code(&status).ok_or(ShopError::Internal)?;
-    let payment_no = payment_no.ok_or_else(|| {
-        tracing::error!(refund = %refund_no, "a refund of an order without a payment number");
+    let r = found.ok_or(ShopError::NotFound)?;
+    let payment_no = r.payment_no.ok_or_else(|| {
+        tracing::error!(refund = %r.refund_no, "a refund of an order without a payment number");
         ShopError::Internal
     })?;
     Ok(Pending {
         id: refund_id,
-        refund_no,
+        refund_no: r.refund_no,
         payment_no,
-        amount: Money::new(minor, currency_of(&currency)?),
-        status,
+        amount: Money::new(r.amount_minor, r.currency),
+        status: r.status,
     })
 }
 
@@ -98,7 +107,13 @@ async fn record(
 
 /// What a settled refund (or one not asked about) looks like now, without the gateway.
 async fn as_it_is(state: &ShopState, r: &Pending) -> Result<Applied, ShopError> {
-    let (order_status, detail): (String, String) = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Now {
+        #[sqlx(try_from = "String")]
+        status: OrderStatus,
+        detail: String,
+    }
+    let now: Now = sqlx::query_as(
         "SELECT o.status, r.detail FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
     )
     .bind(r.id)
@@ -108,8 +123,8 @@ async fn as_it_is(state: &ShopState, r: &Pending) -> Result<Applied, ShopError> 
         refund_no: r.refund_no.clone(),
         from: r.status,
         to: r.status,
-        order_status: OrderStatus::from_code(&order_status).ok_or(ShopError::Internal)?,
-        detail,
+        order_status: now.status,
+        detail: now.detail,
     })
 }
 

@@ -96,4 +96,20 @@ mod tests {
             "paid after expiry: holds no stock"
         );
     }
+
+    /// The schema's CHECK on `refunds.status` names exactly the enum's codes.
+    #[test]
+    fn the_schema_allows_exactly_the_refund_statuses() {
+        let codes: Vec<String> = RefundStatus::ALL
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        let check = format!("CHECK (status IN ({}))", codes.join(", "));
+        for schema in [
+            include_str!("../../../../migrations/sqlite/0004_shipping_and_refunds.sql"),
+            include_str!("../../../../migrations/postgres/0004_shipping_and_refunds.sql"),
+        ] {
+            assert!(schema.contains(&check), "{check}");
+        }
+    }
 }

@@ -27,7 +27,7 @@ pub async fn cancel_row(
     row: &OrderRow,
     source: &str,
 ) -> Result<OrderStatus, ShopError> {
-    if !row.status()?.is_payable() {
+    if !row.status.is_payable() {
         return Err(ShopError::OrderClosed);
     }
     // Never cancel blind: an order the gateway cannot be asked about may have just been

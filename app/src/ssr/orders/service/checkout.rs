@@ -56,7 +56,7 @@ pub async fn checkout(
     .await?;
     let row = match created {
         Created::Existing(row) => {
-            if row.openid != buyer.as_str() {
+            if row.openid != *buyer {
                 return Err(ShopError::SessionExpired);
             }
             tracing::info!(order = %row.order_no, "repeated checkout answered with its order");
@@ -85,8 +85,8 @@ async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<Pay
         })?;
     let request = PlaceOrder {
         order_no: row.order_no.clone(),
-        amount: row.total()?,
-        openid: row.openid.clone(),
+        amount: row.total(),
+        openid: row.openid.to_string(),
         product_info: row.product_info.clone(),
         notify_url: notify_url.to_string(),
         client_ip: client_ip.to_owned(),
@@ -166,10 +166,10 @@ pub async fn pay_again(
     order_no: &str,
 ) -> Result<PayParams, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
-    match row.status()? {
+    match row.status {
         OrderStatus::AwaitingPayment | OrderStatus::Pending => {
             let params = pay_params(&row);
-            if row.status()? == OrderStatus::AwaitingPayment && params.js_param.is_none() {
+            if row.status == OrderStatus::AwaitingPayment && params.js_param.is_none() {
                 return Err(ShopError::OrderClosed);
             }
             Ok(params)

@@ -2,13 +2,13 @@
 
 use crate::buyer::Openid;
 use crate::error::ShopError;
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::now_ms;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::store::{self, Applied, Changes, OrderRow};
-use crate::ssr::pay::{PayStatus, PaymentReport};
+use crate::ssr::pay::{PayStatus, PaymentReport, UnreadableAmount};
 
 /// The order page asks while it waits for the payment: if the order is still open and was
 /// not checked in the last two seconds, the gateway is queried right away.
@@ -18,7 +18,7 @@ pub async fn refresh(
     order_no: &str,
 ) -> Result<OrderStatus, ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
-    let status = row.status()?;
+    let status = row.status;
     if status != OrderStatus::AwaitingPayment {
         return Ok(status);
     }
@@ -91,10 +91,9 @@ pub async fn matching_order(
         .await
         .map_err(|_| SettleError::Storage)?
         .ok_or(SettleError::UnknownOrder)?;
-    let stored = row.total().map_err(|_| SettleError::Storage)?;
-    check_amount(stored, &report.amount, &report.currency)?;
+    check_amount(row.total(), &report.amount)?;
     if let Some(openid) = report.openid.as_deref().filter(|o| !o.is_empty()) {
-        if openid != row.openid {
+        if openid != row.openid.as_str() {
             return Err(SettleError::Mismatch(format!(
                 "paid by openid {openid}, but the order is {}'s",
                 row.openid
@@ -120,11 +119,14 @@ async fn apply_report(
         trade_type: report.trade_type.clone(),
         ..Changes::default()
     };
+    let paid = match &report.amount {
+        Ok(money) => format!("{} {}", money.decimal(), money.currency),
+        Err(unreadable) => format!("{unreadable:?}"),
+    };
     let detail = format!(
-        "{} {} {}{}",
+        "{} {}{}",
         source,
-        report.amount,
-        report.currency,
+        paid,
         report
             .payment_no
             .as_deref()
@@ -158,24 +160,36 @@ async fn apply_report(
     Ok(Settled::Applied(applied))
 }
 
-fn check_amount(stored: Money, amount: &str, currency: &str) -> Result<(), SettleError> {
-    let Some(reported_currency) = Currency::from_code(currency.trim()) else {
-        return Err(SettleError::Mismatch(format!(
-            "unknown currency `{currency}`"
-        )));
-    };
-    if reported_currency != stored.currency {
-        return Err(SettleError::Mismatch(format!(
-            "currency {currency} but the order is in {}",
-            stored.currency
-        )));
-    }
-    match Money::parse_decimal(amount.trim(), reported_currency) {
-        Some(m) if m == stored => Ok(()),
-        _ => Err(SettleError::Mismatch(format!(
+/// The reported amount must be the stored total exactly, in the same currency.
+fn check_amount(
+    stored: Money,
+    reported: &Result<Money, UnreadableAmount>,
+) -> Result<(), SettleError> {
+    let mismatch = |why: String| Err(SettleError::Mismatch(why));
+    match reported {
+        Err(UnreadableAmount::UnknownCurrency(currency)) => {
+            mismatch(format!("unknown currency `{currency}`"))
+        }
+        Err(UnreadableAmount::Malformed { currency, .. }) if *currency != stored.currency => {
+            mismatch(format!(
+                "currency {currency} but the order is in {}",
+                stored.currency
+            ))
+        }
+        Ok(paid) if paid.currency != stored.currency => mismatch(format!(
+            "currency {} but the order is in {}",
+            paid.currency, stored.currency
+        )),
+        Ok(paid) if *paid == stored => Ok(()),
+        Ok(paid) => mismatch(format!(
+            "amount {} but the order is {}",
+            paid.decimal(),
+            stored.decimal()
+        )),
+        Err(UnreadableAmount::Malformed { amount, .. }) => mismatch(format!(
             "amount {amount} but the order is {}",
             stored.decimal()
-        ))),
+        )),
     }
 }
 
@@ -184,15 +198,22 @@ pub(super) async fn current_status(
     state: &ShopState,
     order_no: &str,
 ) -> Result<OrderStatus, ShopError> {
-    store::by_no(&state.db, order_no)
+    Ok(store::by_no(&state.db, order_no)
         .await?
         .ok_or(ShopError::NotFound)?
-        .status()
+        .status)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
+    use crate::ssr::pay::read_amount;
+
+    /// The gateway's text as the verifier reads it, then checked against the order.
+    fn check_amount(stored: Money, amount: &str, currency: &str) -> Result<(), SettleError> {
+        super::check_amount(stored, &read_amount(amount, currency))
+    }
 
     #[test]
     fn amounts_must_match_exactly() {

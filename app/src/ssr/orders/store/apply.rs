@@ -48,7 +48,7 @@ pub async fn apply(
     changes: &Changes,
 ) -> Result<Applied, ShopError> {
     let order = lock_order(tx, backend, order_id).await?;
-    let from = order.status()?;
+    let from = order.status;
     let (mut to, effect) = match decide(from, event) {
         Decision::Already => return Ok(Applied::Unchanged(from)),
         Decision::Forbidden => {

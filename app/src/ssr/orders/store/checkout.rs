@@ -9,7 +9,6 @@ use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
-use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, now_ms, Backend, Database, Tx};
 
 /// A new order from the buyer's cart, or the one this checkout already created.
@@ -25,7 +24,8 @@ struct CartRow {
     quantity: i64,
     title: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     on_sale: i64,
 }
@@ -123,7 +123,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         if r.quantity > r.stock {
             return Err(ShopError::InsufficientStock { available: r.stock });
         }
-        let unit = Money::new(r.price_minor, currency_of(&r.currency)?);
+        let unit = Money::new(r.price_minor, r.currency);
         let line_total = unit.times(r.quantity).ok_or(ShopError::Internal)?;
         lines.push((r, unit, line_total));
     }

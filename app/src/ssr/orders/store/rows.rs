@@ -3,18 +3,22 @@
 
 use crate::buyer::Openid;
 use crate::error::ShopError;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::orders::{OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary, Shipping};
-use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, Backend, Database, Tx};
 
+/// An order as stored. The buyer, the status and the currency decode straight into their
+/// types: a row the shop could not have written is a decoding error, never a value.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderRow {
     pub id: i64,
     pub order_no: String,
-    pub openid: String,
-    pub status: String,
-    pub currency: String,
+    #[sqlx(try_from = "String")]
+    pub openid: Openid,
+    #[sqlx(try_from = "String")]
+    pub status: OrderStatus,
+    #[sqlx(try_from = "String")]
+    pub currency: Currency,
     pub total_minor: i64,
     pub item_count: i64,
     pub product_info: String,
@@ -67,15 +71,8 @@ pub(super) const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, 
     pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers";
 
 impl OrderRow {
-    pub fn status(&self) -> Result<OrderStatus, ShopError> {
-        OrderStatus::from_code(&self.status).ok_or_else(|| {
-            tracing::error!(order = %self.order_no, status = %self.status, "unknown stored order status");
-            ShopError::Internal
-        })
-    }
-
-    pub fn total(&self) -> Result<Money, ShopError> {
-        Ok(Money::new(self.total_minor, currency_of(&self.currency)?))
+    pub fn total(&self) -> Money {
+        Money::new(self.total_minor, self.currency)
     }
 
     pub fn needs_attention(&self) -> bool {
@@ -150,15 +147,15 @@ pub async fn for_buyer(
         .ok_or(ShopError::NotFound)
 }
 
-fn summary(row: &OrderRow, title: String) -> Result<OrderSummary, ShopError> {
-    Ok(OrderSummary {
+fn summary(row: &OrderRow, title: String) -> OrderSummary {
+    OrderSummary {
         order_no: row.order_no.clone(),
-        status: row.status()?,
-        total: row.total()?,
+        status: row.status,
+        total: row.total(),
         item_count: row.item_count,
         title,
         created_at_ms: row.created_at,
-    })
+    }
 }
 
 /// The buyer's orders, newest first (at most 100).
@@ -170,9 +167,10 @@ pub async fn list_for_buyer(db: &Database, buyer: &Openid) -> Result<Vec<OrderSu
         .bind(buyer.as_str())
         .fetch_all(db.pool())
         .await?;
-    rows.iter()
+    Ok(rows
+        .iter()
         .map(|r| summary(r, r.product_info.clone()))
-        .collect()
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -185,7 +183,7 @@ struct LineRow {
 }
 
 pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopError> {
-    let currency = currency_of(&row.currency)?;
+    let currency = row.currency;
     let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT product_id, title, unit_price_minor, quantity, line_total_minor
          FROM order_lines WHERE order_id = $1 ORDER BY product_id",
@@ -203,7 +201,7 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
     .fetch_all(db.pool())
     .await?;
     Ok(OrderDetail {
-        summary: summary(row, row.product_info.clone())?,
+        summary: summary(row, row.product_info.clone()),
         lines: lines
             .into_iter()
             .map(|l| OrderLine {
@@ -235,12 +233,16 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
 }
 
 /// Removes from the cart what an accepted order bought.
-pub async fn clear_ordered_lines(tx: &mut Tx, order_id: i64, buyer: &str) -> Result<(), ShopError> {
+pub async fn clear_ordered_lines(
+    tx: &mut Tx,
+    order_id: i64,
+    buyer: &Openid,
+) -> Result<(), ShopError> {
     sqlx::query(
         "DELETE FROM cart_items WHERE openid = $1
              AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
     )
-    .bind(buyer)
+    .bind(buyer.as_str())
     .bind(order_id)
     .execute(&mut **tx)
     .await?;
