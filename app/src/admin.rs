@@ -112,6 +112,20 @@ impl RefundStatus {
     }
 }
 
+/// A stored refund status that is not one of [`RefundStatus::code`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown refund status `{0}`")]
+pub struct UnknownRefundStatus(pub String);
+
+/// Rows decode their `status` column straight into the enum (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for RefundStatus {
+    type Error = UnknownRefundStatus;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        RefundStatus::from_code(&code).ok_or(UnknownRefundStatus(code))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefundRow {
     pub refund_no: String,

@@ -42,6 +42,16 @@ impl Openid {
     }
 }
 
+/// Rows decode their `openid` column straight into the type (`#[sqlx(try_from = "String")]`):
+/// only openids that passed [`Openid::parse`] are ever stored.
+impl TryFrom<String> for Openid {
+    type Error = OpenidError;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Openid::parse(&raw)
+    }
+}
+
 impl fmt::Display for Openid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -80,6 +80,20 @@ impl Currency {
     }
 }
 
+/// A currency code the shop does not price in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown currency `{0}`")]
+pub struct UnknownCurrency(pub String);
+
+/// Rows decode their `currency` column straight into the enum (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for Currency {
+    type Error = UnknownCurrency;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Currency::from_code(&code).ok_or(UnknownCurrency(code))
+    }
+}
+
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -14,6 +14,11 @@ pub enum OrderStatus {
     /// The gateway confirmed payment (notification or query).
     Paid,
     Shipped,
+    /// The buyer has the goods. Nothing reaches it yet: only `Event::Complete` leads here,
+    /// and no code sends that event until the fulfilment issue adds the buyer's "received"
+    /// confirmation. It is kept, not removed, because that issue needs exactly this state,
+    /// the pages and translations already show it, and the transition table (with its
+    /// tests) already fixes what may happen to a completed order.
     Completed,
     /// Cancelled before payment (by the buyer, or because the gateway refused it); stock
     /// released.
@@ -56,7 +61,23 @@ impl OrderStatus {
     pub fn from_code(code: &str) -> Option<OrderStatus> {
         OrderStatus::ALL.into_iter().find(|s| s.code() == code)
     }
+}
 
+/// A stored order status that is not one of [`OrderStatus::code`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown order status `{0}`")]
+pub struct UnknownOrderStatus(pub String);
+
+/// Rows decode their `status` column straight into the enum (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for OrderStatus {
+    type Error = UnknownOrderStatus;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        OrderStatus::from_code(&code).ok_or(UnknownOrderStatus(code))
+    }
+}
+
+impl OrderStatus {
     /// The buyer may (still) pay: the stock is reserved and the gateway order is open.
     pub fn is_payable(self) -> bool {
         matches!(self, OrderStatus::Pending | OrderStatus::AwaitingPayment)

@@ -7,6 +7,7 @@ use app::ssr::config::{redact_url, Config};
 use app::ssr::context::ShopState;
 use app::ssr::db::Database;
 use app::ssr::seed::seed_demo_catalog;
+use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -36,12 +37,12 @@ async fn main() -> ExitCode {
         tracing::info!(?config, "starting");
     }
 
-    let db = match Database::connect(&config.database_url).await {
+    let db = match Database::connect(config.database_url.expose_secret()).await {
         Ok(db) => db,
         Err(err) => {
             eprintln!(
                 "configuration error: DATABASE_URL: cannot open {}: {err}",
-                redact_url(&config.database_url)
+                redact_url(config.database_url.expose_secret())
             );
             return ExitCode::from(2);
         }

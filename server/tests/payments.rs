@@ -958,7 +958,6 @@ async fn refunds_go_through_the_signed_api() {
             app::ssr::config::SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes(),
         )
         .expect("public key"),
-        currency: Currency::Hkd,
         is_rmb: false,
         wallet: Wallet::Mainland,
         timeout: Duration::from_secs(5),

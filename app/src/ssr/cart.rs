@@ -2,7 +2,7 @@
 //! inside a write transaction, so two tabs adding at once cannot push a line past stock.
 //! (The cart reserves nothing: checkout does, with a conditional update.)
 
-use super::catalog::{cover_images, currency_of};
+use super::catalog::cover_images;
 use super::db::{flag, now_ms, Database, Tx};
 use crate::buyer::Openid;
 use crate::error::ShopError;
@@ -15,7 +15,8 @@ struct LineRow {
     quantity: i64,
     title: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     on_sale: i64,
 }
@@ -40,7 +41,7 @@ pub async fn view(
     let mut covers = cover_images(db, &ids).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
-        let unit_price = Money::new(r.price_minor, currency_of(&r.currency)?);
+        let unit_price = Money::new(r.price_minor, r.currency);
         let line_total = unit_price.times(r.quantity).ok_or(ShopError::Internal)?;
         lines.push(CartLine {
             product_id: r.product_id,

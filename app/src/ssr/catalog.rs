@@ -30,15 +30,9 @@ struct CardRow {
     title: String,
     subtitle: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
-}
-
-pub(crate) fn currency_of(code: &str) -> Result<Currency, ShopError> {
-    Currency::from_code(code).ok_or_else(|| {
-        tracing::error!(code, "stored product has an unknown currency");
-        ShopError::Internal
-    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -121,7 +115,7 @@ pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Lis
         .map(|r| {
             Ok(ProductCard {
                 id: r.id,
-                price: Money::new(r.price_minor, currency_of(&r.currency)?),
+                price: Money::new(r.price_minor, r.currency),
                 title: r.title,
                 subtitle: r.subtitle,
                 stock: r.stock,
@@ -143,7 +137,8 @@ struct DetailRow {
     subtitle: String,
     description: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     on_sale: i64,
     category_id: i64,
@@ -181,7 +176,7 @@ pub async fn product(db: &Database, id: i64) -> Result<ProductDetail, ShopError>
     .await?;
     Ok(ProductDetail {
         id: row.id,
-        price: Money::new(row.price_minor, currency_of(&row.currency)?),
+        price: Money::new(row.price_minor, row.currency),
         title: row.title,
         subtitle: row.subtitle,
         description: row.description,

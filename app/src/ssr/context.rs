@@ -10,6 +10,7 @@ use crate::buyer::Openid;
 use crate::error::ShopError;
 use leptos::prelude::use_context;
 use std::net::SocketAddr;
+use secrecy::ExposeSecret;
 use std::sync::{Arc, OnceLock};
 
 static ASSET_BASE: OnceLock<String> = OnceLock::new();
@@ -55,7 +56,6 @@ impl ShopState {
             merchant_no: g.merchant_no.clone(),
             private_key: g.private_key.clone(),
             gateway_public_key: g.public_key.clone(),
-            currency: config.currency,
             is_rmb: g.is_rmb,
             wallet: g.wallet,
             timeout: g.timeout,
@@ -66,7 +66,7 @@ impl ShopState {
             .map_err(|e| GatewayError::Unreachable(format!("HTTP client: {e}")))?;
         Ok(ShopState {
             http,
-            keys: SessionKeys::new(&config.session_secret),
+            keys: SessionKeys::new(config.session_secret.expose_secret()),
             db,
             config,
             pay: Arc::new(provider),

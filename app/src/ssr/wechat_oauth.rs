@@ -13,6 +13,7 @@ use crate::buyer::Openid;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 pub const CALLBACK_PATH: &str = "/auth/wechat";
@@ -93,7 +94,7 @@ pub async fn callback(
     url.set_path("/sns/oauth2/access_token");
     url.query_pairs_mut()
         .append_pair("appid", &oa.appid)
-        .append_pair("secret", &oa.secret)
+        .append_pair("secret", oa.secret.expose_secret())
         .append_pair("code", code)
         .append_pair("grant_type", "authorization_code");
     let answer = match state.http.get(url).send().await {

@@ -44,7 +44,7 @@ pub async fn ship(
         .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .ok_or_else(|| ShopError::Invalid(a.err_tracking.to_owned()))?;
     let row = order(state, order_no).await?;
-    if row.status()? == OrderStatus::Shipped {
+    if row.status == OrderStatus::Shipped {
         // A repeated submission is fine; a different parcel is not a silent no-op.
         let same = row.carrier.as_deref() == Some(carrier.as_str())
             && row.tracking_no.as_deref() == Some(tracking_no.as_str());
@@ -95,7 +95,7 @@ pub async fn resolve(
     order_no: &str,
 ) -> Result<OrderStatus, ShopError> {
     let row = order(state, order_no).await?;
-    let status = row.status()?;
+    let status = row.status;
     if status == OrderStatus::RefundPending {
         // Money the shop cannot fulfil is resolved by refunding it, not by a click.
         return Err(ShopError::Invalid(admin_t().err_resolve_refund.to_owned()));
@@ -123,8 +123,8 @@ pub async fn refundable(state: &ShopState, row: &OrderRow) -> Result<Money, Shop
     .bind(RefundStatus::Succeeded.code())
     .fetch_one(state.db.pool())
     .await?;
-    let total = row.total()?;
-    let paid = row.status()?.is_paid() && row.status()? != OrderStatus::Refunded;
+    let total = row.total();
+    let paid = row.status.is_paid() && row.status != OrderStatus::Refunded;
     Ok(Money::new(
         if paid {
             (total.minor - spoken).max(0)
@@ -181,7 +181,7 @@ pub async fn refund(
         return Err(ShopError::Invalid(a.err_refund_form.to_owned()));
     }
     let row = order(state, form.order_no).await?;
-    let total = row.total()?;
+    let total = row.total();
     let requested = match form.amount.trim() {
         "" => None,
         raw => Some(
@@ -199,7 +199,7 @@ pub async fn refund(
         drop(tx);
         return repeated(state, &row, &existing, requested).await;
     }
-    let status = locked.status()?;
+    let status = locked.status;
     if !status.is_paid() || status == OrderStatus::Refunded {
         return Err(ShopError::OrderClosed);
     }
@@ -292,7 +292,7 @@ async fn repeated(
     requested: Option<Money>,
 ) -> Result<RefundOutcome, ShopError> {
     let a = admin_t();
-    let currency = row.total()?.currency;
+    let currency = row.total().currency;
     if existing.order_id != row.id || requested.is_some_and(|m| m.minor != existing.amount_minor) {
         return Err(ShopError::Conflict((a.err_refund_form_used)(
             &existing.refund_no,
@@ -302,8 +302,8 @@ async fn repeated(
     let order_status = store::by_id(&state.db, row.id)
         .await?
         .ok_or(ShopError::NotFound)?
-        .status()?;
-    let status = existing.status()?;
+        .status;
+    let status = existing.status;
     tracing::info!(refund = %existing.refund_no, ?status, "repeated refund form answered with its refund");
     answer(&refunds::Applied {
         refund_no: existing.refund_no.clone(),

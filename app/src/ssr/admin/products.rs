@@ -1,21 +1,23 @@
 //! Product management: the filtered, paged list; create and edit with validated input
-//! (price as a decimal, stored in minor units); archive; and stock adjustments recorded in
-//! the stock ledger with their reason.
+//! (price as a decimal, stored in minor units); and archive. Stock adjustments are in
+//! [`super::stock`], categories in [`super::categories`].
 
+use super::categories::categories;
+use super::form::number;
 use super::store::CurrentAdmin;
 use crate::admin::{
-    AdminProduct, AdminProductRow, CategoryOption, ProductEditor, ProductFilter, ProductPage,
-    StockMovement,
+    AdminProduct, AdminProductRow, ProductEditor, ProductFilter, ProductPage, StockMovement,
 };
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::{Currency, Money};
-use crate::ssr::catalog::currency_of;
 use crate::ssr::db::{flag, now_ms, Database};
 
+// The back office's server functions (`api/admin.rs`) still call these through `products`.
+pub use super::categories::{category_list, save_category, set_category_archived};
+pub use super::stock::adjust_stock;
+
 pub const PAGE_SIZE: i64 = 20;
-/// Reasons a merchant may give (the edit page offers the same list).
-pub const REASONS: [&str; 4] = ["restock", "damaged", "correction", "returned"];
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -23,7 +25,8 @@ struct Row {
     title: String,
     category: String,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     low_stock_threshold: i64,
     on_sale: i64,
@@ -95,7 +98,7 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
         .map(|r| {
             Ok(AdminProductRow {
                 id: r.id,
-                price: Money::new(r.price_minor, currency_of(&r.currency)?),
+                price: Money::new(r.price_minor, r.currency),
                 title: r.title,
                 category: r.category,
                 low_stock: r.stock <= r.low_stock_threshold,
@@ -108,18 +111,6 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
     Ok(ProductPage { rows, page, pages })
 }
 
-pub async fn categories(db: &Database) -> Result<Vec<CategoryOption>, ShopError> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, name FROM categories WHERE archived = 0 ORDER BY sort_order, id",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| CategoryOption { id, name })
-        .collect())
-}
-
 #[derive(sqlx::FromRow)]
 struct EditRow {
     id: i64,
@@ -128,7 +119,8 @@ struct EditRow {
     description: String,
     category_id: i64,
     price_minor: i64,
-    currency: String,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
     stock: i64,
     on_sale: i64,
     archived: i64,
@@ -169,7 +161,7 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let currency = currency_of(&row.currency)?;
+    let currency = row.currency;
     let images: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
     )
@@ -225,22 +217,6 @@ pub struct ProductInput<'a> {
     pub low_stock_threshold: &'a str,
     /// New products only: the opening stock (recorded in the ledger).
     pub initial_stock: &'a str,
-}
-
-fn number(
-    raw: &str,
-    default: i64,
-    range: std::ops::RangeInclusive<i64>,
-    err: &str,
-) -> Result<i64, ShopError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(default);
-    }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| ShopError::Invalid(err.to_owned()))
 }
 
 /// Creates (`id = None`) or updates a product; answers its id.
@@ -354,170 +330,6 @@ pub async fn archive(db: &Database, id: i64) -> Result<(), ShopError> {
             .bind(id)
             .execute(db.pool())
             .await?;
-    if done.rows_affected() != 1 {
-        return Err(ShopError::NotFound);
-    }
-    Ok(())
-}
-
-/// Adds `delta` (negative to remove) to the stock, never below zero, and records it in the
-/// ledger with its reason, in one transaction.
-pub async fn adjust_stock(
-    db: &Database,
-    admin: &CurrentAdmin,
-    id: i64,
-    delta: &str,
-    reason: &str,
-    note: &str,
-) -> Result<i64, ShopError> {
-    let a = admin_t();
-    let delta: i64 = delta
-        .trim()
-        .trim_start_matches('+')
-        .parse()
-        .ok()
-        .filter(|d: &i64| *d != 0 && d.abs() <= 1_000_000)
-        .ok_or_else(|| ShopError::Invalid(a.err_delta.to_owned()))?;
-    if !REASONS.contains(&reason) {
-        return Err(ShopError::Invalid(a.err_reason.to_owned()));
-    }
-    let note: String = note.trim().chars().take(200).collect();
-    let mut tx = db.begin_write().await?;
-    let after: Option<i64> = sqlx::query_scalar(
-        "UPDATE products SET stock = stock + $1, updated_at = $2
-         WHERE id = $3 AND stock + $1 >= 0 RETURNING stock",
-    )
-    .bind(delta)
-    .bind(now_ms())
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(after) = after else {
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        return Err(if exists == 1 {
-            ShopError::Invalid(a.err_below_zero.to_owned())
-        } else {
-            ShopError::NotFound
-        });
-    };
-    sqlx::query(
-        "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(id)
-    .bind(delta)
-    .bind(after)
-    .bind(reason)
-    .bind(&note)
-    .bind(&admin.username)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// Products at or under their low-stock threshold (for the dashboard).
-pub async fn low_stock_count(db: &Database) -> Result<i64, ShopError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM products WHERE archived = 0 AND stock <= low_stock_threshold",
-    )
-    .fetch_one(db.pool())
-    .await?)
-}
-
-pub async fn category_list(db: &Database) -> Result<Vec<crate::admin::AdminCategory>, ShopError> {
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.slug, c.name, c.sort_order, c.archived,
-                (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id AND p.archived = 0)
-         FROM categories c ORDER BY c.archived, c.sort_order, c.id",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, slug, name, sort_order, archived, products)| crate::admin::AdminCategory {
-                id,
-                slug,
-                name,
-                sort_order,
-                archived: flag(archived),
-                products,
-            },
-        )
-        .collect())
-}
-
-/// Creates (`id = None`) or renames/re-sorts a category. The slug (used in shop links) is
-/// lower-case letters, digits and `-`.
-pub async fn save_category(
-    db: &Database,
-    id: Option<i64>,
-    name: &str,
-    slug: &str,
-    sort_order: &str,
-) -> Result<i64, ShopError> {
-    let a = admin_t();
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 40 {
-        return Err(ShopError::Invalid(a.err_category_name.to_owned()));
-    }
-    let slug = slug.trim().to_ascii_lowercase();
-    if slug.is_empty()
-        || slug.len() > 40
-        || !slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(ShopError::Invalid(a.err_slug.to_owned()));
-    }
-    let sort_order = number(sort_order, 0, -1_000_000..=1_000_000, a.err_number)?;
-    let result = match id {
-        Some(id) => sqlx::query_scalar(
-            "UPDATE categories SET name = $1, slug = $2, sort_order = $3 WHERE id = $4 RETURNING id",
-        )
-        .bind(name)
-        .bind(&slug)
-        .bind(sort_order)
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .map(|r: Option<i64>| r.ok_or(ShopError::NotFound)),
-        None => sqlx::query_scalar(
-            "INSERT INTO categories (slug, name, sort_order, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(&slug)
-        .bind(name)
-        .bind(sort_order)
-        .bind(now_ms())
-        .fetch_one(db.pool())
-        .await
-        .map(Ok),
-    };
-    match result {
-        Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            Err(ShopError::Invalid(a.err_slug_taken.to_owned()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Archives (hides from the shop, with its products) or restores a category.
-pub async fn set_category_archived(
-    db: &Database,
-    id: i64,
-    archived: bool,
-) -> Result<(), ShopError> {
-    let done = sqlx::query("UPDATE categories SET archived = $1 WHERE id = $2")
-        .bind(i64::from(archived))
-        .bind(id)
-        .execute(db.pool())
-        .await?;
     if done.rows_affected() != 1 {
         return Err(ShopError::NotFound);
     }

@@ -82,7 +82,7 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
         let Some(row) = store::by_id(&state.db, id).await? else {
             continue;
         };
-        let status = row.status()?;
+        let status = row.status;
         let wait = backoff(state.config.orders.check_after, row.checks);
         let next = if status.is_payable() && now < row.expires_at {
             (now + wait).min(row.expires_at)
@@ -245,7 +245,7 @@ async fn watch_closed(
         sqlx::query("UPDATE orders SET next_check_at = $1 WHERE id = $2 AND status = $3")
             .bind(store::NEVER)
             .bind(row.id)
-            .bind(row.status()?.code())
+            .bind(row.status.code())
             .execute(state.db.pool())
             .await?;
     }

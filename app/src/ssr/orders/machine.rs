@@ -17,6 +17,8 @@ pub enum Event {
     /// Unpaid past its deadline, after the gateway was asked.
     Expire,
     Ship,
+    /// The buyer received the goods. Not sent by any code yet: the fulfilment issue adds
+    /// the confirmation that sends it (see `OrderStatus::Completed`).
     Complete,
     /// The merchant refunded the payment.
     Refunded,
@@ -195,6 +197,19 @@ mod tests {
                 Event::Placed,
             ] {
                 assert_eq!(decide(from, event), Forbidden, "{event:?} from {from:?}");
+            }
+        }
+    }
+
+    /// `Completed` is reserved for the fulfilment issue: only `Complete`, from `Shipped`, may
+    /// lead to it, so no event the shop sends today can.
+    #[test]
+    fn only_a_completion_after_shipping_reaches_completed() {
+        for event in Event::ALL {
+            for from in OrderStatus::ALL {
+                if let Decision::Move { to: Completed, .. } = decide(from, event) {
+                    assert_eq!((event, from), (Event::Complete, Shipped));
+                }
             }
         }
     }

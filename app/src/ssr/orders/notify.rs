@@ -235,8 +235,7 @@ fn refused(report: &PaymentReport, err: SettleError) -> Outcome {
 /// sample of the day. One row per day and reason, whatever the flood.
 async fn reject(state: &ShopState, reason: &'static str, body: &[u8]) {
     let now = now_ms();
-    let (y, m, d, ..) = crate::time::utc_parts(now / 1000);
-    let day = format!("{y:04}-{m:02}-{d:02}");
+    let day = crate::time::utc_day(now.div_euclid(1000));
     let sample: String = String::from_utf8_lossy(body)
         .chars()
         .take(SAMPLE_CHARS)

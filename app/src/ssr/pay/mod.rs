@@ -4,7 +4,7 @@
 pub mod signing;
 pub mod wisecashier;
 
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -72,7 +72,9 @@ impl PayStatus {
     }
 }
 
-/// A payment as reported by a notification or a query, with every field it carried.
+/// A payment as reported by a verified notification or the gateway's own answer to a query,
+/// with every field it carried. Only the gateway clients in this module make one (the
+/// private field), so a report in hand has passed its gateway's checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentReport {
     pub status: PayStatus,
@@ -80,15 +82,40 @@ pub struct PaymentReport {
     pub order_no: String,
     /// The gateway's payment number (`no`, later `payment_no`).
     pub payment_no: Option<String>,
-    /// Decimal string in the major unit, as sent.
-    pub amount: String,
-    pub currency: String,
+    /// What was paid (`amount` in `currency`), read as money by [`read_amount`].
+    pub amount: Result<Money, UnreadableAmount>,
     pub pay_currency: Option<String>,
     pub pay_amount: Option<String>,
     pub exchange_rate: Option<String>,
     pub trade_time: Option<String>,
     pub trade_type: Option<String>,
     pub openid: Option<String>,
+    /// Private to this module: nothing else can make a report.
+    _verified: Verified,
+}
+
+/// The mark of a report made in this module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Verified;
+
+/// An amount a gateway reported that is not money the shop can read: a currency it does not
+/// price in, or not a decimal in the currency's unit. A report carrying one never matches an
+/// order, so it is never applied (the merchant is told).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnreadableAmount {
+    UnknownCurrency(String),
+    Malformed { amount: String, currency: Currency },
+}
+
+/// The gateway's decimal `amount` (major unit) in `currency`, read as money exactly
+/// ([`Money::parse_decimal`]: no rounding, no sign, no excess precision).
+pub fn read_amount(amount: &str, currency: &str) -> Result<Money, UnreadableAmount> {
+    let code = Currency::from_code(currency.trim())
+        .ok_or_else(|| UnreadableAmount::UnknownCurrency(currency.to_owned()))?;
+    Money::parse_decimal(amount.trim(), code).ok_or_else(|| UnreadableAmount::Malformed {
+        amount: amount.to_owned(),
+        currency: code,
+    })
 }
 
 /// A received notification: its fields exactly as posted and the two signature headers.

@@ -5,10 +5,9 @@ use super::signing::{
     notification_string_to_verify, percent_encode, request_string_to_sign, PrivateKey, PublicKey,
 };
 use super::{
-    BoxFuture, GatewayError, Notification, NotificationError, PayStatus, PaymentProvider,
-    PaymentReport, PlaceOrder, Placed, RefundReport, RefundRequest,
+    read_amount, BoxFuture, GatewayError, Notification, NotificationError, PayStatus,
+    PaymentProvider, PaymentReport, PlaceOrder, Placed, RefundReport, RefundRequest, Verified,
 };
-use crate::money::Currency;
 use serde_json::Value;
 use std::time::Duration;
 use url::Url;
@@ -38,7 +37,6 @@ pub struct WisecashierConfig {
     pub merchant_no: String,
     pub private_key: PrivateKey,
     pub gateway_public_key: PublicKey,
-    pub currency: Currency,
     /// `is_rmb=TRUE`: the amounts are priced in CNY.
     pub is_rmb: bool,
     pub wallet: Wallet,
@@ -224,7 +222,7 @@ fn field<'a>(fields: &'a [(String, String)], names: &[&str]) -> Option<&'a str> 
 
 /// Reads a payment from notification or query fields, accepting both spellings of the
 /// renamed fields and ignoring fields it does not know.
-pub fn report_from_fields(fields: &[(String, String)]) -> Result<PaymentReport, NotificationError> {
+fn report_from_fields(fields: &[(String, String)]) -> Result<PaymentReport, NotificationError> {
     let get = |names: &[&str]| field(fields, names).map(str::to_owned);
     let status_raw = get(&["status"]).ok_or(NotificationError::MissingField("status"))?;
     let status = PayStatus::parse(&status_raw)
@@ -233,14 +231,17 @@ pub fn report_from_fields(fields: &[(String, String)]) -> Result<PaymentReport, 
         status,
         order_no: get(&ORDER_NO_FIELDS).ok_or(NotificationError::MissingField("agent_order_id"))?,
         payment_no: get(&PAYMENT_NO_FIELDS),
-        amount: get(&["amount"]).ok_or(NotificationError::MissingField("amount"))?,
-        currency: get(&["currency"]).ok_or(NotificationError::MissingField("currency"))?,
+        amount: read_amount(
+            &get(&["amount"]).ok_or(NotificationError::MissingField("amount"))?,
+            &get(&["currency"]).ok_or(NotificationError::MissingField("currency"))?,
+        ),
         pay_currency: get(&["pay_currency"]),
         pay_amount: get(&["pay_amount"]),
         exchange_rate: get(&["exchange_rate"]),
         trade_time: get(&["trade_time"]),
         trade_type: get(&["trade_type"]),
         openid: get(&["openid"]),
+        _verified: Verified,
     })
 }
 

@@ -1,0 +1,157 @@
+//! Typed configuration, read once from the environment at start-up. In production every
+//! setting a real merchant must supply is required; a missing or invalid one stops the
+//! server with a message naming the variable. One reader per section: the shop itself,
+//! the database, the gateway, buyer sign-in (OAuth and the payment container), orders,
+//! the back office and the reverse proxy.
+
+mod admin;
+mod container;
+mod database;
+mod oauth;
+mod orders;
+mod proxy;
+mod sandbox;
+mod shop;
+mod source;
+#[cfg(test)]
+mod tests;
+mod wisecashier;
+
+pub use admin::AdminConfig;
+pub use container::{ContainerConfig, CONTAINER_PATH};
+pub use database::redact_url;
+pub use oauth::{OAuthMode, OfficialAccount};
+pub use orders::OrderConfig;
+pub use sandbox::{
+    DEV_CONTAINER_SECRET, SANDBOX_GATEWAY_PUBLIC_KEY, SANDBOX_MERCHANT_PRIVATE_KEY,
+    SANDBOX_MERCHANT_PUBLIC_KEY,
+};
+pub use shop::DEFAULT_STAFF_REFUND_LIMIT;
+pub use source::ConfigError;
+pub use wisecashier::GatewayConfig;
+
+use crate::money::{Currency, Money};
+use secrecy::{SecretSlice, SecretString};
+use source::{bad, Source};
+use std::net::SocketAddr;
+use url::Url;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Every setting. Secrets (the session key, the database URL, which may carry a password,
+/// the WeChat app secret, the container secret) are `secrecy` types: `Debug` prints
+/// `[REDACTED]`, so the whole configuration can be logged at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub database_url: SecretString,
+    pub listen_addr: SocketAddr,
+    /// Where buyers reach the shop, e.g. `https://shop.example.com`. Gateway callbacks,
+    /// redirects and (inside the payment container) asset URLs are built from it.
+    pub public_url: Url,
+    pub shop_name: String,
+    pub currency: Currency,
+    pub session_secret: SecretSlice<u8>,
+    pub seed_demo: bool,
+    /// Directory with the built site (`pkg/`, assets). cargo-leptos sets `LEPTOS_SITE_ROOT`.
+    pub site_root: String,
+    /// Where the shop keeps uploaded files (`media/` inside).
+    pub data_dir: String,
+    pub gateway: GatewayConfig,
+    pub orders: OrderConfig,
+    pub oauth: OAuthMode,
+    pub admin: AdminConfig,
+    /// The shop runs behind its own reverse proxy, whose `X-Forwarded-For` can be trusted
+    /// (login rate limits per address).
+    pub behind_proxy: bool,
+    /// Staff may refund an order up to this much in all (in the shop's currency); above it
+    /// only the owner may refund. `SHOP_STAFF_REFUND_LIMIT`.
+    pub staff_refund_limit: Money,
+    /// How the shop recognises requests that came through the gateway's payment container,
+    /// the only requests whose query `openid` may bind a buyer.
+    pub container: ContainerConfig,
+    /// With `behind_proxy`: the proxies (`SHOP_TRUSTED_PROXIES`, CIDR) whose
+    /// `X-Forwarded-For` is read; a request from any other peer is its own client. Empty
+    /// when not behind a proxy.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads every setting through `get`, so tests can supply a map instead of the process
+    /// environment. Sections are read in a fixed order, so the first problem reported is
+    /// always the same one.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let environment = match get("SHOP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                return Err(bad(
+                    "SHOP_ENV",
+                    format!("expected `development` or `production`, got `{other}`"),
+                ))
+            }
+        };
+        let src = Source::new(&get, environment == Environment::Production);
+
+        let database_url = database::read(&src)?;
+        let listen_addr = shop::listen_addr(&src)?;
+        let public_url = shop::public_url(&src, listen_addr)?;
+        let shop_name = src
+            .get("SHOP_NAME")
+            .unwrap_or_else(|| "好物小店".to_owned());
+        let currency = shop::currency(&src)?;
+        let session_secret = shop::session_secret(&src)?;
+        let seed_demo = src.flag("SHOP_SEED_DEMO", !src.prod)?;
+        let site_root = src
+            .get("LEPTOS_SITE_ROOT")
+            .unwrap_or_else(|| "target/site".to_owned());
+        let data_dir = src
+            .get("SHOP_DATA_DIR")
+            .unwrap_or_else(|| "data".to_owned());
+        let gateway = GatewayConfig::read(&src, currency)?;
+        let orders = OrderConfig::read(&src)?;
+        let oauth = OAuthMode::read(&src)?;
+        let admin = AdminConfig::read(&src)?;
+        let (behind_proxy, trusted_proxies) = proxy::read(&src)?;
+        let staff_refund_limit = shop::staff_refund_limit(&src, currency)?;
+        let container = ContainerConfig::read(&src, &oauth)?;
+
+        Ok(Config {
+            environment,
+            database_url,
+            listen_addr,
+            public_url,
+            shop_name,
+            currency,
+            session_secret,
+            seed_demo,
+            site_root,
+            data_dir,
+            gateway,
+            orders,
+            oauth,
+            admin,
+            behind_proxy,
+            staff_refund_limit,
+            container,
+            trusted_proxies,
+        })
+    }
+
+    /// Cookies get `Secure` when buyers reach the shop over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}

@@ -1,0 +1,31 @@
+//! Order timing: expiry, when the gateway is first asked, how often the settlement job
+//! runs, and how many unpaid orders one buyer may hold.
+
+use super::source::{ConfigError, Source};
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct OrderConfig {
+    /// Unpaid orders expire (after the gateway is asked) and release their stock.
+    pub expiry: Duration,
+    /// A pending order is queried at the gateway once it has waited this long.
+    pub check_after: Duration,
+    /// How often the settlement job looks for due orders.
+    pub job_interval: Duration,
+    /// Unpaid (pending or awaiting payment) orders one buyer may hold at once; checkout
+    /// beyond it is refused, so a script cannot reserve the whole stock.
+    pub max_unpaid: i64,
+}
+
+impl OrderConfig {
+    pub(super) fn read(src: &Source) -> Result<OrderConfig, ConfigError> {
+        Ok(OrderConfig {
+            // WeChat keeps a prepay order for two hours at most.
+            expiry: src.duration("SHOP_ORDER_EXPIRY_MINUTES", 60, 30, 1..=110)?,
+            check_after: src.seconds("SHOP_PAYMENT_CHECK_AFTER_SECS", 60, 1..=3600)?,
+            job_interval: src.seconds("SHOP_SETTLE_INTERVAL_SECS", 5, 1..=600)?,
+            max_unpaid: i64::try_from(src.number("SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
+                .unwrap_or(3),
+        })
+    }
+}

@@ -1,0 +1,17 @@
+//! The sandbox gateway's credentials, committed for development and tests only. They are
+//! accepted only for a gateway on this machine, and never in production.
+
+/// The sandbox's key pairs.
+pub const SANDBOX_MERCHANT_PRIVATE_KEY: &str =
+    include_str!("../../../../server/keys/sandbox/merchant_private.pem");
+pub const SANDBOX_MERCHANT_PUBLIC_KEY: &str =
+    include_str!("../../../../server/keys/sandbox/merchant_public.pem");
+pub const SANDBOX_GATEWAY_PUBLIC_KEY: &str =
+    include_str!("../../../../server/keys/sandbox/gateway_public.pem");
+
+pub(super) const DEV_MERCHANT_NO: &str = "SANDBOX-MERCHANT-001";
+pub(super) const DEV_GATEWAY_URL: &str = "http://127.0.0.1:3100";
+/// Development-only container secret, so that `make run` and the sandbox work with no
+/// configuration (`scripts/run.sh` registers `{shop}/wc/{this}/` with the sandbox).
+/// Production refuses it.
+pub const DEV_CONTAINER_SECRET: &str = "sandbox-container-development-only";

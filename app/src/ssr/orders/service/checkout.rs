@@ -1,0 +1,179 @@
+//! Checkout: the buyer's cart becomes an order, placed with the gateway; and paying an
+//! open order again.
+
+use crate::buyer::Openid;
+use crate::error::ShopError;
+use crate::orders::{OrderStatus, PayParams};
+use crate::ssr::context::ShopState;
+use crate::ssr::db::now_ms;
+use crate::ssr::orders::machine::Event;
+use crate::ssr::orders::store::{self, Changes, Created, NewOrder, OrderRow};
+use crate::ssr::pay::PlaceOrder;
+
+/// WeChat keeps a prepay order payable for two hours; past this the shop stops handing out
+/// the stored pay parameters.
+pub const PREPAY_VALID_MS: i64 = 110 * 60 * 1000;
+
+/// A random key for one rendered checkout button (32 hex characters).
+pub fn new_checkout_key() -> Result<String, ShopError> {
+    crate::ssr::session::random_hex(16)
+}
+
+fn pay_params(row: &OrderRow) -> PayParams {
+    let live = row
+        .placed_at
+        .is_some_and(|t| now_ms() - t < PREPAY_VALID_MS);
+    PayParams {
+        order_no: row.order_no.clone(),
+        js_param: row.js_param.clone().filter(|_| live),
+    }
+}
+
+/// Places the buyer's cart as an order and returns the pay parameters. A second call with
+/// the same `checkout_key` answers the first call's order instead of placing another.
+pub async fn checkout(
+    state: &ShopState,
+    buyer: &Openid,
+    checkout_key: &str,
+    client_ip: &str,
+) -> Result<PayParams, ShopError> {
+    if checkout_key.len() < 16 || checkout_key.len() > 64 {
+        return Err(ShopError::Request("bad checkout key".to_owned()));
+    }
+    let orders = &state.config.orders;
+    let created = store::create_from_cart(
+        &state.db,
+        &NewOrder {
+            buyer,
+            checkout_key,
+            currency: state.config.currency,
+            provider: state.pay.name(),
+            expires_in_ms: millis(orders.expiry),
+            first_check_in_ms: millis(orders.check_after),
+            max_unpaid: orders.max_unpaid,
+        },
+    )
+    .await?;
+    let row = match created {
+        Created::Existing(row) => {
+            if row.openid != *buyer {
+                return Err(ShopError::SessionExpired);
+            }
+            tracing::info!(order = %row.order_no, "repeated checkout answered with its order");
+            return Ok(pay_params(&row));
+        }
+        Created::New(row) => row,
+    };
+    place(state, &row, client_ip).await
+}
+
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Places a pending order with the gateway. On any failure the order is cancelled and its
+/// stock released: the buyer never received pay parameters, so nothing can have been paid
+/// (and should the gateway still report a payment, `apply` records it as a late payment).
+async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<PayParams, ShopError> {
+    let notify_url = state
+        .config
+        .public_url
+        .join("api/pay/notify")
+        .map_err(|e| {
+            tracing::error!(%e, "cannot build notify_url");
+            ShopError::Internal
+        })?;
+    let request = PlaceOrder {
+        order_no: row.order_no.clone(),
+        amount: row.total(),
+        openid: row.openid.to_string(),
+        product_info: row.product_info.clone(),
+        notify_url: notify_url.to_string(),
+        client_ip: client_ip.to_owned(),
+    };
+    let backend = state.db.backend();
+    match state.pay.place_order(&request).await {
+        Ok(placed) => {
+            let mut tx = state.db.begin_write().await?;
+            let changes = Changes {
+                js_param: Some(placed.js_param.clone()),
+                payment_no: placed.payment_no,
+                ..Changes::default()
+            };
+            let applied = store::apply(
+                &mut tx,
+                backend,
+                row.id,
+                Event::Placed,
+                "checkout",
+                "",
+                &changes,
+            )
+            .await;
+            match applied {
+                Ok(_) => {
+                    store::clear_ordered_lines(&mut tx, row.id, &row.openid).await?;
+                    tx.commit().await?;
+                    Ok(PayParams {
+                        order_no: row.order_no.clone(),
+                        js_param: Some(placed.js_param),
+                    })
+                }
+                // Settled by a notification in the meantime: nothing left to pay.
+                Err(ShopError::OrderClosed) => Ok(PayParams {
+                    order_no: row.order_no.clone(),
+                    js_param: None,
+                }),
+                Err(e) => Err(e),
+            }
+        }
+        Err(err) => {
+            tracing::warn!(order = %row.order_no, %err, "placing the order with the gateway failed");
+            let mut tx = state.db.begin_write().await?;
+            match store::apply(
+                &mut tx,
+                backend,
+                row.id,
+                Event::PlacementFailed,
+                "checkout",
+                &err.to_string(),
+                &Changes::default(),
+            )
+            .await
+            {
+                Ok(_) | Err(ShopError::OrderClosed) => {}
+                Err(e) => return Err(e),
+            }
+            // Free the page's checkout key, so pressing the button again places a new order
+            // instead of finding this cancelled one.
+            sqlx::query(
+                "UPDATE orders SET checkout_key = checkout_key || '#' || order_no WHERE id = $1",
+            )
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Err(err.into())
+        }
+    }
+}
+
+/// The pay parameters for paying an open order again (after the buyer cancelled or the pay
+/// sheet failed): the same order and the same gateway order.
+pub async fn pay_again(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<PayParams, ShopError> {
+    let row = store::for_buyer(&state.db, buyer, order_no).await?;
+    match row.status {
+        OrderStatus::AwaitingPayment | OrderStatus::Pending => {
+            let params = pay_params(&row);
+            if row.status == OrderStatus::AwaitingPayment && params.js_param.is_none() {
+                return Err(ShopError::OrderClosed);
+            }
+            Ok(params)
+        }
+        _ => Err(ShopError::OrderClosed),
+    }
+}

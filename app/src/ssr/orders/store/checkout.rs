@@ -1,0 +1,245 @@
+//! Checkout in the database: the buyer's cart becomes a pending order with its stock
+//! reserved, in one transaction.
+
+use super::apply::{record_event, take_stock};
+use super::rows::{
+    by_checkout_key, by_id, OrderRow, GATEWAY_PAYABLE_MS, ORDER_COLUMNS, WATCH_MARGIN_MS,
+};
+use crate::buyer::Openid;
+use crate::error::ShopError;
+use crate::money::{Currency, Money};
+use crate::orders::OrderStatus;
+use crate::ssr::db::{flag, now_ms, Backend, Database, Tx};
+
+/// A new order from the buyer's cart, or the one this checkout already created.
+#[derive(Debug)]
+pub enum Created {
+    New(OrderRow),
+    Existing(OrderRow),
+}
+
+#[derive(sqlx::FromRow)]
+struct CartRow {
+    product_id: i64,
+    quantity: i64,
+    title: String,
+    price_minor: i64,
+    #[sqlx(try_from = "String")]
+    currency: Currency,
+    stock: i64,
+    on_sale: i64,
+}
+
+pub struct NewOrder<'a> {
+    pub buyer: &'a Openid,
+    pub checkout_key: &'a str,
+    pub currency: Currency,
+    pub provider: &'a str,
+    pub expires_in_ms: i64,
+    pub first_check_in_ms: i64,
+    /// Unpaid orders the buyer may hold at once (`SHOP_MAX_UNPAID_ORDERS`).
+    pub max_unpaid: i64,
+}
+
+/// Serialises one buyer's checkouts for the rest of the transaction. SQLite's write
+/// transaction (BEGIN IMMEDIATE) already serialises every writer; PostgreSQL takes a
+/// transaction-scoped advisory lock on a number derived from the openid (two buyers sharing
+/// a number only wait for each other).
+async fn lock_buyer(tx: &mut Tx, backend: Backend, buyer: &Openid) -> Result<(), ShopError> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("unpaid-orders:{}", buyer.as_str()).as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    // `pg_advisory_xact_lock` returns void, which the portable driver cannot decode.
+    sqlx::query("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+        .bind(i64::from_le_bytes(first))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The buyer's orders that still hold stock and wait for payment.
+async fn unpaid_count(tx: &mut Tx, buyer: &Openid) -> Result<i64, ShopError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE openid = $1 AND status IN ($2, $3)")
+            .bind(buyer.as_str())
+            .bind(OrderStatus::Pending.code())
+            .bind(OrderStatus::AwaitingPayment.code())
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
+/// Turns the cart into an order in one transaction: prices from the database, stock
+/// reserved with conditional updates (never oversold), timeline started. The cart itself
+/// is left alone until the gateway accepts the order, so a failed payment loses nothing.
+/// A buyer already holding `max_unpaid` unpaid orders is refused, counted under a lock per
+/// buyer, so concurrent checkouts cannot slip past the limit.
+pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Created, ShopError> {
+    if let Some(existing) = by_checkout_key(db, new.checkout_key).await? {
+        return Ok(Created::Existing(existing));
+    }
+    let mut tx = db.begin_write().await?;
+    lock_buyer(&mut tx, db.backend(), new.buyer).await?;
+    // The same checkout may have committed while this one waited for the lock.
+    let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_key = $1");
+    let same_key: Option<OrderRow> = sqlx::query_as(&sql)
+        .bind(new.checkout_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(existing) = same_key {
+        return Ok(Created::Existing(existing));
+    }
+    if unpaid_count(&mut tx, new.buyer).await? >= new.max_unpaid {
+        tracing::info!(buyer = %new.buyer, max = new.max_unpaid, "checkout refused: too many unpaid orders");
+        return Err(ShopError::TooManyUnpaid {
+            max: new.max_unpaid,
+        });
+    }
+    // A product is for sale only while it and its category are.
+    let rows: Vec<CartRow> = sqlx::query_as(
+        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+                CAST(CASE WHEN p.on_sale = 1 AND p.archived = 0 AND c.archived = 0
+                               AND p.price_minor > 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
+         FROM cart_items ci JOIN products p ON p.id = ci.product_id
+              JOIN categories c ON c.id = p.category_id
+         WHERE ci.openid = $1
+         ORDER BY ci.product_id",
+    )
+    .bind(new.buyer.as_str())
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        return Err(ShopError::CartEmpty);
+    }
+    let mut lines = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if !flag(r.on_sale) {
+            return Err(ShopError::Unavailable);
+        }
+        if r.quantity > r.stock {
+            return Err(ShopError::InsufficientStock { available: r.stock });
+        }
+        let unit = Money::new(r.price_minor, r.currency);
+        let line_total = unit.times(r.quantity).ok_or(ShopError::Internal)?;
+        lines.push((r, unit, line_total));
+    }
+    let total = Money::sum(new.currency, lines.iter().map(|(_, _, t)| *t)).ok_or_else(|| {
+        tracing::error!("cart mixes currencies or overflows");
+        ShopError::Internal
+    })?;
+    let item_count: i64 = rows.iter().map(|r| r.quantity).sum();
+    let product_info = product_info(
+        &rows
+            .iter()
+            .map(|r| (r.title.as_str(), r.quantity))
+            .collect::<Vec<_>>(),
+    );
+    let now = now_ms();
+    let order_no = new_order_no(now)?;
+
+    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
+             item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
+             watch_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
+         RETURNING id",
+    )
+    .bind(&order_no)
+    .bind(new.buyer.as_str())
+    .bind(new.checkout_key)
+    .bind(OrderStatus::Pending.code())
+    .bind(new.currency.code())
+    .bind(total.minor)
+    .bind(item_count)
+    .bind(&product_info)
+    .bind(new.provider)
+    .bind(now + new.first_check_in_ms)
+    .bind(now + new.expires_in_ms)
+    .bind(now)
+    .bind(now + GATEWAY_PAYABLE_MS + WATCH_MARGIN_MS)
+    .fetch_one(&mut *tx)
+    .await;
+    let order_id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // The same checkout won a race on another connection (PostgreSQL): answer its
+            // order.
+            drop(tx);
+            return by_checkout_key(db, new.checkout_key)
+                .await?
+                .map(Created::Existing)
+                .ok_or(ShopError::Internal);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for (r, unit, line_total) in &lines {
+        if !take_stock(&mut tx, r.product_id, r.quantity).await? {
+            // Someone else took it since the read above; the transaction rolls back.
+            let available: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
+                .bind(r.product_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(ShopError::InsufficientStock { available });
+        }
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, product_id, title, unit_price_minor, quantity, line_total_minor)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(order_id)
+        .bind(r.product_id)
+        .bind(&r.title)
+        .bind(unit.minor)
+        .bind(r.quantity)
+        .bind(line_total.minor)
+        .execute(&mut *tx)
+        .await?;
+    }
+    record_event(
+        &mut tx,
+        order_id,
+        None,
+        OrderStatus::Pending,
+        "created",
+        "checkout",
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    by_id(db, order_id)
+        .await?
+        .map(Created::New)
+        .ok_or(ShopError::Internal)
+}
+
+/// `S` + UTC `yyMMddHHmmss` + 8 random digits: sortable, unguessable, 21 characters (the
+/// gateway's limit is unknown; WeChat's out_trade_no allows 32).
+fn new_order_no(now_ms: i64) -> Result<String, ShopError> {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        tracing::error!(%e, "no randomness for an order number");
+        ShopError::Internal
+    })?;
+    let random = u64::from_le_bytes(bytes) % 100_000_000;
+    let stamp = crate::time::utc_stamp(now_ms.div_euclid(1000));
+    Ok(format!("S{stamp}{random:08}"))
+}
+
+/// What the buyer sees on the pay sheet: `龙井茶 ×2 等3件`, at most 120 characters.
+fn product_info(lines: &[(&str, i64)]) -> String {
+    let Some((first, qty)) = lines.first() else {
+        return String::new();
+    };
+    let mut text: String = first.chars().take(100).collect();
+    if *qty > 1 {
+        text.push_str(&format!(" ×{qty}"));
+    }
+    if lines.len() > 1 {
+        text.push_str(&format!(" 等{}件", lines.len()));
+    }
+    text
+}
