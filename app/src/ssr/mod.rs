@@ -16,6 +16,3 @@ pub mod session;
 pub mod testing;
 pub mod web;
 pub mod wechat_oauth;
-
-/// The old name of the client-address module (kept while other branches land).
-pub use web::address as net;

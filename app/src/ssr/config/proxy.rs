@@ -2,7 +2,7 @@
 //! limits per address).
 
 use super::source::{bad, ConfigError, Source};
-use crate::ssr::net::parse_cidrs;
+use crate::ssr::web::address::parse_cidrs;
 
 /// `SHOP_BEHIND_PROXY`, and with it `SHOP_TRUSTED_PROXIES` (empty when not behind one).
 pub(super) fn read(src: &Source) -> Result<(bool, Vec<ipnet::IpNet>), ConfigError> {

@@ -347,15 +347,15 @@ fn trusted_proxies_are_read_only_behind_a_proxy() {
     assert!(!cfg.behind_proxy && cfg.trusted_proxies.is_empty());
     let cfg = load(&[("SHOP_BEHIND_PROXY", "true")]).expect("behind a local proxy");
     let loopback = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
-    assert!(crate::ssr::net::in_any(
+    assert!(crate::ssr::web::address::in_any(
         loopback("127.0.0.1"),
         &cfg.trusted_proxies
     ));
-    assert!(crate::ssr::net::in_any(
+    assert!(crate::ssr::web::address::in_any(
         loopback("::1"),
         &cfg.trusted_proxies
     ));
-    assert!(!crate::ssr::net::in_any(
+    assert!(!crate::ssr::web::address::in_any(
         loopback("10.0.0.1"),
         &cfg.trusted_proxies
     ));
