@@ -153,6 +153,38 @@ mod tests {
     use super::*;
     use crate::i18n::{EN, ZH};
 
+    /// Every variant and the status it answers with: the buyer's and the merchant's mistakes
+    /// are 4xx, and only a fault of ours (or the gateway's) is 5xx, so a monitor counting 5xx
+    /// counts real trouble.
+    #[test]
+    fn each_error_answers_an_honest_status() {
+        let s = |e: ShopError| e.status().as_u16();
+        let table = [
+            (ShopError::InvalidQuantity, 400),
+            (ShopError::Invalid("price".into()), 400),
+            (ShopError::Request("bad from date".into()), 400),
+            (ShopError::SessionExpired, 401),
+            (ShopError::AdminOnly, 401),
+            (ShopError::PaymentRefused("declined".into()), 402),
+            (ShopError::OwnerOnly, 403),
+            (ShopError::Forbidden("over the staff limit".into()), 403),
+            (ShopError::NotFound, 404),
+            (ShopError::InsufficientStock { available: 2 }, 409),
+            (ShopError::Unavailable, 409),
+            (ShopError::CartFull, 409),
+            (ShopError::CartEmpty, 409),
+            (ShopError::OrderClosed, 409),
+            (ShopError::Conflict("used twice".into()), 409),
+            (ShopError::TooManyUnpaid { max: 3 }, 409),
+            (ShopError::Internal, 500),
+            (ShopError::PaymentUnavailable, 503),
+            (ShopError::PaymentUncheckable, 503),
+        ];
+        for (err, want) in table {
+            assert_eq!(s(err.clone()), want, "{err:?}");
+        }
+    }
+
     #[test]
     fn too_many_unpaid_orders_is_a_conflict_the_buyer_can_resolve() {
         let err = ShopError::TooManyUnpaid { max: 3 };

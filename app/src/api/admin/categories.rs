@@ -45,8 +45,8 @@ pub async fn admin_save_category(
 )]
 #[server(endpoint = "admin/category_archive")]
 pub async fn admin_archive_category(id: i64, archived: bool) -> Result<(), ShopError> {
-    admin_call(|call| async move {
-        products::set_category_archived(&call.state.db, id, archived).await
-    })
+    admin_call(
+        |call| async move { products::set_category_archived(&call.state.db, id, archived).await },
+    )
     .await
 }

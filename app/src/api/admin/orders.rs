@@ -15,9 +15,9 @@ use crate::ssr::admin::{actions, orders};
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "admin/dashboard")]
 pub async fn admin_dashboard() -> Result<Dashboard, ShopError> {
-    admin_call(|call| async move {
-        orders::dashboard(&call.state.db, call.state.config.currency).await
-    })
+    admin_call(
+        |call| async move { orders::dashboard(&call.state.db, call.state.config.currency).await },
+    )
     .await
 }
 

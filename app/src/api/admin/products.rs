@@ -18,7 +18,10 @@ use crate::ssr::admin::{images, products};
 fn product_id(raw: &str, new: &[&str]) -> Result<Option<i64>, ShopError> {
     match raw.trim() {
         raw if new.contains(&raw) => Ok(None),
-        raw => raw.parse::<i64>().map(Some).map_err(|_| ShopError::NotFound),
+        raw => raw
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ShopError::NotFound),
     }
 }
 

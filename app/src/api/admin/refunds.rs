@@ -63,9 +63,9 @@ pub async fn admin_refund(
 )]
 #[server(endpoint = "admin/refund_retry")]
 pub async fn admin_refund_retry(refund_no: String) -> Result<RefundOutcome, ShopError> {
-    admin_call(|call| async move {
-        actions::retry_refund(&call.state, &call.admin, &refund_no).await
-    })
+    admin_call(
+        |call| async move { actions::retry_refund(&call.state, &call.admin, &refund_no).await },
+    )
     .await
     .inspect(accepted_while_pending)
 }
