@@ -2,6 +2,7 @@
 //! buyer can be told in their own language; the detail behind `Internal` stays in the logs.
 
 use crate::i18n::Strings;
+use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -88,25 +89,37 @@ impl ShopError {
         }
     }
 
-    /// The HTTP status a page showing this error should carry.
-    pub fn status(&self) -> u16 {
+    /// The HTTP status this error answers with, from a server function (see
+    /// `api::call`) or on a page that shows it. A monitor reads the class: 4xx is the caller's
+    /// to fix, 5xx is ours (503: the payment gateway, which the buyer is told to try again).
+    pub fn status(&self) -> StatusCode {
         match self {
-            ShopError::NotFound => 404,
-            ShopError::InvalidQuantity
-            | ShopError::InsufficientStock { .. }
+            // Input the caller must correct.
+            ShopError::InvalidQuantity | ShopError::Invalid(_) | ShopError::Request(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            ShopError::NotFound => StatusCode::NOT_FOUND,
+            // Well-formed, but the shop's state refuses it now: the stock, the cart, the
+            // order's status, another tab's action, the unpaid-order cap.
+            ShopError::InsufficientStock { .. }
             | ShopError::Unavailable
             | ShopError::CartFull
             | ShopError::CartEmpty
-            | ShopError::Invalid(_)
-            | ShopError::Request(_) => 400,
-            ShopError::OrderClosed | ShopError::Conflict(_) | ShopError::TooManyUnpaid { .. } => {
-                409
+            | ShopError::OrderClosed
+            | ShopError::Conflict(_)
+            | ShopError::TooManyUnpaid { .. } => StatusCode::CONFLICT,
+            // The gateway answered, and said no to this payment (Stripe answers a declined
+            // payment the same way).
+            ShopError::PaymentRefused(_) => StatusCode::PAYMENT_REQUIRED,
+            // The gateway could not be reached or asked: nothing was decided, try again later.
+            ShopError::PaymentUnavailable | ShopError::PaymentUncheckable => {
+                StatusCode::SERVICE_UNAVAILABLE
             }
-            ShopError::PaymentRefused(_) => 402,
-            ShopError::PaymentUnavailable | ShopError::PaymentUncheckable => 503,
-            ShopError::SessionExpired | ShopError::AdminOnly => 401,
-            ShopError::OwnerOnly | ShopError::Forbidden(_) => 403,
-            ShopError::Internal => 500,
+            // No (valid) identity: sign in or reopen the shop.
+            ShopError::SessionExpired | ShopError::AdminOnly => StatusCode::UNAUTHORIZED,
+            // Known, but not allowed.
+            ShopError::OwnerOnly | ShopError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ShopError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -115,6 +128,14 @@ impl FromServerFnError for ShopError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // Arguments the server could not decode are the caller's to fix, not a fault.
+        #[cfg(feature = "ssr")]
+        if matches!(
+            value,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)
+        ) {
+            crate::api::call::set_status(StatusCode::BAD_REQUEST);
+        }
         ShopError::Request(value.to_string())
     }
 }
@@ -132,10 +153,42 @@ mod tests {
     use super::*;
     use crate::i18n::{EN, ZH};
 
+    /// Every variant and the status it answers with: the buyer's and the merchant's mistakes
+    /// are 4xx, and only a fault of ours (or the gateway's) is 5xx, so a monitor counting 5xx
+    /// counts real trouble.
+    #[test]
+    fn each_error_answers_an_honest_status() {
+        let s = |e: ShopError| e.status().as_u16();
+        let table = [
+            (ShopError::InvalidQuantity, 400),
+            (ShopError::Invalid("price".into()), 400),
+            (ShopError::Request("bad from date".into()), 400),
+            (ShopError::SessionExpired, 401),
+            (ShopError::AdminOnly, 401),
+            (ShopError::PaymentRefused("declined".into()), 402),
+            (ShopError::OwnerOnly, 403),
+            (ShopError::Forbidden("over the staff limit".into()), 403),
+            (ShopError::NotFound, 404),
+            (ShopError::InsufficientStock { available: 2 }, 409),
+            (ShopError::Unavailable, 409),
+            (ShopError::CartFull, 409),
+            (ShopError::CartEmpty, 409),
+            (ShopError::OrderClosed, 409),
+            (ShopError::Conflict("used twice".into()), 409),
+            (ShopError::TooManyUnpaid { max: 3 }, 409),
+            (ShopError::Internal, 500),
+            (ShopError::PaymentUnavailable, 503),
+            (ShopError::PaymentUncheckable, 503),
+        ];
+        for (err, want) in table {
+            assert_eq!(s(err.clone()), want, "{err:?}");
+        }
+    }
+
     #[test]
     fn too_many_unpaid_orders_is_a_conflict_the_buyer_can_resolve() {
         let err = ShopError::TooManyUnpaid { max: 3 };
-        assert_eq!(err.status(), 409);
+        assert_eq!(err.status(), StatusCode::CONFLICT);
         let zh = err.message(&ZH);
         assert!(zh.contains('3') && zh.contains("待支付订单"), "{zh}");
         let en = err.message(&EN);

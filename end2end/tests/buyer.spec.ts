@@ -94,8 +94,8 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
 });
 
 test('asking for more than the stock is refused with a clear message and the cart is unchanged', async ({ page, consoleProblems }) => {
-  // Server functions answer a refused change with 500 and the typed error (leptos' convention).
-  expectHttpError(500);
+  // A refused change answers 409 Conflict (not enough stock) with the typed error.
+  expectHttpError(409);
   await arriveAs(page, newOpenid());
   await openProduct(page, '茶饮', '西湖龙井 明前 100g'); // 3 in stock
   await expect(page.getByTestId('stock')).toHaveText('仅剩 3 件');

@@ -112,8 +112,8 @@ test('a failed payment leaves the order payable; cancelling it puts the stock ba
 });
 
 test('when the gateway fails at checkout the buyer is told, and the cart and stock are kept', async ({ page, consoleProblems }) => {
-  // Server functions answer a refusal with 500 and the typed error (leptos' convention).
-  expectHttpError(500);
+  // An unreachable gateway answers 503 Service Unavailable with the typed error.
+  expectHttpError(503);
   const openid = newOpenid();
   await setFaults(page, { mp_pay: 'server_error', only_openid: openid });
   try {

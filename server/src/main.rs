@@ -1,6 +1,7 @@
 //! The shop's server: configuration, database, migrations, then HTTP.
 
 mod cli;
+mod request_span;
 mod router;
 
 use app::ssr::config::{redact_url, Config};
@@ -10,6 +11,8 @@ use app::ssr::seed::seed_demo_catalog;
 use secrecy::ExposeSecret;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -83,6 +86,14 @@ async fn main() -> ExitCode {
         &axum::middleware::from_fn_with_state(state, app::ssr::http::container_entry),
         app,
     );
+    // Outermost: the request id and its span cover everything, the container's entry too.
+    let app = tower::ServiceBuilder::new()
+        .map_response(axum::response::IntoResponse::into_response)
+        .map_request(request_span::drop_malformed_id)
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span::span))
+        .service(app);
     let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         std::net::SocketAddr,
     >(app);

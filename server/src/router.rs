@@ -13,7 +13,6 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 
 pub fn build(state: ShopState) -> Router {
     let config = state.config.clone();
@@ -81,7 +80,6 @@ pub fn build(state: ShopState) -> Router {
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(cors_layer(&state))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
 }
 
 /// `GET /admin/orders.csv?status&from&to&q`: the filtered order list as CSV (behind the

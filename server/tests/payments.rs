@@ -1542,7 +1542,7 @@ async fn cancelling_waits_for_the_gateway_and_never_goes_ahead_blind() {
                 .send()
         };
         let res = cancel().await.expect("cancel");
-        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             res.json::<Value>().await.expect("json"),
             json!("PaymentUncheckable")

@@ -236,7 +236,7 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
         let longjing = product_id(&html, "西湖龙井"); // stock 3
 
         let res = add(&shop, &client, &token, longjing, "4").await;
-        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.status(), StatusCode::CONFLICT);
         assert_eq!(
             res.text().await.expect("body"),
             r#"{"InsufficientStock":{"available":3}}"#
@@ -287,6 +287,103 @@ async fn bad_cart_input_gets_a_typed_error_and_changes_nothing() {
         let cart = fetch_page(&client, &shop.url("/cart")).await;
         assert!(cart.contains("data-testid=\"cart-empty\""));
     }
+}
+
+#[tokio::test]
+async fn a_refused_call_answers_the_callers_4xx_never_a_500() {
+    for shop in shops().await {
+        let client = buyer_client();
+        let html = arrive(&shop, &client, BUYER).await;
+        let token = page_token(&shop, &client, &html).await;
+        let longjing = product_id(&html, "西湖龙井"); // stock 3
+
+        let cases = [
+            (
+                "no stock for 4",
+                token.as_str(),
+                longjing,
+                "4",
+                StatusCode::CONFLICT,
+            ),
+            (
+                "quantity 0",
+                token.as_str(),
+                longjing,
+                "0",
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "unknown product",
+                token.as_str(),
+                999_999,
+                "1",
+                StatusCode::NOT_FOUND,
+            ),
+            ("no form token", "", longjing, "1", StatusCode::UNAUTHORIZED),
+        ];
+        for (what, token, product, qty, want) in cases {
+            let res = add(&shop, &client, token, product, qty).await;
+            assert_eq!(res.status(), want, "{}: {what}", shop.label);
+        }
+
+        // Arguments the server cannot decode are the caller's mistake too.
+        let res = client
+            .post(shop.url("/api/cart/add"))
+            .header("Accept", "application/json")
+            .form(&[
+                ("token", token.as_str()),
+                ("product_id", "tea"),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .expect("add");
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{}", shop.label);
+    }
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_a_proxys_plain_id_is_kept() {
+    let shop = Shop::start(app::ssr::testing::sqlite()).await;
+    let client = reqwest::Client::new();
+    let id_of = |res: &reqwest::Response| {
+        res.headers()
+            .get("x-request-id")
+            .map(|v| v.to_str().expect("ascii").to_owned())
+    };
+
+    let a = client.get(shop.url("/healthz")).send().await.expect("a");
+    let b = client.get(shop.url("/healthz")).send().await.expect("b");
+    let (a, b) = (id_of(&a).expect("an id"), id_of(&b).expect("an id"));
+    assert!(a.len() >= 16 && a != b, "{a} {b}");
+
+    let res = client
+        .get(shop.url("/healthz"))
+        .header("x-request-id", "edge-0123456789")
+        .send()
+        .await
+        .expect("kept");
+    assert_eq!(id_of(&res).as_deref(), Some("edge-0123456789"));
+
+    // An id that could forge a log line is replaced, not echoed.
+    let res = client
+        .get(shop.url("/healthz"))
+        .header("x-request-id", "x\" id=forged")
+        .send()
+        .await
+        .expect("replaced");
+    let id = id_of(&res).expect("an id");
+    assert!(!id.contains("forged"), "{id}");
+
+    // Server functions and redirects carry one too.
+    let res = client
+        .post(shop.url("/api/catalog/product"))
+        .form(&[("id", "999999")])
+        .send()
+        .await
+        .expect("call");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(id_of(&res).is_some());
 }
 
 #[tokio::test]

@@ -8,6 +8,11 @@ use crate::model::CartView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use super::call::buyer_call;
+#[cfg(feature = "ssr")]
+use crate::ssr::cart;
+
+#[cfg(feature = "ssr")]
 fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
     raw.trim()
         .parse::<i64>()
@@ -15,53 +20,75 @@ fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
 }
 
 /// `POST /api/cart/view`
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "cart/view")]
 pub async fn get_cart(token: String) -> Result<CartView, ShopError> {
-    let state = crate::ssr::context::state()?;
-    let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::view(&state.db, &buyer, state.config.currency).await
+    buyer_call(&token, |call| async move {
+        cart::view(&call.state.db, &call.buyer, call.state.config.currency).await
+    })
+    .await
 }
 
 /// `POST /api/cart/count`: the number on the cart badge.
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "cart/count")]
 pub async fn get_cart_count(token: String) -> Result<i64, ShopError> {
-    let state = crate::ssr::context::state()?;
-    let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::count(&state.db, &buyer).await
+    buyer_call(&token, |call| async move {
+        cart::count(&call.state.db, &call.buyer).await
+    })
+    .await
 }
 
 /// `POST /api/cart/add`: answers the cart's new item count, for the badge.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(product_id = product_id, quantity = ?quantity), err(level = "info"))
+)]
 #[server(endpoint = "cart/add")]
 pub async fn add_to_cart(
     token: String,
     product_id: i64,
     quantity: String,
 ) -> Result<i64, ShopError> {
-    let state = crate::ssr::context::state()?;
-    let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::add(&state.db, &buyer, product_id, parse_quantity(&quantity)?).await?;
-    crate::ssr::cart::count(&state.db, &buyer).await
+    buyer_call(&token, |call| async move {
+        let (db, buyer) = (&call.state.db, &call.buyer);
+        cart::add(db, buyer, product_id, parse_quantity(&quantity)?).await?;
+        cart::count(db, buyer).await
+    })
+    .await
 }
 
 /// `POST /api/cart/update`: set a line's quantity; answers the cart as it now is.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(product_id = product_id, quantity = ?quantity), err(level = "info"))
+)]
 #[server(endpoint = "cart/update")]
 pub async fn update_cart_line(
     token: String,
     product_id: i64,
     quantity: String,
 ) -> Result<CartView, ShopError> {
-    let state = crate::ssr::context::state()?;
-    let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    let quantity = parse_quantity(&quantity)?;
-    crate::ssr::cart::set_quantity(&state.db, &buyer, product_id, quantity).await?;
-    crate::ssr::cart::view(&state.db, &buyer, state.config.currency).await
+    buyer_call(&token, |call| async move {
+        let (db, buyer) = (&call.state.db, &call.buyer);
+        let quantity = parse_quantity(&quantity)?;
+        cart::set_quantity(db, buyer, product_id, quantity).await?;
+        cart::view(db, buyer, call.state.config.currency).await
+    })
+    .await
 }
 
 /// `POST /api/cart/remove`: answers the cart as it now is.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(product_id = product_id), err(level = "info"))
+)]
 #[server(endpoint = "cart/remove")]
 pub async fn remove_cart_line(token: String, product_id: i64) -> Result<CartView, ShopError> {
-    let state = crate::ssr::context::state()?;
-    let buyer = crate::ssr::context::buyer_from_token(&state, &token)?;
-    crate::ssr::cart::remove(&state.db, &buyer, product_id).await?;
-    crate::ssr::cart::view(&state.db, &buyer, state.config.currency).await
+    buyer_call(&token, |call| async move {
+        let (db, buyer) = (&call.state.db, &call.buyer);
+        cart::remove(db, buyer, product_id).await?;
+        cart::view(db, buyer, call.state.config.currency).await
+    })
+    .await
 }

@@ -1,17 +1,30 @@
+//! The catalogue's server functions: anyone may call them.
+
 use crate::error::ShopError;
 use crate::model::{Listing, ProductDetail};
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::call::shop_call;
+#[cfg(feature = "ssr")]
+use crate::ssr::catalog;
+
 /// `POST /api/catalog/listing`: products on sale, optionally in one category.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(category = ?category), err(level = "info"))
+)]
 #[server(endpoint = "catalog/listing")]
 pub async fn get_listing(category: Option<String>) -> Result<Listing, ShopError> {
-    let state = crate::ssr::context::state()?;
-    crate::ssr::catalog::listing(&state.db, category).await
+    shop_call(|state| async move { catalog::listing(&state.db, category).await }).await
 }
 
 /// `POST /api/catalog/product`: one product on sale, or `NotFound`.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(id = id), err(level = "info"))
+)]
 #[server(endpoint = "catalog/product")]
 pub async fn get_product(id: i64) -> Result<ProductDetail, ShopError> {
-    let state = crate::ssr::context::state()?;
-    crate::ssr::catalog::product(&state.db, id).await
+    shop_call(|state| async move { catalog::product(&state.db, id).await }).await
 }

@@ -31,7 +31,7 @@ pub fn ActionNotice(
 /// response status that goes with it.
 #[component]
 pub fn LoadError(err: ShopError) -> impl IntoView {
-    crate::pages::set_status(err.status());
+    crate::pages::set_status(err.status().as_u16());
     view! { <p class="notice notice-error" role="alert">{err.message(t())}</p> }
 }
 

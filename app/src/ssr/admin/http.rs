@@ -265,7 +265,5 @@ pub async fn upload_images(
 }
 
 fn err_status(err: crate::error::ShopError) -> Response {
-    StatusCode::from_u16(err.status())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
+    err.status().into_response()
 }

@@ -1,0 +1,17 @@
+//! The back office's server functions (`/api/admin/…`), one file per page of the admin
+//! area. Each starts with `admin_call` or `owner_call` (see `api::call`).
+//!
+//! Server-function arguments mirror the HTML form's fields one to one (the forms post without
+//! JavaScript), so a function has as many arguments as its form has fields.
+
+mod accounts;
+mod categories;
+mod orders;
+mod products;
+mod refunds;
+
+pub use accounts::*;
+pub use categories::*;
+pub use orders::*;
+pub use products::*;
+pub use refunds::*;
