@@ -13,8 +13,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-const GATEWAY_KEY: &str = include_str!("../keys/sandbox/gateway_private.pem");
-const MERCHANT_KEY: &str = include_str!("../keys/sandbox/merchant_private.pem");
+const GATEWAY_KEY: &str = include_str!("../../keys/sandbox/gateway_private.pem");
+const MERCHANT_KEY: &str = include_str!("../../keys/sandbox/merchant_private.pem");
 
 async fn stacks(env: &[(&str, &str)]) -> Vec<Stack> {
     let mut stacks = Vec::new();

@@ -734,7 +734,7 @@ async fn sandbox_credentials_and_is_rmb_outside_cny_are_refused_even_in_developm
         assert!(stderr.contains("GATEWAY_PRIVATE_KEY_PATH"), "{stderr}");
         let sandbox_key = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/keys/sandbox/merchant_private.pem"
+            "/../keys/sandbox/merchant_private.pem"
         );
         let own_public_key = concat!(
             env!("CARGO_MANIFEST_DIR"),

@@ -9,8 +9,8 @@ use super::session::{now_secs, Purpose, SessionKeys};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use leptos::prelude::use_context;
-use std::net::SocketAddr;
 use secrecy::ExposeSecret;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 
 static ASSET_BASE: OnceLock<String> = OnceLock::new();

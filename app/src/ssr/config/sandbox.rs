@@ -3,11 +3,11 @@
 
 /// The sandbox's key pairs.
 pub const SANDBOX_MERCHANT_PRIVATE_KEY: &str =
-    include_str!("../../../../server/keys/sandbox/merchant_private.pem");
+    include_str!("../../../../keys/sandbox/merchant_private.pem");
 pub const SANDBOX_MERCHANT_PUBLIC_KEY: &str =
-    include_str!("../../../../server/keys/sandbox/merchant_public.pem");
+    include_str!("../../../../keys/sandbox/merchant_public.pem");
 pub const SANDBOX_GATEWAY_PUBLIC_KEY: &str =
-    include_str!("../../../../server/keys/sandbox/gateway_public.pem");
+    include_str!("../../../../keys/sandbox/gateway_public.pem");
 
 pub(super) const DEV_MERCHANT_NO: &str = "SANDBOX-MERCHANT-001";
 pub(super) const DEV_GATEWAY_URL: &str = "http://127.0.0.1:3100";

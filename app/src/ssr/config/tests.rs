@@ -22,10 +22,7 @@ fn testdata(name: &str) -> String {
 }
 
 fn sandbox_key(name: &str) -> String {
-    format!(
-        "{}/../server/keys/sandbox/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/../keys/sandbox/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {

@@ -214,12 +214,9 @@ mod tests {
     use super::*;
 
     /// The sandbox merchant key pair (committed, sandbox-only) doubles as the test key.
-    const MERCHANT_PRIVATE: &[u8] =
-        include_bytes!("../../../../server/keys/sandbox/merchant_private.pem");
-    const MERCHANT_PUBLIC: &[u8] =
-        include_bytes!("../../../../server/keys/sandbox/merchant_public.pem");
-    const GATEWAY_PUBLIC: &[u8] =
-        include_bytes!("../../../../server/keys/sandbox/gateway_public.pem");
+    const MERCHANT_PRIVATE: &[u8] = include_bytes!("../../../../keys/sandbox/merchant_private.pem");
+    const MERCHANT_PUBLIC: &[u8] = include_bytes!("../../../../keys/sandbox/merchant_public.pem");
+    const GATEWAY_PUBLIC: &[u8] = include_bytes!("../../../../keys/sandbox/gateway_public.pem");
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter()

@@ -29,7 +29,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-const SANDBOX_GATEWAY_PRIVATE_KEY: &str = include_str!("../../../keys/sandbox/gateway_private.pem");
+const SANDBOX_GATEWAY_PRIVATE_KEY: &str =
+    include_str!("../../../../keys/sandbox/gateway_private.pem");
 
 pub struct Settings {
     pub listen: std::net::SocketAddr,
