@@ -192,11 +192,11 @@ pub struct GatewayConfig {
 /// The sandbox's key pairs, committed for development and tests only. Production refuses
 /// to start with them.
 pub const SANDBOX_MERCHANT_PRIVATE_KEY: &str =
-    include_str!("../../../server/keys/sandbox/merchant_private.pem");
+    include_str!("../../../keys/sandbox/merchant_private.pem");
 pub const SANDBOX_MERCHANT_PUBLIC_KEY: &str =
-    include_str!("../../../server/keys/sandbox/merchant_public.pem");
+    include_str!("../../../keys/sandbox/merchant_public.pem");
 pub const SANDBOX_GATEWAY_PUBLIC_KEY: &str =
-    include_str!("../../../server/keys/sandbox/gateway_public.pem");
+    include_str!("../../../keys/sandbox/gateway_public.pem");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration error: {setting}: {problem}")]
@@ -827,10 +827,7 @@ mod tests {
     }
 
     fn sandbox_key(name: &str) -> String {
-        format!(
-            "{}/../server/keys/sandbox/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        )
+        format!("{}/../keys/sandbox/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 
     fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {
