@@ -28,7 +28,7 @@ setup:
 release:
 	scripts/setup.sh --no-test
 	cargo leptos build --release --split
-	cargo build --release -p server --bin sandbox
+	cargo build --release -p sandbox
 
 ## Lint needs only the Rust side of the setup (wasm target for the frontend check).
 lint-setup:
@@ -37,6 +37,7 @@ lint-setup:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p sandbox --all-targets -- -D warnings
 	cargo clippy -p app --features test-support --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 

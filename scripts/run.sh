@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export PATH="$root/end2end/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-cargo build -p server --bin sandbox
+cargo build -p sandbox
 # The page URL registered with the sandbox, secret path included, as a merchant registers it
 # with Wisecashier (the shop's development-only GATEWAY_CONTAINER_SECRET).
 SANDBOX_MERCHANT_PAGE="${SANDBOX_MERCHANT_PAGE:-http://127.0.0.1:3000/wc/sandbox-container-development-only/}" target/debug/sandbox &

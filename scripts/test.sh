@@ -25,9 +25,12 @@ cargo test -p app --features test-support
 step "Rust tests: server (integration: the real binary on SQLite and PostgreSQL)"
 cargo test -p server
 
+step "Rust tests: the sandbox gateway"
+cargo test -p sandbox
+
 step "release build (the shop, its lazy-loaded wasm chunks, and the sandbox gateway)"
 cargo leptos build --release --split
-cargo build --release -p server --bin sandbox
+cargo build --release -p sandbox
 
 step "bundle size"
 scripts/bundle-size.sh

@@ -1,11 +1,12 @@
-//! Payments end to end: the real shop binary, the real sandbox gateway binary, real HTTP
+//! Payments end to end: the real shop binary, the real sandbox gateway, real HTTP
 //! between them, on SQLite and PostgreSQL.
 
 mod common;
 
 use app::ssr::db::Database;
-use app::ssr::pay::signing::{notification_string_to_verify, PrivateKey};
-use app::ssr::pay::wisecashier::encode_params;
+use app::ssr::pay::wisecashier::protocol::{
+    encode_params, notification_string_to_verify, PrivateKey,
+};
 use common::{
     arrive, buyer_client, js_param, key, order_no, pay, status_of, stock, wait_for_status, Stack,
 };

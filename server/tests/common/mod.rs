@@ -154,37 +154,69 @@ async fn wait_healthy(base: &str, child: &mut Child, what: &str) {
     }
 }
 
-/// The sandbox gateway binary, serving the shop at `merchant_page`.
+/// The sandbox gateway (the `sandbox` crate's router), serving the shop at `merchant_page`
+/// on its own thread and runtime, so a test that blocks never stalls the gateway's
+/// notifications. Dropping it stops it.
 pub struct Sandbox {
     pub base: String,
-    child: Child,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
 impl Sandbox {
     pub async fn start(port: u16, merchant_page: &str) -> Sandbox {
         let base = format!("http://127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SANDBOX_LISTEN_ADDR", format!("127.0.0.1:{port}"))
-            .env("SANDBOX_MERCHANT_PAGE", merchant_page)
-            // The real retry schedule, 100 times faster.
-            .env("SANDBOX_TIME_SCALE", "0.01")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn sandbox");
-        let mut sandbox = Sandbox { base, child };
-        wait_healthy(&sandbox.base.clone(), &mut sandbox.child, "sandbox").await;
-        sandbox
+        let page = reqwest::Url::parse(merchant_page).expect("merchant page URL");
+        let mut settings = sandbox::Settings::development(page).expect("committed sandbox keys");
+        settings.public_url = base.clone();
+        // The real retry schedule, 100 times faster.
+        settings.time_scale = 0.01;
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the sandbox's port");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("sandbox runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let app = sandbox::router(settings).expect("sandbox router");
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            });
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = reqwest::Client::new();
+        loop {
+            let healthy = client
+                .get(format!("{base}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if healthy {
+                break;
+            }
+            assert!(Instant::now() < deadline, "sandbox did not become healthy");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Sandbox {
+            base,
+            stop: Some(stop),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

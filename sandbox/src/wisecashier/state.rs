@@ -1,10 +1,11 @@
-//! The sandbox's memory: payments, refunds, OAuth codes and the fault knobs. Kept in one
+//! The Wisecashier stand-in's memory: payments, refunds and the fault knobs. Kept in one
 //! mutex (never held across an await), so `GET /payment` always answers truthfully.
 
-use crate::Settings;
+use crate::clock::now_ms;
+use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -76,12 +77,6 @@ pub struct Refund {
     pub settle_at_ms: i64,
     /// The payment's buyer, so `only_openid` scopes refund faults too.
     pub openid: String,
-}
-
-pub struct Code {
-    pub openid: String,
-    pub issued_ms: i64,
-    pub used: bool,
 }
 
 /// What `/mp_pay` does to the next calls.
@@ -190,17 +185,16 @@ pub enum RefundFault {
 }
 
 #[derive(Default)]
-pub struct Inner {
+pub struct Ledger {
     pub payments: HashMap<String, Payment>,
     pub by_prepay: HashMap<String, String>,
     pub by_payment_no: HashMap<String, String>,
     pub refunds: HashMap<String, Refund>,
-    pub codes: HashMap<String, Code>,
     pub faults: Faults,
     pub seq: u64,
 }
 
-impl Inner {
+impl Ledger {
     pub fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq
@@ -230,43 +224,7 @@ impl Inner {
         }
         fault
     }
-}
 
-pub struct Sandbox {
-    pub settings: Settings,
-    pub http: reqwest::Client,
-    inner: Mutex<Inner>,
-}
-
-impl Sandbox {
-    pub fn new(settings: Settings) -> Result<Sandbox, String> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .map_err(|e| format!("HTTP client: {e}"))?;
-        Ok(Sandbox {
-            settings,
-            http,
-            inner: Mutex::new(Inner::default()),
-        })
-    }
-
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves plain data behind; keep serving it.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-pub use app::ssr::db::now_ms;
-
-/// Random lower-case hex for sandbox ids and nonces. The sandbox holds no secrets: without
-/// randomness it falls back to the clock (ids also carry sequence numbers).
-pub fn random_hex(bytes: usize) -> String {
-    app::ssr::session::random_hex(bytes).unwrap_or_else(|_| format!("{:x}", now_ms()))
-}
-
-impl Inner {
     /// The refund fault for a payment of `openid`.
     pub fn refund_fault(&self, openid: &str) -> RefundFault {
         if self.faults.applies_to(openid) {
@@ -283,5 +241,28 @@ impl Inner {
         } else {
             r.status
         }
+    }
+}
+
+/// The Wisecashier stand-in: the merchant's settings, an HTTP client for notifications, and
+/// the ledger.
+pub struct Gateway {
+    pub settings: Arc<Settings>,
+    pub http: reqwest::Client,
+    ledger: Mutex<Ledger>,
+}
+
+impl Gateway {
+    pub fn new(settings: Arc<Settings>, http: reqwest::Client) -> Gateway {
+        Gateway {
+            settings,
+            http,
+            ledger: Mutex::new(Ledger::default()),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Ledger> {
+        // A panic while holding the lock leaves plain data behind; keep serving it.
+        self.ledger.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -4,16 +4,35 @@
 //! on the backend, and the page really runs cross-origin from the shop. HTML gets the
 //! `WeixinJSBridge` stand-in.
 
-use crate::state::Sandbox;
-use app::ssr::web::read_cookie as cookie;
+use crate::settings::Settings;
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cookie::{Cookie, SameSite};
 use std::sync::Arc;
 
+/// The container's buyer, as this browser authorised at the sandbox.
 const COOKIE: &str = "sbx_openid";
 const BRIDGE_JS: &str = include_str!("bridge.js");
+
+/// What the container needs: the merchant's registered page, and a client to fetch it.
+pub struct Container {
+    settings: Arc<Settings>,
+    http: reqwest::Client,
+}
+
+/// The OAuth entry, the bridge script, buyer switching, and (as the fallback) the proxy.
+pub fn routes(settings: Arc<Settings>, http: reqwest::Client) -> Router {
+    Router::new()
+        .route("/mp_pay/oauth", get(oauth_entry))
+        .route("/__sandbox/bridge.js", get(bridge_js))
+        .route("/__sandbox/login", get(switch_buyer))
+        .fallback(proxy)
+        .with_state(Arc::new(Container { settings, http }))
+}
 
 /// Sandbox buyers a tester can pick (name, openid).
 pub const BUYERS: [(&str, &str); 3] = [
@@ -93,12 +112,12 @@ pub fn chooser_page(action: &str, q: &[(String, String)]) -> Response {
 
 /// `GET /mp_pay/oauth?merchant_no&currency&…`: authorise, then enter the container with
 /// every original parameter (the container adds `openid`).
-pub async fn oauth_entry(
-    State(sb): State<Arc<Sandbox>>,
+async fn oauth_entry(
+    State(ct): State<Arc<Container>>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Response {
     let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-    if get("merchant_no") != Some(sb.settings.merchant_no.as_str()) {
+    if get("merchant_no") != Some(ct.settings.wisecashier.merchant_no.as_str()) {
         return (
             StatusCode::BAD_REQUEST,
             Html("<h1>商户号错误 · unknown merchant_no</h1>"),
@@ -128,7 +147,12 @@ pub async fn oauth_entry(
     let location = target
         .map(|t| format!("/?{}", t.query().unwrap_or_default()))
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!("{COOKIE}={openid}; Path=/; HttpOnly; SameSite=Lax");
+    let cookie = Cookie::build((COOKIE, openid))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .build()
+        .to_string();
     (
         StatusCode::FOUND,
         [(header::LOCATION, location), (header::SET_COOKIE, cookie)],
@@ -137,22 +161,29 @@ pub async fn oauth_entry(
 }
 
 /// `/__sandbox/login`: forget the container's buyer and authorise again.
-pub async fn switch_buyer(State(sb): State<Arc<Sandbox>>) -> Response {
+async fn switch_buyer(State(ct): State<Arc<Container>>) -> Response {
     let location = format!(
         "/mp_pay/oauth?merchant_no={}&currency=HKD",
-        sb.settings.merchant_no
+        ct.settings.wisecashier.merchant_no
     );
     (
         StatusCode::FOUND,
         [
             (header::LOCATION, location),
-            (header::SET_COOKIE, format!("{COOKIE}=; Path=/; Max-Age=0")),
+            (
+                header::SET_COOKIE,
+                Cookie::build((COOKIE, ""))
+                    .path("/")
+                    .max_age(cookie::time::Duration::ZERO)
+                    .build()
+                    .to_string(),
+            ),
         ],
     )
         .into_response()
 }
 
-pub async fn bridge_js() -> Response {
+async fn bridge_js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         BRIDGE_JS,
@@ -160,8 +191,20 @@ pub async fn bridge_js() -> Response {
         .into_response()
 }
 
+/// The value of the container's buyer cookie, if the browser sent one.
+fn buyer_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE)
+        .map(|c| c.value().to_owned())
+}
+
 /// The container: every path that is not the gateway's own goes to the merchant's page.
-pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
+async fn proxy(State(ct): State<Arc<Container>>, req: Request) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         // Pages only: the shop's server functions are called cross-origin, at the shop.
         return (
@@ -175,14 +218,11 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
         .path_and_query()
         .map(|pq| pq.as_str().to_owned())
         .unwrap_or_else(|| "/".to_owned());
-    let Some(openid) = cookie(req.headers(), COOKIE)
-        .filter(|o| plausible(o))
-        .map(str::to_owned)
-    else {
+    let Some(openid) = buyer_cookie(req.headers()).filter(|o| plausible(o)) else {
         // Not authorised in this browser yet: through the OAuth entry and back here.
         let mut entry = url::form_urlencoded::Serializer::new(String::new());
         entry
-            .append_pair("merchant_no", &sb.settings.merchant_no)
+            .append_pair("merchant_no", &ct.settings.wisecashier.merchant_no)
             .append_pair("currency", "HKD")
             .append_pair("return_to", &path_and_query);
         return (
@@ -194,7 +234,7 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
         )
             .into_response();
     };
-    let mut upstream = match sb
+    let mut upstream = match ct
         .settings
         .merchant_page
         .join(req.uri().path().trim_start_matches('/'))
@@ -215,7 +255,7 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
         }
         pairs.append_pair("openid", &openid);
     }
-    let mut out = sb.http.request(req.method().clone(), upstream.as_str());
+    let mut out = ct.http.request(req.method().clone(), upstream.as_str());
     for name in [header::USER_AGENT, header::ACCEPT, header::ACCEPT_LANGUAGE] {
         if let Some(v) = req.headers().get(&name) {
             out = out.header(name, v.clone());
@@ -257,7 +297,7 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
     };
     let status = res.status();
     let mut headers = HeaderMap::new();
-    let merchant_origin = sb.settings.merchant_page.origin().ascii_serialization();
+    let merchant_origin = ct.settings.merchant_page.origin().ascii_serialization();
     for (name, value) in res.headers() {
         if matches!(
             name.as_str(),
@@ -273,7 +313,7 @@ pub async fn proxy(State(sb): State<Arc<Sandbox>>, req: Request) -> Response {
             // Redirects to the merchant's own origin stay inside the container.
             // The registered page's own prefix (its secret path) is never shown to the buyer.
             let loc = value.to_str().unwrap_or_default();
-            let page = sb.settings.merchant_page.as_str().trim_end_matches('/');
+            let page = ct.settings.merchant_page.as_str().trim_end_matches('/');
             let rewritten = loc
                 .strip_prefix(page)
                 .or_else(|| loc.strip_prefix(&merchant_origin))
