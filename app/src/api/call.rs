@@ -19,8 +19,6 @@ use crate::error::ShopError;
 use crate::ssr::admin::http::current_admin;
 use crate::ssr::admin::store::{CurrentAdmin, Role};
 use crate::ssr::context::{buyer_from_token, state, ShopState};
-use http::StatusCode;
-use leptos::prelude::use_context;
 use std::future::Future;
 
 /// What a buyer's server function acts with.
