@@ -134,7 +134,7 @@ impl FromServerFnError for ShopError {
             value,
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)
         ) {
-            crate::api::call::set_status(StatusCode::BAD_REQUEST);
+            crate::ssr::web::set_call_status(StatusCode::BAD_REQUEST);
         }
         ShopError::Request(value.to_string())
     }

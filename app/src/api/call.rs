@@ -19,8 +19,6 @@ use crate::error::ShopError;
 use crate::ssr::admin::http::current_admin;
 use crate::ssr::admin::store::{CurrentAdmin, Role};
 use crate::ssr::context::{buyer_from_token, state, ShopState};
-use http::StatusCode;
-use leptos::prelude::use_context;
 use std::future::Future;
 
 /// What a buyer's server function acts with.
@@ -100,27 +98,4 @@ fn answer<T>(result: Result<T, ShopError>) -> Result<T, ShopError> {
     result
 }
 
-/// Sets the HTTP status of a server function's answer to a fetch call (the shop's islands, an
-/// API client), and of nothing else:
-/// - a plain form post (`Accept: text/html`, the no-JavaScript path) is answered by
-///   server_fn with a redirect back to the form's page, the error in its URL, and a status
-///   set here would replace that redirect (leptos_axum applies it last);
-/// - a page that calls a server function while it renders (a resource on the server) keeps
-///   the status the page chooses (see `components::notice::LoadError`): a refused cart
-///   badge must not turn a page into a 401.
-pub fn set_status(status: StatusCode) {
-    let Some(parts) = use_context::<http::request::Parts>() else {
-        return;
-    };
-    let form_post = parts
-        .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if form_post || !parts.uri.path().starts_with("/api/") {
-        return;
-    }
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-    }
-}
+pub use crate::ssr::web::set_call_status as set_status;
