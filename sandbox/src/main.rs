@@ -24,8 +24,6 @@ fn settings() -> Result<(SocketAddr, Settings), String> {
         .map_err(|e| format!("SANDBOX_MERCHANT_PAGE: `{page_raw}`: {e}"))?;
     let mut s = Settings::development(merchant_page)
         .map_err(|e| format!("the committed sandbox keys: {e}"))?;
-    let public_url = env("SANDBOX_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
-    s.public_url = public_url.trim_end_matches('/').to_owned();
     if let Some(path) = env("SANDBOX_MERCHANT_PUBLIC_KEY_PATH") {
         s.wisecashier.merchant_key = PublicKey::from_pem_file(&path)
             .map_err(|e| format!("SANDBOX_MERCHANT_PUBLIC_KEY_PATH: {e}"))?;

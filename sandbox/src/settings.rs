@@ -16,8 +16,6 @@ pub const DEV_CONTAINER_SECRET: &str = "sandbox-container-development-only";
 pub const DEV_MERCHANT_NO: &str = "SANDBOX-MERCHANT-001";
 
 pub struct Settings {
-    /// This sandbox's own origin, as the browser reaches it.
-    pub public_url: String,
     /// The merchant's registered page (its base URL, ending in `/`): what the container
     /// proxies.
     pub merchant_page: Url,
@@ -43,7 +41,6 @@ impl Settings {
     /// The development defaults with the committed keys, serving `merchant_page`.
     pub fn development(merchant_page: Url) -> Result<Settings, KeyError> {
         Ok(Settings {
-            public_url: "http://127.0.0.1:3100".to_owned(),
             merchant_page: page_base(merchant_page),
             time_scale: 1.0,
             prepay_ttl: Duration::from_secs(2 * 3600),

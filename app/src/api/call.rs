@@ -93,9 +93,7 @@ fn admin(role: Option<Role>) -> Result<AdminCall, ShopError> {
 /// A refusal answers with its own status (leptos would answer every error with 500).
 fn answer<T>(result: Result<T, ShopError>) -> Result<T, ShopError> {
     if let Err(err) = &result {
-        set_status(err.status());
+        crate::ssr::web::set_call_status(err.status());
     }
     result
 }
-
-pub use crate::ssr::web::set_call_status as set_status;

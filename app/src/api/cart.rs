@@ -4,6 +4,7 @@
 //! buyer should read "数量至少为 1", not a decoding error.
 
 use crate::error::ShopError;
+use crate::ids::ProductId;
 use crate::model::CartView;
 use leptos::prelude::*;
 
@@ -42,12 +43,12 @@ pub async fn get_cart_count(token: String) -> Result<i64, ShopError> {
 /// `POST /api/cart/add`: answers the cart's new item count, for the badge.
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(product_id = product_id, quantity = ?quantity), err(level = "info"))
+    tracing::instrument(skip_all, fields(product_id = %product_id, quantity = ?quantity), err(level = "info"))
 )]
 #[server(endpoint = "cart/add")]
 pub async fn add_to_cart(
     token: String,
-    product_id: i64,
+    product_id: ProductId,
     quantity: String,
 ) -> Result<i64, ShopError> {
     buyer_call(&token, |call| async move {
@@ -61,12 +62,12 @@ pub async fn add_to_cart(
 /// `POST /api/cart/update`: set a line's quantity; answers the cart as it now is.
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(product_id = product_id, quantity = ?quantity), err(level = "info"))
+    tracing::instrument(skip_all, fields(product_id = %product_id, quantity = ?quantity), err(level = "info"))
 )]
 #[server(endpoint = "cart/update")]
 pub async fn update_cart_line(
     token: String,
-    product_id: i64,
+    product_id: ProductId,
     quantity: String,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
@@ -81,10 +82,10 @@ pub async fn update_cart_line(
 /// `POST /api/cart/remove`: answers the cart as it now is.
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(product_id = product_id), err(level = "info"))
+    tracing::instrument(skip_all, fields(product_id = %product_id), err(level = "info"))
 )]
 #[server(endpoint = "cart/remove")]
-pub async fn remove_cart_line(token: String, product_id: i64) -> Result<CartView, ShopError> {
+pub async fn remove_cart_line(token: String, product_id: ProductId) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         cart::remove(db, buyer, product_id).await?;

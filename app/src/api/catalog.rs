@@ -22,9 +22,9 @@ pub async fn get_listing(category: Option<String>) -> Result<Listing, ShopError>
 /// `POST /api/catalog/product`: one product on sale, or `NotFound`.
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(id = id), err(level = "info"))
+    tracing::instrument(skip_all, fields(id = %id), err(level = "info"))
 )]
 #[server(endpoint = "catalog/product")]
-pub async fn get_product(id: i64) -> Result<ProductDetail, ShopError> {
+pub async fn get_product(id: crate::ids::ProductId) -> Result<ProductDetail, ShopError> {
     shop_call(|state| async move { catalog::product(&state.db, id).await }).await
 }

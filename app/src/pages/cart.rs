@@ -144,7 +144,7 @@ fn CartLineView(
     let href = format!("/product/{}", line.product_id);
     let remove_token = token.clone();
     view! {
-        <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id>
+        <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id.to_string()>
             <a class="cart-thumb" href=href.clone()>
                 {line.image.map(|img| view! { <img src=img.url alt=img.alt width="72" height="72" loading="lazy"/> })}
             </a>
@@ -155,14 +155,14 @@ fn CartLineView(
                 <div class="cart-controls">
                     <ActionForm action=update attr:class="qty-form">
                         <input type="hidden" name="token" value=token/>
-                        <input type="hidden" name="product_id" value=line.product_id/>
+                        <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
                             inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
                         <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
                     </ActionForm>
                     <ActionForm action=remove attr:class="remove-form">
                         <input type="hidden" name="token" value=remove_token/>
-                        <input type="hidden" name="product_id" value=line.product_id/>
+                        <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>
                     </ActionForm>
                 </div>

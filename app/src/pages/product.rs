@@ -4,6 +4,7 @@ use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::t;
+use crate::ids::ProductId;
 use crate::model::ProductDetail;
 use crate::page::use_page;
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ pub fn ProductPage() -> impl IntoView {
         params
             .read()
             .get("id")
-            .and_then(|raw| raw.parse::<i64>().ok())
+            .and_then(|raw| raw.parse::<ProductId>().ok())
     };
     let product = Resource::new(id, |id| async move {
         match id {
@@ -86,7 +87,7 @@ fn ProductView(product: ProductDetail) -> impl IntoView {
 #[island]
 fn AddToCartForm(
     token: String,
-    product_id: i64,
+    product_id: ProductId,
     stock: i64,
     url_error: Option<ShopError>,
 ) -> impl IntoView {
@@ -106,7 +107,7 @@ fn AddToCartForm(
     view! {
         <ActionForm action=add attr:class="buy-bar">
             <input type="hidden" name="token" value=token/>
-            <input type="hidden" name="product_id" value=product_id/>
+            <input type="hidden" name="product_id" value=product_id.to_string()/>
             <label class="qty">
                 <span>{t.quantity}</span>
                 <input type="number" name="quantity" value="1" min="1" max=stock.max(1)

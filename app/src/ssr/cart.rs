@@ -2,16 +2,18 @@
 //! inside a write transaction, so two tabs adding at once cannot push a line past stock.
 //! (The cart reserves nothing: checkout does, with a conditional update.)
 
-use super::catalog::cover_images;
-use super::db::{flag, now_ms, Database, Tx};
+use super::catalog::{cover_images, FOR_SALE_FLAG};
+use super::db::{flag, Database, Tx};
+use super::web::now_ms;
 use crate::buyer::Openid;
 use crate::error::ShopError;
+use crate::ids::ProductId;
 use crate::model::{CartLine, CartView, MAX_CART_LINES, MAX_LINE_QUANTITY};
 use crate::money::{Currency, Money};
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
-    product_id: i64,
+    product_id: ProductId,
     quantity: i64,
     title: String,
     price_minor: i64,
@@ -26,18 +28,18 @@ pub async fn view(
     buyer: &Openid,
     currency: Currency,
 ) -> Result<CartView, ShopError> {
-    let rows: Vec<LineRow> = sqlx::query_as(
+    let rows: Vec<LineRow> = sqlx::query_as(&format!(
         "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
-                CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
+                {FOR_SALE_FLAG} AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
               JOIN categories c ON c.id = p.category_id
          WHERE ci.openid = $1
          ORDER BY ci.added_at, ci.product_id",
-    )
+    ))
     .bind(buyer.as_str())
     .fetch_all(db.pool())
     .await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.product_id).collect();
+    let ids: Vec<ProductId> = rows.iter().map(|r| r.product_id).collect();
     let mut covers = cover_images(db, &ids).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
@@ -90,13 +92,12 @@ fn check_quantity(quantity: i64) -> Result<(), ShopError> {
     Ok(())
 }
 
-/// The stock of a product the buyer may put in the cart: on sale, in a category that is
-/// not archived.
-async fn stock_for_sale(tx: &mut Tx, product_id: i64) -> Result<i64, ShopError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT p.stock, CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT)
+/// The stock of a product the buyer may put in the cart ([`FOR_SALE`](super::catalog::FOR_SALE)).
+async fn stock_for_sale(tx: &mut Tx, product_id: ProductId) -> Result<i64, ShopError> {
+    let row: Option<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT p.stock, {FOR_SALE_FLAG}
          FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1",
-    )
+    ))
     .bind(product_id)
     .fetch_optional(&mut **tx)
     .await?;
@@ -110,7 +111,7 @@ async fn stock_for_sale(tx: &mut Tx, product_id: i64) -> Result<i64, ShopError> 
 async fn current_quantity(
     tx: &mut Tx,
     buyer: &Openid,
-    product_id: i64,
+    product_id: ProductId,
 ) -> Result<Option<i64>, ShopError> {
     Ok(
         sqlx::query_scalar("SELECT quantity FROM cart_items WHERE openid = $1 AND product_id = $2")
@@ -130,7 +131,7 @@ async fn current_quantity(
 pub async fn add(
     db: &Database,
     buyer: &Openid,
-    product_id: i64,
+    product_id: ProductId,
     quantity: i64,
 ) -> Result<(), ShopError> {
     check_quantity(quantity)?;
@@ -183,7 +184,7 @@ pub async fn add(
 pub async fn set_quantity(
     db: &Database,
     buyer: &Openid,
-    product_id: i64,
+    product_id: ProductId,
     quantity: i64,
 ) -> Result<(), ShopError> {
     check_quantity(quantity)?;
@@ -212,7 +213,7 @@ pub async fn set_quantity(
 }
 
 /// Removes a line. Removing what is not there is not an error: the buyer's intent holds.
-pub async fn remove(db: &Database, buyer: &Openid, product_id: i64) -> Result<(), ShopError> {
+pub async fn remove(db: &Database, buyer: &Openid, product_id: ProductId) -> Result<(), ShopError> {
     sqlx::query("DELETE FROM cart_items WHERE openid = $1 AND product_id = $2")
         .bind(buyer.as_str())
         .bind(product_id)

@@ -3,9 +3,27 @@
 use super::context::asset_url;
 use super::db::{flag, Database};
 use crate::error::ShopError;
+use crate::ids::ProductId;
 use crate::model::{Category, Image, Listing, ProductCard, ProductDetail};
 use crate::money::{Currency, Money};
 use std::collections::HashMap;
+
+macro_rules! for_sale {
+    () => {
+        "(p.on_sale = 1 AND p.archived = 0 AND c.archived = 0 AND p.price_minor > 0)"
+    };
+}
+
+/// The one test of "a buyer may buy this product", over `products p JOIN categories c`: on
+/// sale, not archived, in a category that is not archived, with a price. The listing, the
+/// product page, the cart and checkout all use it, so they never disagree.
+pub(crate) const FOR_SALE: &str = for_sale!();
+/// [`FOR_SALE`] as a `BIGINT` column (1 or 0), for rows that show unbuyable products too.
+pub(crate) const FOR_SALE_FLAG: &str = concat!(
+    "CAST(CASE WHEN ",
+    for_sale!(),
+    " THEN 1 ELSE 0 END AS BIGINT)"
+);
 
 #[derive(sqlx::FromRow)]
 struct CategoryRow {
@@ -26,7 +44,7 @@ impl From<CategoryRow> for Category {
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
-    id: i64,
+    id: ProductId,
     title: String,
     subtitle: String,
     price_minor: i64,
@@ -37,7 +55,7 @@ struct CardRow {
 
 #[derive(sqlx::FromRow)]
 struct CoverRow {
-    product_id: i64,
+    product_id: ProductId,
     url: String,
     alt: String,
     width: i64,
@@ -47,8 +65,8 @@ struct CoverRow {
 /// The first image of each product, in one query (`product_images_by_product` serves it).
 pub(crate) async fn cover_images(
     db: &Database,
-    product_ids: &[i64],
-) -> Result<HashMap<i64, Image>, ShopError> {
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, Image>, ShopError> {
     if product_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -94,7 +112,7 @@ pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Lis
     let sql = format!(
         "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock
          FROM products p JOIN categories c ON c.id = p.category_id
-         WHERE p.on_sale = 1 AND p.archived = 0 AND c.archived = 0 {}
+         WHERE {FOR_SALE} {}
          ORDER BY p.sort_order, p.id
          LIMIT 200",
         if selected.is_some() {
@@ -108,7 +126,7 @@ pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Lis
         query = query.bind(cat.id);
     }
     let rows = query.fetch_all(db.pool()).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<ProductId> = rows.iter().map(|r| r.id).collect();
     let mut covers = cover_images(db, &ids).await?;
     let products = rows
         .into_iter()
@@ -132,7 +150,7 @@ pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Lis
 
 #[derive(sqlx::FromRow)]
 struct DetailRow {
-    id: i64,
+    id: ProductId,
     title: String,
     subtitle: String,
     description: String,
@@ -156,14 +174,14 @@ struct ImageRow {
 
 /// A product a buyer may look at: it exists and is on sale, in a category that is not
 /// archived. Anything else is `NotFound`.
-pub async fn product(db: &Database, id: i64) -> Result<ProductDetail, ShopError> {
-    let row: Option<DetailRow> = sqlx::query_as(
+pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, ShopError> {
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
         "SELECT p.id, p.title, p.subtitle, p.description, p.price_minor, p.currency, p.stock,
-                CAST(CASE WHEN p.on_sale = 1 AND c.archived = 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale,
+                {FOR_SALE_FLAG} AS on_sale,
                 c.id AS category_id, c.slug AS category_slug, c.name AS category_name
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE p.id = $1",
-    )
+    ))
     .bind(id)
     .fetch_optional(db.pool())
     .await?;

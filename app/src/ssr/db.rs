@@ -113,9 +113,6 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// Milliseconds since the epoch: the one time representation both databases store alike.
-pub use super::web::now_ms;
-
 /// Parse a stored boolean flag. Flags are INTEGER 0/1 in both schemas because the portable
 /// driver has no boolean on SQLite.
 pub fn flag(v: i64) -> bool {

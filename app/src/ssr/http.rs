@@ -2,8 +2,9 @@
 //! the language switch and the health check. `server` assembles these into the router.
 
 use super::context::{CurrentBuyer, ShopState};
-use super::session::{now_secs, session_cookie, Purpose, SESSION_COOKIE};
+use super::session::{session_cookie, Purpose, SESSION_COOKIE};
 use super::web::cookies::SameSite;
+use super::web::now_secs;
 use super::web::{local_path, query_values, read_cookie, redirect, SetCookie};
 use crate::buyer::Openid;
 use crate::i18n::Lang;

@@ -1,7 +1,9 @@
 //! The demo catalog a new shop starts with: 12 products in 3 categories, with the images
 //! shipped in `public/demo/`. Seeded once, when the catalog is empty.
 
-use super::db::{now_ms, Backend, Database};
+use super::db::{Backend, Database};
+use super::web::now_ms;
+use crate::ids::ProductId;
 use crate::money::Currency;
 
 struct DemoProduct {
@@ -66,7 +68,7 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
         .await?;
     }
     for (sort, p) in PRODUCTS.iter().enumerate() {
-        let product_id: i64 = sqlx::query_scalar(
+        let product_id: ProductId = sqlx::query_scalar(
             "INSERT INTO products (category_id, title, subtitle, description, price_minor, currency,
                                    stock, on_sale, sort_order, created_at, updated_at)
              VALUES ((SELECT id FROM categories WHERE slug = $1), $2, $3, $4, $5, $6, $7, 1, $8, $9, $9)

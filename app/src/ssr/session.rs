@@ -127,13 +127,6 @@ impl SessionKeys {
     }
 }
 
-/// `bytes` random bytes as hex (see [`super::web::random_hex`]), as a shop error.
-pub fn random_hex(bytes: usize) -> Result<String, crate::error::ShopError> {
-    Ok(super::web::random_hex(bytes)?)
-}
-
-pub use super::web::now_secs;
-
 /// No randomness is a fault the buyer cannot fix (the detail was logged).
 impl From<super::web::NoRandomness> for crate::error::ShopError {
     fn from(_: super::web::NoRandomness) -> Self {

@@ -6,8 +6,9 @@
 
 use super::config::OfficialAccount;
 use super::context::ShopState;
-use super::session::{now_secs, session_cookie, Purpose};
+use super::session::{session_cookie, Purpose};
 use super::web::cookies::SameSite;
+use super::web::now_secs;
 use super::web::{local_path, read_cookie, redirect, SetCookie};
 use crate::buyer::Openid;
 use axum::extract::{Query, State};

@@ -5,7 +5,7 @@ use crate::error::ShopError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::api::call::{admin_call, set_status};
+use crate::api::call::admin_call;
 #[cfg(feature = "ssr")]
 use crate::ssr::admin::actions;
 
@@ -15,7 +15,7 @@ use crate::ssr::admin::actions;
 #[cfg(feature = "ssr")]
 fn accepted_while_pending(outcome: &RefundOutcome) {
     if outcome.status == crate::admin::RefundStatus::Pending {
-        set_status(http::StatusCode::ACCEPTED);
+        crate::ssr::web::set_call_status(http::StatusCode::ACCEPTED);
     }
 }
 

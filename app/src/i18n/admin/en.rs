@@ -1,6 +1,6 @@
 //! The back office in English.
 
-use super::AdminStrings;
+use super::strings::AdminStrings;
 use crate::admin::RefundStatus;
 
 pub static ADMIN_EN: AdminStrings = AdminStrings {

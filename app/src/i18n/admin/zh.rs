@@ -1,6 +1,6 @@
 //! 后台的中文文案.
 
-use super::AdminStrings;
+use super::strings::AdminStrings;
 use crate::admin::RefundStatus;
 
 pub static ADMIN_ZH: AdminStrings = AdminStrings {

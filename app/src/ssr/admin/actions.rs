@@ -9,10 +9,10 @@ use crate::i18n::admin_t;
 use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::refunds;
 use crate::ssr::orders::store::{self, Changes, OrderRow};
+use crate::ssr::web::now_ms;
 
 fn source(admin: &CurrentAdmin) -> String {
     format!("admin:{}", admin.username)
@@ -137,7 +137,7 @@ pub async fn refundable(state: &ShopState, row: &OrderRow) -> Result<Money, Shop
 
 /// A new key for one rendered refund form (32 hex characters).
 pub fn new_refund_key() -> Result<String, ShopError> {
-    crate::ssr::session::random_hex(16)
+    Ok(crate::ssr::web::random_hex(16)?)
 }
 
 fn valid_key(key: &str) -> bool {

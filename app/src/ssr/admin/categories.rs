@@ -5,7 +5,8 @@ use super::form::number;
 use crate::admin::{AdminCategory, CategoryOption};
 use crate::error::ShopError;
 use crate::i18n::admin_t;
-use crate::ssr::db::{flag, now_ms, Database};
+use crate::ssr::db::{flag, Database};
+use crate::ssr::web::now_ms;
 
 /// The categories a product may be put in (not archived), in the merchant's order.
 pub async fn categories(db: &Database) -> Result<Vec<CategoryOption>, ShopError> {

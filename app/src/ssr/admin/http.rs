@@ -4,8 +4,8 @@
 use super::limits::{self, Reservation};
 use super::store::{self, CurrentAdmin};
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::web::cookies::SameSite;
+use crate::ssr::web::now_ms;
 use crate::ssr::web::{local_path, read_cookie, redirect, SetCookie};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -250,7 +250,7 @@ pub async fn upload_images(
             Err(_) => return redirect(StatusCode::SEE_OTHER, &format!("{back}?error=image_large")),
         }
     }
-    match super::images::upload(&state, id, files).await {
+    match super::images::upload(&state, crate::ids::ProductId(id), files).await {
         Ok(n) => {
             tracing::info!(product = id, images = n, "images uploaded");
             redirect(StatusCode::SEE_OTHER, &back)

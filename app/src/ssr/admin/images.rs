@@ -6,8 +6,10 @@
 
 use crate::error::ShopError;
 use crate::i18n::admin_t;
+use crate::ids::ProductId;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::{now_ms, Database};
+use crate::ssr::db::Database;
+use crate::ssr::web::now_ms;
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage};
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -104,7 +106,7 @@ fn media_dir(state: &ShopState) -> PathBuf {
 /// any file is refused.
 pub async fn upload(
     state: &ShopState,
-    product_id: i64,
+    product_id: ProductId,
     files: Vec<Vec<u8>>,
 ) -> Result<usize, ShopError> {
     let a = admin_t();
@@ -145,7 +147,7 @@ pub async fn upload(
     .fetch_one(&mut *tx)
     .await?;
     for p in processed {
-        let name = crate::ssr::session::random_hex(12)?;
+        let name = crate::ssr::web::random_hex(12)?;
         let (full, thumb) = (format!("{name}.jpg"), format!("{name}-{THUMB_EDGE}.jpg"));
         for (file, bytes) in [(&full, &p.full), (&thumb, &p.thumb)] {
             tokio::fs::write(dir.join(file), bytes).await.map_err(|e| {
@@ -180,7 +182,7 @@ pub async fn upload(
 /// Moves an image one place earlier (`up`) or later among its product's images.
 pub async fn move_image(db: &Database, image_id: i64, up: bool) -> Result<(), ShopError> {
     let mut tx = db.begin_write().await?;
-    let (product_id, order): (i64, i64) =
+    let (product_id, order): (ProductId, i64) =
         sqlx::query_as("SELECT product_id, sort_order FROM product_images WHERE id = $1")
             .bind(image_id)
             .fetch_optional(&mut *tx)

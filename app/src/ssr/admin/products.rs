@@ -11,7 +11,8 @@ use crate::admin::{
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::{Currency, Money};
-use crate::ssr::db::{flag, now_ms, Database};
+use crate::ssr::db::{flag, Database};
+use crate::ssr::web::now_ms;
 
 // The back office's server functions (`api/admin.rs`) still call these through `products`.
 pub use super::categories::{category_list, save_category, set_category_archived};

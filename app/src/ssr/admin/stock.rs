@@ -4,7 +4,8 @@
 use super::store::CurrentAdmin;
 use crate::error::ShopError;
 use crate::i18n::admin_t;
-use crate::ssr::db::{now_ms, Database};
+use crate::ssr::db::Database;
+use crate::ssr::web::now_ms;
 
 /// Reasons a merchant may give (the edit page offers the same list).
 pub const REASONS: [&str; 4] = ["restock", "damaged", "correction", "returned"];

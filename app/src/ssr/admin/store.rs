@@ -2,7 +2,8 @@
 
 use super::password;
 use crate::error::ShopError;
-use crate::ssr::db::{flag, now_ms, Database};
+use crate::ssr::db::{flag, Database};
+use crate::ssr::web::now_ms;
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +142,7 @@ pub async fn start_session(
     admin_id: i64,
     absolute_ms: i64,
 ) -> Result<String, ShopError> {
-    let token = crate::ssr::session::random_hex(32)?;
+    let token = crate::ssr::web::random_hex(32)?;
     let now = now_ms();
     sqlx::query(
         "INSERT INTO admin_sessions (token_hash, admin_id, created_at, last_seen_at, expires_at)

@@ -15,10 +15,11 @@ use super::machine::Event;
 use super::service::{matching_order, settle, SettleError, Settled};
 use super::store::{self, Changes, OrderRow};
 use crate::error::ShopError;
+use crate::ids::OrderId;
 use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::pay::{PayStatus, PaymentReport};
+use crate::ssr::web::now_ms;
 use std::time::Duration;
 
 /// What one pass did, for logs and tests.
@@ -69,7 +70,7 @@ fn watched(status: OrderStatus) -> bool {
 pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     let now = now_ms();
     let statuses = store::status_list(watched);
-    let due: Vec<(i64, i64)> = sqlx::query_as(&format!(
+    let due: Vec<(OrderId, i64)> = sqlx::query_as(&format!(
         "SELECT id, next_check_at FROM orders
          WHERE status IN {statuses} AND next_check_at <= $1
          ORDER BY next_check_at LIMIT 50"
@@ -119,7 +120,7 @@ async fn apply_answer(
     pass: &mut Pass,
 ) -> Result<bool, ShopError> {
     match settle(state, report, "query").await {
-        Ok(Settled::Applied(_)) if report.status == PayStatus::Paid => {
+        Ok(Settled::Applied(_)) if report.status() == PayStatus::Paid => {
             pass.paid += 1;
             Ok(true)
         }
@@ -176,7 +177,7 @@ async fn check_open(
                     .execute(state.db.pool())
                     .await?;
             }
-            if report.status == PayStatus::Paid || report.status == PayStatus::Expired {
+            if report.status() == PayStatus::Paid || report.status() == PayStatus::Expired {
                 apply_answer(state, row, &report, pass).await?;
                 return Ok(());
             }
@@ -185,7 +186,7 @@ async fn check_open(
                 flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
                 return Ok(());
             }
-            format!("gateway status {:?}", report.status)
+            format!("gateway status {:?}", report.status())
         }
     };
     if expired {
@@ -232,7 +233,7 @@ async fn watch_closed(
             tracing::warn!(order = %row.order_no, %err, "late-payment check failed; will ask again");
             return Ok(());
         }
-        Ok(Some(report)) if report.status == PayStatus::Paid => {
+        Ok(Some(report)) if report.status() == PayStatus::Paid => {
             if apply_answer(state, row, &report, pass).await? {
                 pass.late_payments += 1;
             }
@@ -252,7 +253,7 @@ async fn watch_closed(
     Ok(())
 }
 
-async fn flag(state: &ShopState, order_id: i64, note: &str) -> Result<(), ShopError> {
+async fn flag(state: &ShopState, order_id: OrderId, note: &str) -> Result<(), ShopError> {
     sqlx::query("UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE id = $2")
         .bind(note)
         .bind(order_id)

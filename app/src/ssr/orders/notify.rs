@@ -19,8 +19,8 @@
 use super::service::{settle, SettleError, Settled};
 use super::store::Applied;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::pay::{Notification, NotificationError, PayStatus, PaymentReport};
+use crate::ssr::web::now_ms;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -142,25 +142,25 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
     }
 }
 
-/// A verified notification about `report.order_no`: the shop asks the gateway itself and
+/// A verified notification about `report.order_no()`: the shop asks the gateway itself and
 /// applies the gateway's answer, never the notification's claim.
 async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcome {
-    if matches!(report.status, PayStatus::Init | PayStatus::Fail) {
+    if matches!(report.status(), PayStatus::Init | PayStatus::Fail) {
         // Nothing would change: recorded only, no query needed.
         return outcome(
             StatusCode::OK,
             "noted",
-            format!("status {:?}", report.status),
+            format!("status {:?}", report.status()),
         );
     }
     // The notification itself must match the order before the gateway is even asked.
     if let Err(err) = super::service::matching_order(state, report).await {
         return refused(report, err);
     }
-    let answer = match state.pay.query_payment(&report.order_no).await {
+    let answer = match state.pay.query_payment(report.order_no()).await {
         Ok(Some(answer)) => answer,
         Ok(None) => {
-            tracing::warn!(order = %report.order_no, claimed = ?report.status, "the gateway does not know the order a notification is about; not applied");
+            tracing::warn!(order = %report.order_no(), claimed = ?report.status(), "the gateway does not know the order a notification is about; not applied");
             return outcome(
                 StatusCode::CONFLICT,
                 "unconfirmed",
@@ -168,7 +168,7 @@ async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcom
             );
         }
         Err(err) => {
-            tracing::warn!(order = %report.order_no, %err, "notification not confirmed: payment query failed; the gateway will retry");
+            tracing::warn!(order = %report.order_no(), %err, "notification not confirmed: payment query failed; the gateway will retry");
             return outcome(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "query_failed",
@@ -176,15 +176,16 @@ async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcom
             );
         }
     };
-    if answer.status != report.status && answer.status != PayStatus::Paid {
+    if answer.status() != report.status() && answer.status() != PayStatus::Paid {
         // E.g. a signed PAID for a payment the gateway itself reports as unpaid.
-        tracing::error!(order = %report.order_no, claimed = ?report.status, gateway = ?answer.status, "a notification's claim is contradicted by the gateway's own answer; not applied");
+        tracing::error!(order = %report.order_no(), claimed = ?report.status(), gateway = ?answer.status(), "a notification's claim is contradicted by the gateway's own answer; not applied");
         return outcome(
             StatusCode::CONFLICT,
             "unconfirmed",
             format!(
                 "notification says {:?}, the gateway's query says {:?}",
-                report.status, answer.status
+                report.status(),
+                answer.status()
             ),
         );
     }
@@ -204,7 +205,7 @@ async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcom
         Ok(Settled::Noted) => outcome(
             StatusCode::OK,
             "noted",
-            format!("status {:?}", answer.status),
+            format!("status {:?}", answer.status()),
         ),
         Err(err) => refused(&answer, err),
     }
@@ -214,18 +215,18 @@ async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcom
 fn refused(report: &PaymentReport, err: SettleError) -> Outcome {
     match err {
         SettleError::UnknownOrder => {
-            tracing::warn!(order = %report.order_no, "notification for an unknown order");
+            tracing::warn!(order = %report.order_no(), "notification for an unknown order");
             outcome(StatusCode::NOT_FOUND, "unknown_order", "")
         }
         SettleError::Mismatch(why) => {
-            tracing::error!(order = %report.order_no, why, "payment does not match the order; refused");
+            tracing::error!(order = %report.order_no(), why, "payment does not match the order; refused");
             outcome(StatusCode::CONFLICT, "mismatch", why)
         }
         // E.g. EXPIRED for an order already paid: acknowledged, order untouched.
         SettleError::Refused => outcome(
             StatusCode::OK,
             "ignored",
-            format!("status {:?}", report.status),
+            format!("status {:?}", report.status()),
         ),
         SettleError::Storage => outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", ""),
     }

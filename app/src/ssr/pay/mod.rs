@@ -77,21 +77,57 @@ impl PayStatus {
 /// private field), so a report in hand has passed its gateway's checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentReport {
-    pub status: PayStatus,
-    /// The shop's order number (`agent_order_id`, later `out_trade_id`).
-    pub order_no: String,
-    /// The gateway's payment number (`no`, later `payment_no`).
-    pub payment_no: Option<String>,
-    /// What was paid (`amount` in `currency`), read as money by [`read_amount`].
-    pub amount: Result<Money, UnreadableAmount>,
-    pub pay_currency: Option<String>,
-    pub pay_amount: Option<String>,
-    pub exchange_rate: Option<String>,
-    pub trade_time: Option<String>,
-    pub trade_type: Option<String>,
-    pub openid: Option<String>,
+    status: PayStatus,
+    order_no: String,
+    payment_no: Option<String>,
+    amount: Result<Money, UnreadableAmount>,
+    pay_currency: Option<String>,
+    pay_amount: Option<String>,
+    exchange_rate: Option<String>,
+    trade_time: Option<String>,
+    trade_type: Option<String>,
+    openid: Option<String>,
     /// Private to this module: nothing else can make a report.
     _verified: Verified,
+}
+
+/// Read-only: a report is what the gateway said, and nothing outside this module changes it.
+impl PaymentReport {
+    pub fn status(&self) -> PayStatus {
+        self.status
+    }
+    /// The shop's order number (`agent_order_id`, later `out_trade_id`).
+    pub fn order_no(&self) -> &str {
+        &self.order_no
+    }
+    /// The gateway's payment number (`no`, later `payment_no`).
+    pub fn payment_no(&self) -> Option<&str> {
+        self.payment_no.as_deref()
+    }
+    /// What was paid (`amount` in `currency`), read as money by [`read_amount`].
+    pub fn amount(&self) -> &Result<Money, UnreadableAmount> {
+        &self.amount
+    }
+    /// The buyer the gateway says paid, when it says.
+    pub fn openid(&self) -> Option<&str> {
+        self.openid.as_deref()
+    }
+    /// The wallet's side of a cross-currency payment: currency, amount and rate.
+    pub fn pay_currency(&self) -> Option<&str> {
+        self.pay_currency.as_deref()
+    }
+    pub fn pay_amount(&self) -> Option<&str> {
+        self.pay_amount.as_deref()
+    }
+    pub fn exchange_rate(&self) -> Option<&str> {
+        self.exchange_rate.as_deref()
+    }
+    pub fn trade_time(&self) -> Option<&str> {
+        self.trade_time.as_deref()
+    }
+    pub fn trade_type(&self) -> Option<&str> {
+        self.trade_type.as_deref()
+    }
 }
 
 /// The mark of a report made in this module.

@@ -6,8 +6,9 @@ use crate::error::ShopError;
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::ssr::admin::stock::low_stock_count;
-use crate::ssr::db::{now_ms, Database};
+use crate::ssr::db::Database;
 use crate::ssr::orders::store::status_list;
+use crate::ssr::web::now_ms;
 use crate::time::{china_midnight_ms, china_month_day};
 
 /// The statuses whose money the shop received, as an SQL list generated from the enum.

@@ -6,11 +6,13 @@ use super::judge::Said;
 use super::table::{decide, restocks, Decision};
 use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
+use crate::ids::OrderId;
 use crate::money::Money;
 use crate::orders::OrderStatus;
-use crate::ssr::db::{flag, now_ms, Backend, Tx};
+use crate::ssr::db::{flag, Backend, Tx};
 use crate::ssr::orders::machine::Event as OrderEvent;
 use crate::ssr::orders::store::{self, Applied as OrderApplied, Changes};
+use crate::ssr::web::now_ms;
 
 #[derive(sqlx::FromRow)]
 struct RefundDbRow {
@@ -55,7 +57,7 @@ pub async fn apply(
     said: &Said,
     source: &str,
 ) -> Result<Applied, ShopError> {
-    let order_id: i64 = sqlx::query_scalar("SELECT order_id FROM refunds WHERE id = $1")
+    let order_id: OrderId = sqlx::query_scalar("SELECT order_id FROM refunds WHERE id = $1")
         .bind(refund_id)
         .fetch_optional(&mut **tx)
         .await?
@@ -87,18 +89,7 @@ pub async fn apply(
             return Ok(applied);
         }
         Decision::Stay => {
-            sqlx::query(
-                "UPDATE refunds SET detail = $1, gateway_refund_no = COALESCE($2, gateway_refund_no),
-                     updated_at = $3
-                 WHERE id = $4 AND status = $5",
-            )
-            .bind(&said.detail)
-            .bind(said.gateway_refund_no.clone())
-            .bind(now)
-            .bind(r.id)
-            .bind(from.code())
-            .execute(&mut **tx)
-            .await?;
+            write(tx, &r, from, from, said, now).await?;
             if said.mismatch {
                 tracing::error!(refund = %r.refund_no, detail = %said.detail, "refund answer does not match; left pending");
                 sqlx::query(
@@ -115,20 +106,7 @@ pub async fn apply(
         }
         Decision::Move(to) => to,
     };
-    let moved = sqlx::query(
-        "UPDATE refunds SET status = $1, detail = $2, gateway_refund_no = COALESCE($3, gateway_refund_no),
-             settled_at = $4, updated_at = $4
-         WHERE id = $5 AND status = $6",
-    )
-    .bind(to.code())
-    .bind(&said.detail)
-    .bind(said.gateway_refund_no.clone())
-    .bind(now)
-    .bind(r.id)
-    .bind(from.code())
-    .execute(&mut **tx)
-    .await?;
-    if moved.rows_affected() != 1 {
+    if !write(tx, &r, from, to, said, now).await? {
         tracing::error!(refund = %r.refund_no, "refund changed under its order's lock");
         return Err(ShopError::Internal);
     }
@@ -207,7 +185,7 @@ pub async fn apply(
 /// Returns what went back, for the timeline (`冻顶乌龙茶 ×1, …`).
 async fn return_stock(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     admin: &str,
     note: &str,
 ) -> Result<String, ShopError> {
@@ -243,4 +221,32 @@ async fn return_stock(
         returned.push(format!("{title} ×{quantity}"));
     }
     Ok(returned.join(", "))
+}
+
+/// Records what the gateway said on the refund, moving it `from` → `to` (the same status:
+/// only the detail and the gateway's number change). A move also stamps `settled_at`.
+/// False when the refund was no longer `from`.
+async fn write(
+    tx: &mut Tx,
+    r: &RefundDbRow,
+    from: RefundStatus,
+    to: RefundStatus,
+    said: &Said,
+    now: i64,
+) -> Result<bool, ShopError> {
+    let done = sqlx::query(
+        "UPDATE refunds SET status = $1, detail = $2, gateway_refund_no = COALESCE($3, gateway_refund_no),
+             settled_at = COALESCE($4, settled_at), updated_at = $5
+         WHERE id = $6 AND status = $7",
+    )
+    .bind(to.code())
+    .bind(&said.detail)
+    .bind(said.gateway_refund_no.clone())
+    .bind((to != from).then_some(now))
+    .bind(now)
+    .bind(r.id)
+    .bind(from.code())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

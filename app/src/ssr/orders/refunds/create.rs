@@ -3,11 +3,13 @@
 
 use crate::admin::RefundStatus;
 use crate::error::ShopError;
-use crate::ssr::db::{now_ms, Tx};
+use crate::ids::OrderId;
+use crate::ssr::db::Tx;
+use crate::ssr::web::now_ms;
 
 /// A new refund, recorded `pending` under the order's lock (the caller holds it).
 pub struct NewRefund<'a> {
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub refund_no: &'a str,
     pub amount_minor: i64,
     pub reason: &'a str,
@@ -50,7 +52,7 @@ pub async fn create(tx: &mut Tx, new: &NewRefund<'_>) -> Result<Option<i64>, Sho
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct KeyedRefund {
     pub id: i64,
-    pub order_id: i64,
+    pub order_id: OrderId,
     pub refund_no: String,
     pub amount_minor: i64,
     #[sqlx(try_from = "String")]

@@ -10,8 +10,8 @@ use crate::error::ShopError;
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::pay::{GatewayError, RefundRequest};
+use crate::ssr::web::now_ms;
 use std::time::Duration;
 
 /// Sends a refund request (again: the gateway is idempotent on `out_refund_id`).

@@ -38,7 +38,7 @@ pub async fn cancel_row(
             tracing::warn!(order = %row.order_no, %err, source, "cancel refused: the gateway could not be asked");
             return Err(ShopError::PaymentUncheckable);
         }
-        Ok(Some(report)) if report.status == PayStatus::Paid => {
+        Ok(Some(report)) if report.status() == PayStatus::Paid => {
             settle(state, &report, "query").await.map_err(|e| {
                 tracing::error!(order = %row.order_no, ?e, "a paid query result did not settle");
                 ShopError::Internal

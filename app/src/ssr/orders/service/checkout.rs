@@ -5,10 +5,10 @@ use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::orders::{OrderStatus, PayParams};
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::store::{self, Changes, Created, NewOrder, OrderRow};
 use crate::ssr::pay::PlaceOrder;
+use crate::ssr::web::now_ms;
 
 /// WeChat keeps a prepay order payable for two hours; past this the shop stops handing out
 /// the stored pay parameters.
@@ -16,7 +16,7 @@ pub const PREPAY_VALID_MS: i64 = 110 * 60 * 1000;
 
 /// A random key for one rendered checkout button (32 hex characters).
 pub fn new_checkout_key() -> Result<String, ShopError> {
-    crate::ssr::session::random_hex(16)
+    Ok(crate::ssr::web::random_hex(16)?)
 }
 
 fn pay_params(row: &OrderRow) -> PayParams {

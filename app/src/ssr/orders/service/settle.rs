@@ -5,10 +5,10 @@ use crate::error::ShopError;
 use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ssr::context::ShopState;
-use crate::ssr::db::now_ms;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::store::{self, Applied, Changes, OrderRow};
 use crate::ssr::pay::{PayStatus, PaymentReport, UnreadableAmount};
+use crate::ssr::web::now_ms;
 
 /// The order page asks while it waits for the payment: if the order is still open and was
 /// not checked in the last two seconds, the gateway is queried right away.
@@ -73,7 +73,7 @@ pub async fn settle(
     source: &str,
 ) -> Result<Settled, SettleError> {
     let row = matching_order(state, report).await?;
-    let event = match report.status {
+    let event = match report.status() {
         PayStatus::Paid => Event::PaymentConfirmed,
         PayStatus::Expired => Event::Expire,
         PayStatus::Init | PayStatus::Fail => return Ok(Settled::Noted),
@@ -87,12 +87,12 @@ pub async fn matching_order(
     state: &ShopState,
     report: &PaymentReport,
 ) -> Result<OrderRow, SettleError> {
-    let row = store::by_no(&state.db, &report.order_no)
+    let row = store::by_no(&state.db, report.order_no())
         .await
         .map_err(|_| SettleError::Storage)?
         .ok_or(SettleError::UnknownOrder)?;
-    check_amount(row.total(), &report.amount)?;
-    if let Some(openid) = report.openid.as_deref().filter(|o| !o.is_empty()) {
+    check_amount(row.total(), report.amount())?;
+    if let Some(openid) = report.openid().filter(|o| !o.is_empty()) {
         if openid != row.openid.as_str() {
             return Err(SettleError::Mismatch(format!(
                 "paid by openid {openid}, but the order is {}'s",
@@ -111,15 +111,15 @@ async fn apply_report(
     source: &str,
 ) -> Result<Settled, SettleError> {
     let changes = Changes {
-        payment_no: report.payment_no.clone(),
-        pay_currency: report.pay_currency.clone(),
-        pay_amount: report.pay_amount.clone(),
-        exchange_rate: report.exchange_rate.clone(),
-        trade_time: report.trade_time.clone(),
-        trade_type: report.trade_type.clone(),
+        payment_no: report.payment_no().map(str::to_owned),
+        pay_currency: report.pay_currency().map(str::to_owned),
+        pay_amount: report.pay_amount().map(str::to_owned),
+        exchange_rate: report.exchange_rate().map(str::to_owned),
+        trade_time: report.trade_time().map(str::to_owned),
+        trade_type: report.trade_type().map(str::to_owned),
         ..Changes::default()
     };
-    let paid = match &report.amount {
+    let paid = match report.amount() {
         Ok(money) => format!("{} {}", money.decimal(), money.currency),
         Err(unreadable) => format!("{unreadable:?}"),
     };
@@ -128,8 +128,7 @@ async fn apply_report(
         source,
         paid,
         report
-            .payment_no
-            .as_deref()
+            .payment_no()
             .map(|n| format!(" payment {n}"))
             .unwrap_or_default()
     );

@@ -5,9 +5,11 @@
 
 use super::rows::lock_order;
 use crate::error::ShopError;
+use crate::ids::{OrderId, ProductId};
 use crate::orders::OrderStatus;
-use crate::ssr::db::{now_ms, Backend, Tx};
+use crate::ssr::db::{Backend, Tx};
 use crate::ssr::orders::machine::{decide, Decision, Effect, Event};
+use crate::ssr::web::now_ms;
 
 /// Column updates that travel with a transition (what the gateway told us).
 #[derive(Debug, Default, Clone)]
@@ -41,7 +43,7 @@ pub enum Applied {
 pub async fn apply(
     tx: &mut Tx,
     backend: Backend,
-    order_id: i64,
+    order_id: OrderId,
     event: Event,
     source: &str,
     detail: &str,
@@ -146,7 +148,7 @@ pub async fn apply(
 /// stays `status`. Status changes are written by [`apply`] only.
 pub async fn note_event(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     status: OrderStatus,
     event: &str,
     source: &str,
@@ -168,7 +170,7 @@ pub async fn note_event(
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn record_event(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     from: Option<OrderStatus>,
     to: OrderStatus,
     event: &str,
@@ -192,7 +194,10 @@ pub(super) async fn record_event(
     Ok(())
 }
 
-async fn order_quantities(tx: &mut Tx, order_id: i64) -> Result<Vec<(i64, i64)>, ShopError> {
+async fn order_quantities(
+    tx: &mut Tx,
+    order_id: OrderId,
+) -> Result<Vec<(ProductId, i64)>, ShopError> {
     Ok(sqlx::query_as(
         "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
     )
@@ -201,7 +206,7 @@ async fn order_quantities(tx: &mut Tx, order_id: i64) -> Result<Vec<(i64, i64)>,
     .await?)
 }
 
-async fn release_stock(tx: &mut Tx, order_id: i64) -> Result<(), ShopError> {
+async fn release_stock(tx: &mut Tx, order_id: OrderId) -> Result<(), ShopError> {
     for (product_id, quantity) in order_quantities(tx, order_id).await? {
         sqlx::query("UPDATE products SET stock = stock + $1, updated_at = $2 WHERE id = $3")
             .bind(quantity)
@@ -217,7 +222,7 @@ async fn release_stock(tx: &mut Tx, order_id: i64) -> Result<(), ShopError> {
 /// of the UPDATE, so two concurrent reservations cannot both take the last unit.
 pub(super) async fn take_stock(
     tx: &mut Tx,
-    product_id: i64,
+    product_id: ProductId,
     quantity: i64,
 ) -> Result<bool, ShopError> {
     let done = sqlx::query(
@@ -232,7 +237,7 @@ pub(super) async fn take_stock(
 }
 
 /// Reserves every line again, all or nothing.
-async fn reserve_stock(tx: &mut Tx, order_id: i64) -> Result<bool, ShopError> {
+async fn reserve_stock(tx: &mut Tx, order_id: OrderId) -> Result<bool, ShopError> {
     let lines = order_quantities(tx, order_id).await?;
     for (i, (product_id, quantity)) in lines.iter().enumerate() {
         if !take_stock(tx, *product_id, *quantity).await? {

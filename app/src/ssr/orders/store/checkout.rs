@@ -7,9 +7,12 @@ use super::rows::{
 };
 use crate::buyer::Openid;
 use crate::error::ShopError;
+use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
-use crate::ssr::db::{flag, now_ms, Backend, Database, Tx};
+use crate::ssr::catalog::FOR_SALE_FLAG;
+use crate::ssr::db::{flag, Backend, Database, Tx};
+use crate::ssr::web::now_ms;
 
 /// A new order from the buyer's cart, or the one this checkout already created.
 #[derive(Debug)]
@@ -20,7 +23,7 @@ pub enum Created {
 
 #[derive(sqlx::FromRow)]
 struct CartRow {
-    product_id: i64,
+    product_id: ProductId,
     quantity: i64,
     title: String,
     price_minor: i64,
@@ -99,16 +102,15 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             max: new.max_unpaid,
         });
     }
-    // A product is for sale only while it and its category are.
-    let rows: Vec<CartRow> = sqlx::query_as(
+    // The same test of "for sale" as the cart's and the catalog's.
+    let rows: Vec<CartRow> = sqlx::query_as(&format!(
         "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
-                CAST(CASE WHEN p.on_sale = 1 AND p.archived = 0 AND c.archived = 0
-                               AND p.price_minor > 0 THEN 1 ELSE 0 END AS BIGINT) AS on_sale
+                {FOR_SALE_FLAG} AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
               JOIN categories c ON c.id = p.category_id
          WHERE ci.openid = $1
          ORDER BY ci.product_id",
-    )
+    ))
     .bind(new.buyer.as_str())
     .fetch_all(&mut *tx)
     .await?;
@@ -141,7 +143,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     let now = now_ms();
     let order_no = new_order_no(now)?;
 
-    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+    let inserted: Result<OrderId, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
              item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
              watch_until)

@@ -3,6 +3,7 @@
 
 use crate::buyer::Openid;
 use crate::error::ShopError;
+use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::orders::{OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary, Shipping};
 use crate::ssr::db::{flag, Backend, Database, Tx};
@@ -11,7 +12,7 @@ use crate::ssr::db::{flag, Backend, Database, Tx};
 /// types: a row the shop could not have written is a decoding error, never a value.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OrderRow {
-    pub id: i64,
+    pub id: OrderId,
     pub order_no: String,
     #[sqlx(try_from = "String")]
     pub openid: Openid,
@@ -92,7 +93,7 @@ fn lock_suffix(backend: Backend) -> &'static str {
 pub async fn lock_order(
     tx: &mut Tx,
     backend: Backend,
-    order_id: i64,
+    order_id: OrderId,
 ) -> Result<OrderRow, ShopError> {
     let sql = format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1{}",
@@ -105,7 +106,7 @@ pub async fn lock_order(
         .ok_or(ShopError::NotFound)
 }
 
-pub async fn by_id(db: &Database, id: i64) -> Result<Option<OrderRow>, ShopError> {
+pub async fn by_id(db: &Database, id: OrderId) -> Result<Option<OrderRow>, ShopError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1");
     Ok(sqlx::query_as(&sql)
         .bind(id)
@@ -175,7 +176,7 @@ pub async fn list_for_buyer(db: &Database, buyer: &Openid) -> Result<Vec<OrderSu
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
-    product_id: i64,
+    product_id: ProductId,
     title: String,
     unit_price_minor: i64,
     quantity: i64,
@@ -235,7 +236,7 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
 /// Removes from the cart what an accepted order bought.
 pub async fn clear_ordered_lines(
     tx: &mut Tx,
-    order_id: i64,
+    order_id: OrderId,
     buyer: &Openid,
 ) -> Result<(), ShopError> {
     sqlx::query(

@@ -25,7 +25,7 @@ pub const NOTIFICATION_ACK: &str = "success";
 /// RFC 3986 percent-encoding: every byte but the unreserved `A-Z a-z 0-9 - _ . ~`, with
 /// upper-case hex, so a space is `%20` (never `+`, which the gateway would sign differently).
 /// The shop's one encoder, also used for its own links.
-pub use crate::ssr::web::encode_component as percent_encode;
+use crate::ssr::web::encode_component as percent_encode;
 
 /// The string a merchant request is signed over: sorted `k=percent(v)` pairs, `,`, Timestamp.
 pub fn request_string_to_sign(params: &[(String, String)], timestamp: &str) -> String {

@@ -1,6 +1,4 @@
 //! Starts the real server binary against a real database and talks HTTP to it.
-// Each test crate uses a part of these helpers.
-#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -126,11 +124,6 @@ impl Shop {
         format!("{}/wc/{CONTAINER_SECRET}{path}", self.base)
     }
 
-    /// The page URL registered with the gateway (what the container proxies to).
-    pub fn registered_page(&self) -> String {
-        self.container_url("/")
-    }
-
     /// A connection to the shop's database, for checks behind its back.
     pub async fn db(&self) -> Database {
         Database::connect(&self.db_url).await.expect("db")
@@ -175,7 +168,6 @@ impl Sandbox {
         let base = format!("http://127.0.0.1:{port}");
         let page = reqwest::Url::parse(merchant_page).expect("merchant page URL");
         let mut settings = sandbox::Settings::development(page).expect("committed sandbox keys");
-        settings.public_url = base.clone();
         // The real retry schedule, 100 times faster.
         settings.time_scale = 0.01;
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind the sandbox's port");

@@ -2,6 +2,7 @@
 
 use app::buyer::Openid;
 use app::error::ShopError;
+use app::ids::ProductId;
 use app::money::{Currency, Money};
 use app::ssr::db::Database;
 use app::ssr::{cart, catalog, seed, testing};
@@ -19,7 +20,7 @@ fn buyer(n: u32) -> Openid {
     Openid::parse(&format!("oDataLayerBuyer{n:013}")).expect("valid openid")
 }
 
-async fn product_id(db: &Database, title_prefix: &str) -> i64 {
+async fn product_id(db: &Database, title_prefix: &str) -> ProductId {
     let listing = catalog::listing(db, None).await.expect("listing");
     listing
         .products
@@ -30,7 +31,7 @@ async fn product_id(db: &Database, title_prefix: &str) -> i64 {
 }
 
 /// What the merchant does in the back office (issue 4); here directly in the database.
-async fn take_off_sale(db: &Database, product: i64) {
+async fn take_off_sale(db: &Database, product: ProductId) {
     sqlx::query("UPDATE products SET on_sale = 0 WHERE id = $1")
         .bind(product)
         .execute(db.pool())
@@ -87,7 +88,7 @@ async fn a_product_page_needs_a_product_on_sale() {
         assert_eq!(detail.category.slug, "tea");
 
         assert_eq!(
-            catalog::product(&db, 987_654).await,
+            catalog::product(&db, ProductId(987_654)).await,
             Err(ShopError::NotFound)
         );
         take_off_sale(&db, id).await;
@@ -192,7 +193,7 @@ async fn quantities_must_be_at_least_one_and_within_stock() {
             Err(ShopError::InsufficientStock { available: 0 })
         );
         assert_eq!(
-            cart::add(&db, &me, 424_242, 1).await,
+            cart::add(&db, &me, ProductId(424_242), 1).await,
             Err(ShopError::NotFound)
         );
         assert_eq!(

@@ -1,8 +1,6 @@
 //! Black-box tests: the real server binary, a real database (SQLite and PostgreSQL), HTTP.
 
-mod common;
-
-use common::{badge, buyer_client, form_token, product_id, Shop};
+use crate::common::{badge, buyer_client, form_token, product_id, Shop};
 use reqwest::header::{LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 
@@ -586,7 +584,7 @@ async fn only_the_registered_container_path_binds_and_two_openids_are_refused() 
         // A wrong secret is an unknown page, and binds nobody.
         for path in [
             format!("/wc/not-the-registered-secret-000/?openid={BUYER}"),
-            format!("/wc/{}x/?openid={BUYER}", common::CONTAINER_SECRET),
+            format!("/wc/{}x/?openid={BUYER}", crate::common::CONTAINER_SECRET),
             format!("/wc/?openid={BUYER}"),
         ] {
             let res = buyer_client()
@@ -619,7 +617,7 @@ async fn only_the_registered_container_path_binds_and_two_openids_are_refused() 
         assert!(sets_session(&res));
         let page = res.text().await.expect("body");
         assert!(page.contains("data-testid=\"cart-empty\""));
-        assert!(!page.contains(common::CONTAINER_SECRET));
+        assert!(!page.contains(crate::common::CONTAINER_SECRET));
     }
 }
 
@@ -709,7 +707,7 @@ fn refuses_to_start(db_url: &str, env: &[(&str, &str)]) -> String {
         .env("DATABASE_URL", db_url)
         .env(
             "SHOP_LISTEN_ADDR",
-            format!("127.0.0.1:{}", common::free_port()),
+            format!("127.0.0.1:{}", crate::common::free_port()),
         )
         .envs(env.iter().copied())
         .output()

@@ -1,10 +1,10 @@
 //! The back office: accounts, sessions, rate limits and authorisation, against the real
 //! server binary on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{
+    arrive, buyer_client, order_no, status_of, stock, wait_for_status, Shop, Stack,
+};
 use app::ssr::db::Database;
-use common::{arrive, buyer_client, order_no, status_of, stock, wait_for_status, Shop, Stack};
 use reqwest::StatusCode;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -127,7 +127,7 @@ async fn place_order(
     let params = buyer.checkout(&stack.shop, key).await.expect("checkout");
     let no = order_no(&params);
     if pay {
-        common::pay(stack, &params).await;
+        crate::common::pay(stack, &params).await;
         wait_for_status(&stack.shop.db().await, &no, "paid", 10).await;
     }
     (no, buyer.client)
@@ -1388,9 +1388,9 @@ async fn categories_are_created_renamed_and_archived_from_the_back_office() {
     }
 }
 
-const TEA_PNG: &[u8] = include_bytes!("../../end2end/fixtures/tea.png");
+const TEA_PNG: &[u8] = include_bytes!("../../../end2end/fixtures/tea.png");
 /// 78 KB on disk, 4200×4200 RGBA: 70 MB once decoded.
-const TOO_MANY_PIXELS_PNG: &[u8] = include_bytes!("../../end2end/fixtures/too-many-pixels.png");
+const TOO_MANY_PIXELS_PNG: &[u8] = include_bytes!("../../../end2end/fixtures/too-many-pixels.png");
 
 async fn upload(
     shop: &Shop,
@@ -1418,7 +1418,8 @@ async fn upload(
 #[tokio::test]
 async fn product_images_are_re_encoded_resized_cached_and_ordered() {
     for db in app::ssr::testing::all().await {
-        let data_dir = std::env::temp_dir().join(format!("shop-media-{}", common::free_port()));
+        let data_dir =
+            std::env::temp_dir().join(format!("shop-media-{}", crate::common::free_port()));
         let data = data_dir.to_string_lossy().into_owned();
         let shop = Shop::start_with(db, &[("SHOP_DATA_DIR", data.as_str())]).await;
         assert!(create_admin(&shop, OWNER, PASSWORD).status.success());
@@ -1854,7 +1855,7 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
         let admin = admin_client(shop).await;
         let probe = arrive(shop, "oRefundStockBuyer0000001").await;
         let oolong = probe.product("冻顶乌龙茶");
-        let before = common::stock(&db, oolong).await;
+        let before = crate::common::stock(&db, oolong).await;
         let (no, _) = place_order(
             &stack,
             "oRefundStockBuyer0000001",
@@ -1862,7 +1863,7 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
             true,
         )
         .await;
-        assert_eq!(common::stock(&db, oolong).await, before - 1);
+        assert_eq!(crate::common::stock(&db, oolong).await, before - 1);
 
         // Stock goes back only with everything that is left: not with a part.
         let (status, body) = refund(shop, &admin, &no, "20.00", &[("restock", "on")]).await;
@@ -1873,7 +1874,11 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
         let (status, body) = refund(shop, &admin, &no, "", &[("restock", "on")]).await;
         assert!(status.is_success(), "{body}");
         wait_for_status(&db, &no, "refunded", 30).await;
-        assert_eq!(common::stock(&db, oolong).await, before, "the unit is back");
+        assert_eq!(
+            crate::common::stock(&db, oolong).await,
+            before,
+            "the unit is back"
+        );
         let ledger = ledger(&db, oolong).await;
         let returned: Vec<_> = ledger.iter().filter(|m| m.1 == "returned").collect();
         assert_eq!(returned.len(), 1, "{ledger:?}");
@@ -1903,7 +1908,7 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
         let (status, body) = refund(shop, &admin, &no2, "", &[]).await;
         assert!(status.is_success(), "{body}");
         wait_for_status(&db, &no2, "refunded", 30).await;
-        assert_eq!(common::stock(&db, oolong).await, before - 1);
+        assert_eq!(crate::common::stock(&db, oolong).await, before - 1);
 
         // A shipped order's goods are with the buyer: nothing to put back.
         let (no3, _) = place_order(
@@ -1933,7 +1938,7 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
         let (status, body) = refund(shop, &admin, &no3, "", &[("restock", "on")]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert!(body.contains("已发货"), "{body}");
-        assert_eq!(common::stock(&db, oolong).await, before - 2);
+        assert_eq!(crate::common::stock(&db, oolong).await, before - 2);
     }
 }
 

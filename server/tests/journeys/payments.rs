@@ -1,21 +1,19 @@
 //! Payments end to end: the real shop binary, the real sandbox gateway, real HTTP
 //! between them, on SQLite and PostgreSQL.
 
-mod common;
-
+use crate::common::{
+    arrive, buyer_client, js_param, key, order_no, pay, status_of, stock, wait_for_status, Stack,
+};
 use app::ssr::db::Database;
 use app::ssr::pay::wisecashier::protocol::{
     encode_params, notification_string_to_verify, PrivateKey,
-};
-use common::{
-    arrive, buyer_client, js_param, key, order_no, pay, status_of, stock, wait_for_status, Stack,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-const GATEWAY_KEY: &str = include_str!("../../keys/sandbox/gateway_private.pem");
-const MERCHANT_KEY: &str = include_str!("../../keys/sandbox/merchant_private.pem");
+const GATEWAY_KEY: &str = include_str!("../../../keys/sandbox/gateway_private.pem");
+const MERCHANT_KEY: &str = include_str!("../../../keys/sandbox/merchant_private.pem");
 
 async fn stacks(env: &[(&str, &str)]) -> Vec<Stack> {
     let mut stacks = Vec::new();
@@ -773,10 +771,10 @@ async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
 async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_codes() {
     // The sandbox doubles as WeChat's OAuth server here.
     let db = app::ssr::testing::sqlite();
-    let (shop_port, sandbox_port) = (common::free_port(), common::free_port());
+    let (shop_port, sandbox_port) = (crate::common::free_port(), crate::common::free_port());
     let sandbox =
-        common::Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
-    let shop = common::Shop::start_on(
+        crate::common::Sandbox::start(sandbox_port, &format!("http://127.0.0.1:{shop_port}")).await;
+    let shop = crate::common::Shop::start_on(
         shop_port,
         db,
         &[
@@ -1199,7 +1197,7 @@ async fn through_the_gateways_container_a_buyer_is_bound_and_a_stranger_with_the
             "their cart"
         );
         assert!(
-            common::form_token(&page).starts_with(VICTIM),
+            crate::common::form_token(&page).starts_with(VICTIM),
             "bound to the container's buyer"
         );
         assert!(

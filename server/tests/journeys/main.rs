@@ -1,0 +1,11 @@
+//! Every black-box test of the shop, in one binary (one link instead of four on a
+//! 2-core machine): the real server binary and the real sandbox gateway, talking HTTP,
+//! on SQLite and a throwaway PostgreSQL (`SHOP_TEST_POSTGRES_URL`).
+//!
+//! Each module is one part of the story; `common` starts the processes.
+
+mod admin;
+mod common;
+mod data_layer;
+mod payments;
+mod shop_http;
