@@ -46,6 +46,9 @@ pub struct AdminOrderRow {
     pub title: String,
     pub created_at_ms: i64,
     pub needs_attention: bool,
+    /// Where it goes (a copy taken at checkout), for the list and the CSV export.
+    pub ship_to: Option<crate::address::ShipTo>,
+    pub remark: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The one error type that crosses the server/client boundary. Each variant is something a
 //! buyer can be told in their own language; the detail behind `Internal` stays in the logs.
 
+use crate::address::AddressProblem;
 use crate::i18n::Strings;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,10 @@ pub enum ShopError {
     /// Checkout refused: the buyer already holds `max` unpaid orders (nothing reserved).
     #[error("too many unpaid orders (at most {max})")]
     TooManyUnpaid { max: i64 },
+    /// A delivery address was refused, or checkout has none; the address pages show the
+    /// problem's own message (`i18n::address`), elsewhere a general one.
+    #[error("address refused: {0:?}")]
+    Address(AddressProblem),
 }
 
 impl ShopError {
@@ -86,6 +91,7 @@ impl ShopError {
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
             ShopError::TooManyUnpaid { max } => (t.err_too_many_unpaid)(*max),
+            ShopError::Address(_) => t.err_address.to_owned(),
         }
     }
 
@@ -98,6 +104,9 @@ impl ShopError {
             ShopError::InvalidQuantity | ShopError::Invalid(_) | ShopError::Request(_) => {
                 StatusCode::BAD_REQUEST
             }
+            // The address book is full: delete one first.
+            ShopError::Address(AddressProblem::BookFull) => StatusCode::CONFLICT,
+            ShopError::Address(_) => StatusCode::BAD_REQUEST,
             ShopError::NotFound => StatusCode::NOT_FOUND,
             // Well-formed, but the shop's state refuses it now: the stock, the cart, the
             // order's status, another tab's action, the unpaid-order cap.
@@ -121,6 +130,12 @@ impl ShopError {
             ShopError::OwnerOnly | ShopError::Forbidden(_) => StatusCode::FORBIDDEN,
             ShopError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+impl From<AddressProblem> for ShopError {
+    fn from(problem: AddressProblem) -> Self {
+        ShopError::Address(problem)
     }
 }
 
@@ -176,6 +191,9 @@ mod tests {
             (ShopError::OrderClosed, 409),
             (ShopError::Conflict("used twice".into()), 409),
             (ShopError::TooManyUnpaid { max: 3 }, 409),
+            (ShopError::Address(AddressProblem::MobileMainland), 400),
+            (ShopError::Address(AddressProblem::Required), 400),
+            (ShopError::Address(AddressProblem::BookFull), 409),
             (ShopError::Internal, 500),
             (ShopError::PaymentUnavailable, 503),
             (ShopError::PaymentUncheckable, 503),

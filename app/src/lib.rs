@@ -2,6 +2,7 @@
 //! `ssr` behind the `ssr` feature; the browser build (`hydrate`) never sees it.
 #![recursion_limit = "256"]
 
+pub mod address;
 pub mod admin;
 pub mod api;
 pub mod buyer;
@@ -83,6 +84,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/product/:id") view=pages::product::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/addresses") view=pages::addresses::AddressesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/addresses/new") view=pages::addresses::AddressFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/addresses/:id/edit") view=pages::addresses::AddressFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:no") view=pages::orders::OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/login") view=pages::admin::LoginPage ssr=SsrMode::Async/>

@@ -79,6 +79,14 @@ impl TryFrom<String> for OrderStatus {
 }
 
 impl OrderStatus {
+    /// Where the order goes may still change: it has not shipped (nor closed).
+    pub fn address_changeable(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Pending | OrderStatus::AwaitingPayment | OrderStatus::Paid
+        )
+    }
+
     /// The buyer may (still) pay: the stock is reserved and the gateway order is open.
     pub fn is_payable(self) -> bool {
         matches!(self, OrderStatus::Pending | OrderStatus::AwaitingPayment)
@@ -121,11 +129,26 @@ pub struct OrderLine {
     pub line_total: Money,
 }
 
-/// One step of the order's timeline.
+/// One step of the order's timeline: the order reached `status`, or (with `kind`)
+/// something else happened while it was in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderStep {
     pub status: OrderStatus,
     pub at_ms: i64,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepKind {
+    /// The order reached its status.
+    Reached,
+    /// The buyer changed the delivery address.
+    AddressChanged,
+}
+
+impl StepKind {
+    /// The `order_events.event` a kind other than `Reached` is recorded as.
+    pub const ADDRESS_CHANGED: &'static str = "address_changed";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +162,10 @@ pub struct OrderDetail {
     pub shipping: Option<Shipping>,
     /// What has been refunded so far, if anything.
     pub refunded: Option<Money>,
+    /// Where it goes (a copy taken at checkout); none on orders placed before addresses.
+    pub ship_to: Option<crate::address::ShipTo>,
+    /// The buyer's note to the merchant.
+    pub remark: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, arriveAs, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 import * as path from 'path';
 
@@ -29,6 +29,7 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await shopper.getByTestId('add-to-cart').click();
   await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
   await shopper.getByRole('link', { name: '购物车' }).click();
+  await ensureAddress(shopper);
   await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
   await shopper.getByTestId('checkout').click();
   await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
@@ -130,6 +131,7 @@ test('the owner creates a category and a product with an image, a buyer finds it
     await payer.getByTestId('add-to-cart').click();
     await expect(payer.getByTestId('cart-badge')).toHaveText('1');
     await payer.getByRole('link', { name: '购物车' }).click();
+    await ensureAddress(payer);
     await expect(payer.getByTestId('checkout')).toHaveAttribute('data-ready', '');
     await payer.getByTestId('checkout').click();
     await payer.getByTestId('sandbox-cancel').click();

@@ -45,3 +45,37 @@ export function expectHttpError(status: number) {
   test.info().annotations.push({ type: 'expected-http-error', description: String(status) });
 }
 
+
+// Chooses 广东省 / 深圳市 / 南山区 in the address form's region picker: hydrated, each level
+// fills at once; without JavaScript, "next" posts the form back for the next level.
+export async function pickRegion(page: Page, province = '44', city = '4403', district = '440305') {
+  const hydrated = test.info().project.use.javaScriptEnabled !== false;
+  if (hydrated) {
+    await expect(page.getByTestId('save-address')).toHaveAttribute('data-ready', '');
+    await expect(page.getByTestId('region-picker')).toHaveAttribute('data-ready', '');
+  }
+  for (const [level, value] of [['province', province], ['city', city], ['region', district]]) {
+    await page.getByTestId(`region-${level}`).selectOption(value);
+    if (!hydrated && level !== 'region') await page.getByTestId('region-next').click();
+  }
+}
+
+// Fills and saves the address form the page shows (a mainland address in 南山区).
+export async function fillAddress(page: Page, recipient = '张三', mobile = '13800138000') {
+  await page.getByTestId('recipient').fill(recipient);
+  await page.getByTestId('mobile').fill(mobile);
+  await page.getByTestId('detail').fill('科技园南区 1 栋 101');
+  await pickRegion(page);
+  await page.getByTestId('save-address').click();
+}
+
+// On the cart page: adds a delivery address through the form when the buyer has none,
+// and comes back to the cart with it chosen.
+export async function ensureAddress(page: Page) {
+  await expect(page.getByTestId('ship-to').or(page.getByTestId('add-ship-to'))).toBeVisible();
+  if (await page.getByTestId('ship-to').count()) return;
+  await page.getByTestId('add-ship-to').click();
+  await expect(page.getByTestId('address-form')).toBeVisible();
+  await fillAddress(page);
+  await expect(page.getByTestId('ship-to-recipient')).toHaveText('张三');
+}

@@ -1,5 +1,5 @@
 import { expect, Page, Browser } from '@playwright/test';
-import { test, arriveAs, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 
 // Paying needs WeChat's bridge, which only exists with JavaScript; the no-JS project
@@ -29,6 +29,7 @@ async function buy(page: Page, category: string, title: string) {
 }
 
 async function checkout(page: Page) {
+  await ensureAddress(page);
   await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
   await page.getByTestId('checkout').click();
   await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
@@ -54,6 +55,9 @@ test('a buyer in WeChat checks out, pays in the pay sheet, and sees the order pa
   await expect(page.getByTestId('order-notice')).toHaveText('支付成功，商家将尽快为您发货。');
   await expect(page.getByTestId('order-total')).toHaveText('HK$32.50');
   await expect(page.getByTestId('timeline').locator('li')).toHaveCount(3);
+  // Where it goes: the address chosen at checkout, kept with the order.
+  await expect(page.getByTestId('order-ship-to')).toContainText('张三');
+  await expect(page.getByTestId('order-ship-to')).toContainText('广东省 深圳市 南山区 科技园南区 1 栋 101');
 
   // The cart is empty now, and the order is in the buyer's list.
   await expect(page.getByTestId('cart-badge')).toHaveCount(0);
@@ -119,6 +123,7 @@ test('when the gateway fails at checkout the buyer is told, and the cart and sto
   try {
     await enterContainer(page, openid);
     await buy(page, '茶饮', '桂花红茶 茶包 20 入');
+    await ensureAddress(page);
     await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
     await page.getByTestId('checkout').click();
     await expect(page.getByTestId('checkout-error')).toHaveText(

@@ -3,6 +3,7 @@
 //! Each starts the same way, through one of `call`'s helpers: who may call it, and the HTTP
 //! status of a refusal.
 
+pub mod addresses;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod call;

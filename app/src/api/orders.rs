@@ -1,6 +1,7 @@
 //! The buyer's order server functions. Like the cart's, each takes the buyer's form
 //! `token`; an order that is not the token's buyer's is `NotFound`.
 
+use crate::address::AddressId;
 use crate::error::ShopError;
 use crate::orders::{OrderDetail, OrderStatus, OrderSummary, PayParams};
 use leptos::prelude::*;
@@ -28,10 +29,44 @@ fn client_ip(state: &crate::ssr::context::ShopState) -> String {
 /// (or a retried request) answers the same order.
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "orders/checkout")]
-pub async fn checkout(token: String, checkout_key: String) -> Result<PayParams, ShopError> {
+pub async fn checkout(
+    token: String,
+    checkout_key: String,
+    #[server(default)] address: Option<AddressId>,
+    #[server(default)] remark: String,
+) -> Result<PayParams, ShopError> {
     buyer_call(&token, |call| async move {
         let ip = client_ip(&call.state);
-        service::checkout(&call.state, &call.buyer, &checkout_key, &ip).await
+        let input = service::CheckoutInput {
+            checkout_key: &checkout_key,
+            address,
+            remark: &remark,
+            client_ip: &ip,
+        };
+        service::checkout(&call.state, &call.buyer, &input).await
+    })
+    .await
+}
+
+/// `POST /api/orders/address`: send an order that has not shipped to another of the
+/// buyer's addresses (409 once it has shipped). A plain form post goes back to the order.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(order_no = ?order_no, address = %address), err(level = "info"))
+)]
+#[server(endpoint = "orders/address")]
+pub async fn change_order_address(
+    token: String,
+    order_no: String,
+    address: AddressId,
+) -> Result<(), ShopError> {
+    buyer_call(&token, |call| async move {
+        service::change_address(&call.state, &call.buyer, &order_no, address).await?;
+        leptos_axum::redirect(&format!(
+            "/orders/{}?address=changed",
+            crate::ssr::web::encode_component(&order_no)
+        ));
+        Ok(())
     })
     .await
 }

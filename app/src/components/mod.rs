@@ -3,6 +3,7 @@ pub mod layout;
 pub mod notice;
 pub mod pay;
 pub mod product_card;
+pub mod region_picker;
 
 use leptos::prelude::*;
 

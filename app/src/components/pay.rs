@@ -4,6 +4,7 @@
 //! verified notification or the shop's own query (`get_brand_wcpay_request:ok` is not
 //! trusted).
 
+use crate::address::AddressId;
 use crate::api::orders::{cancel_order, checkout, pay_order, refresh_order};
 use crate::i18n::t;
 use crate::orders::PayParams;
@@ -173,17 +174,45 @@ fn start_payment<F, Fut>(
 /// The cart's checkout button. `children` is the server-rendered "open in WeChat" panel
 /// (with its QR code), shown instead of paying outside WeChat.
 #[island(lazy)]
-pub fn CheckoutButton(token: String, checkout_key: String, children: Children) -> impl IntoView {
+pub fn CheckoutButton(
+    token: String,
+    checkout_key: String,
+    /// The delivery address shown above (none: the server refuses, and says so).
+    address: Option<AddressId>,
+    /// The remark box's label and placeholder (the address strings stay on the server).
+    remark_label: String,
+    remark_hint: String,
+    /// What to show when there is no address to deliver to.
+    no_address: String,
+    children: Children,
+) -> impl IntoView {
     let t = t();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let outside = RwSignal::new(false);
     let ready = super::hydrated();
+    let remark = NodeRef::<leptos::html::Textarea>::new();
     let start = move |_| {
+        // Outside WeChat the panel says where to pay; inside, an address comes first.
+        if address.is_none() && bridge::in_wechat() {
+            error.set(Some(no_address.clone()));
+            return;
+        }
         let (token, key) = (token.clone(), checkout_key.clone());
-        start_payment(busy, error, outside, move || checkout(token, key));
+        let note = remark
+            .get_untracked()
+            .map(|r| r.value())
+            .unwrap_or_default();
+        start_payment(busy, error, outside, move || {
+            checkout(token, key, address, note)
+        });
     };
     view! {
+        <label class="field remark">
+            <span>{remark_label}</span>
+            <textarea name="remark" rows="2" maxlength=crate::address::MAX_REMARK placeholder=remark_hint
+                node_ref=remark data-testid="remark"></textarea>
+        </label>
         {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert" data-testid="checkout-error">{e}</p> })}
         <button type="button" class="btn btn-primary btn-block" data-testid="checkout"
             data-ready=move || ready.get().then_some("") disabled=move || busy.get() on:click=start>

@@ -1,6 +1,7 @@
 //! Every string the buyer reads, in one place per language. Chinese is the default because
 //! buyers arrive from WeChat; English is a switch kept in a cookie.
 
+pub mod address;
 mod admin;
 mod shop;
 

@@ -1,8 +1,11 @@
+use crate::address::{Address, AddressId, AddressProblem};
+use crate::api::addresses::chosen_address;
 use crate::api::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::components::pay::{CheckoutButton, OpenInWeChat};
 use crate::error::ShopError;
+use crate::i18n::address::address_t;
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
 use crate::page::use_page;
@@ -16,6 +19,15 @@ pub fn CartPage() -> impl IntoView {
     let cart = Resource::new(|| (), {
         let token = token.clone();
         move |_| get_cart(token.clone())
+    });
+    // The address the buyer picked (`?address=`), else their default.
+    let asked = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("address")
+        .and_then(|raw| raw.parse::<AddressId>().ok());
+    let ship_to = Resource::new(|| (), {
+        let token = token.clone();
+        move |_| chosen_address(token.clone(), asked)
     });
     let update_error = form_error::<UpdateCartLine>();
     let remove_error = form_error::<RemoveCartLine>();
@@ -31,10 +43,13 @@ pub fn CartPage() -> impl IntoView {
                         Ok(cart) if cart.lines.is_empty() => {
                             view! { <CartEditor token cart update_error remove_error/> }.into_any()
                         }
-                        Ok(cart) => view! {
-                            <CartEditor token=token.clone() cart update_error remove_error/>
-                            <Checkout token/>
-                        }.into_any(),
+                        Ok(cart) => {
+                            let address = ship_to.await.ok().flatten();
+                            view! {
+                                <CartEditor token=token.clone() cart update_error remove_error/>
+                                <Checkout token address/>
+                            }.into_any()
+                        }
                         Err(err) => view! { <LoadError err/> }.into_any(),
                     }
                 })
@@ -43,18 +58,42 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
-/// The checkout button, with a fresh key per rendered page (a double click places one
-/// order) and the "open in WeChat" panel it shows outside WeChat.
+/// Where the order goes, the remark and the checkout button, with a fresh key per rendered
+/// page (a double click places one order) and the "open in WeChat" panel it shows outside
+/// WeChat.
 #[component]
-fn Checkout(token: String) -> impl IntoView {
+fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
+    let a = address_t();
     #[cfg(feature = "ssr")]
     let checkout_key = crate::ssr::orders::service::new_checkout_key().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let checkout_key = String::new();
     let url = format!("{}/cart", use_page().asset_base);
+    let chosen = address.as_ref().map(|ad| ad.id);
+    let ship_to = match address {
+        Some(ad) => view! {
+            <section class="ship-to" data-testid="ship-to" data-address-id=ad.id.to_string()>
+                <div class="ship-to-head">
+                    <span class="muted">{a.ship_to}</span>
+                    <a href="/addresses?pick=1" data-testid="change-address">{a.change_address}</a>
+                </div>
+                <p><strong data-testid="ship-to-recipient">{ad.recipient.clone()}</strong>" "
+                    <span class="muted">{ad.phone()}</span></p>
+                <p data-testid="ship-to-line">{ad.one_line()}</p>
+            </section>
+        }.into_any(),
+        None => view! {
+            <a class="ship-to ship-to-missing" href="/addresses/new?next=/cart" data-testid="add-ship-to">
+                {a.add_address_to_checkout}
+            </a>
+        }.into_any(),
+    };
     view! {
+        {ship_to}
         <section class="checkout">
-            <CheckoutButton token checkout_key>
+            <CheckoutButton token checkout_key address=chosen remark_label=a.remark.to_owned()
+                remark_hint=a.remark_hint.to_owned()
+                no_address=(a.problem)(AddressProblem::Required)>
                 <OpenInWeChat url/>
             </CheckoutButton>
         </section>

@@ -1,3 +1,4 @@
+pub mod addresses;
 pub mod admin;
 pub mod cart;
 pub mod home;

@@ -5,8 +5,9 @@ use crate::api::orders::{get_order, list_orders};
 use crate::components::notice::LoadError;
 use crate::components::pay::{OpenInWeChat, OrderPayPanel};
 use crate::error::ShopError;
+use crate::i18n::address::address_t;
 use crate::i18n::t;
-use crate::orders::{OrderDetail, OrderStatus, OrderSummary};
+use crate::orders::{OrderDetail, OrderStatus, OrderSummary, StepKind};
 use crate::page::use_page;
 use crate::time::display_ms;
 use leptos::prelude::*;
@@ -125,6 +126,11 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         },
     };
     let here = format!("{}/orders/{}", use_page().asset_base, s.order_no);
+    let a = address_t();
+    let address_notice = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("address")
+        .is_some();
     let panel = status.is_payable().then(|| {
         let confirming = outcome.as_deref() == Some("ok");
         let outside_wechat = outcome.as_deref() == Some("wechat");
@@ -150,6 +156,24 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             </p>
         })}
         {order.refunded.map(|m| view! { <p class="notice" data-testid="refunded">{t.refunded_amount}" "{m.to_string()}</p> })}
+        {address_notice.then(|| view! { <p class="notice notice-ok" role="status" data-testid="address-notice">{a.address_changed_notice}</p> })}
+        <h2 class="section-title">{a.ship_to}</h2>
+        <section class="ship-to" data-testid="order-ship-to">
+            {match order.ship_to {
+                Some(to) => view! {
+                    <p><strong data-testid="ship-to-recipient">{to.recipient.clone()}</strong>" "
+                        <span class="muted" data-testid="ship-to-phone">{to.phone.clone()}</span></p>
+                    <p data-testid="ship-to-line">{to.one_line()}</p>
+                }.into_any(),
+                None => view! { <p class="muted">{a.no_ship_to}</p> }.into_any(),
+            }}
+            {(!order.remark.is_empty()).then(|| view! {
+                <p class="remark-text"><span class="muted">{a.remark}": "</span><span data-testid="order-remark">{order.remark.clone()}</span></p>
+            })}
+            {status.address_changeable().then(|| view! {
+                <a href=format!("/addresses?order={}", s.order_no) data-testid="change-order-address">{a.change_order_address}</a>
+            })}
+        </section>
         <h2 class="section-title">{t.order_items}</h2>
         <ul class="order-lines">
             {order.lines.into_iter().map(|l| view! {
@@ -167,8 +191,14 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         <h2 class="section-title">{t.order_progress}</h2>
         <ol class="timeline" data-testid="timeline">
             {order.timeline.into_iter().map(|step| view! {
-                <li data-status=step.status.code()>
-                    <span>{(t.step_label)(step.status)}</span>
+                <li data-status=step.status.code() data-kind=match step.kind {
+                    StepKind::Reached => "reached",
+                    StepKind::AddressChanged => "address",
+                }>
+                    <span>{match step.kind {
+                        StepKind::Reached => (t.step_label)(step.status),
+                        StepKind::AddressChanged => a.step_address_changed,
+                    }}</span>
                     <span class="muted">{display_ms(step.at_ms)}</span>
                 </li>
             }).collect_view()}

@@ -113,6 +113,26 @@ fn create_sqlite_parent_dir(url: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Serialises the transactions that take the same `key` for the rest of the transaction.
+/// SQLite's write transaction (BEGIN IMMEDIATE) already serialises every writer; PostgreSQL
+/// takes a transaction-scoped advisory lock on a number derived from the key (two keys
+/// sharing a number only wait for each other).
+pub async fn lock_key(tx: &mut Tx, backend: Backend, key: &str) -> Result<(), sqlx::Error> {
+    if backend != Backend::Postgres {
+        return Ok(());
+    }
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    // `pg_advisory_xact_lock` returns void, which the portable driver cannot decode.
+    sqlx::query("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+        .bind(i64::from_le_bytes(first))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Parse a stored boolean flag. Flags are INTEGER 0/1 in both schemas because the portable
 /// driver has no boolean on SQLite.
 pub fn flag(v: i64) -> bool {

@@ -1,5 +1,6 @@
 //! Server-only code: configuration, the database, sessions and the HTTP edge.
 
+pub mod addresses;
 pub mod admin;
 pub mod cart;
 pub mod catalog;
@@ -10,6 +11,7 @@ pub mod http;
 pub mod orders;
 pub mod pay;
 pub mod qr;
+pub mod regions;
 pub mod seed;
 pub mod session;
 #[cfg(feature = "test-support")]

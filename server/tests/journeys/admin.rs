@@ -966,6 +966,23 @@ async fn the_admin_sees_a_paid_order_with_its_notification_and_can_export_it() {
             .expect("body");
         assert_eq!(csv.lines().count(), 2, "header and one order: {csv}");
         assert!(csv.contains(&format!("\"{no}\"")) && csv.contains("\"128.00\""));
+        // Where it goes, in the export and on the page (the copy taken at checkout).
+        assert!(csv
+            .lines()
+            .next()
+            .is_some_and(|h| h.ends_with("recipient,phone,region,address,postcode,remark")));
+        for field in [
+            "\"张三\"",
+            "\"13800138000\"",
+            "\"广东省 深圳市 南山区\"",
+            "\"科技园南区 1 栋 101\"",
+        ] {
+            assert!(csv.contains(field), "{field} in {csv}");
+        }
+        assert!(
+            page.contains("张三 13800138000 · 广东省 深圳市 南山区 科技园南区 1 栋 101"),
+            "ship-to on the admin page"
+        );
         let dashboard = admin
             .post(shop.url("/api/admin/dashboard"))
             .send()

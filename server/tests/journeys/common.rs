@@ -285,6 +285,46 @@ pub struct Buyer {
     pub openid: String,
     pub token: String,
     pub home: String,
+    /// The address this buyer checks out with (added on arrival).
+    pub address: i64,
+}
+
+/// A valid mainland address form, as the address form posts it.
+pub fn address_form(recipient: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("recipient", recipient.to_owned()),
+        ("area", "86".to_owned()),
+        ("mobile", "13800138000".to_owned()),
+        ("province", "44".to_owned()),
+        ("city", "4403".to_owned()),
+        ("region", "440305".to_owned()),
+        ("detail", "科技园南区 1 栋 101".to_owned()),
+        ("postcode", "518057".to_owned()),
+    ]
+}
+
+/// `POST /api/addresses/save` as a fetch call (JSON answer): `Ok(address)` or the refusal.
+pub async fn save_address(
+    shop: &Shop,
+    client: &reqwest::Client,
+    token: &str,
+    fields: &[(&str, String)],
+) -> Result<Value, (StatusCode, Value)> {
+    let mut form: Vec<(&str, String)> = vec![("token", token.to_owned())];
+    form.extend(fields.iter().cloned());
+    let res = client
+        .post(shop.url("/api/addresses/save"))
+        .form(&form)
+        .send()
+        .await
+        .expect("save address");
+    let status = res.status();
+    let body: Value = res.json().await.expect("save answers JSON");
+    if status == StatusCode::OK {
+        Ok(body)
+    } else {
+        Err((status, body))
+    }
 }
 
 /// A buyer arriving through the payment container with `openid` (the test stands in for
@@ -309,10 +349,15 @@ pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
         .text()
         .await
         .expect("product body");
+    let token = form_token(&page);
+    let saved = save_address(shop, &client, &token, &address_form("张三"))
+        .await
+        .expect("the buyer's first address");
     Buyer {
+        address: saved["id"].as_i64().expect("address id"),
         client,
         openid: openid.to_owned(),
-        token: form_token(&page),
+        token,
         home,
     }
 }
@@ -339,10 +384,29 @@ impl Buyer {
 
     /// `POST /api/orders/checkout`: `Ok(pay params)` or `Err((status, typed error))`.
     pub async fn checkout(&self, shop: &Shop, key: &str) -> Result<Value, (StatusCode, Value)> {
+        self.checkout_with(shop, key, Some(self.address), "").await
+    }
+
+    /// Checkout with `address` (none: the field left out) and a remark.
+    pub async fn checkout_with(
+        &self,
+        shop: &Shop,
+        key: &str,
+        address: Option<i64>,
+        remark: &str,
+    ) -> Result<Value, (StatusCode, Value)> {
+        let mut form = vec![
+            ("token", self.token.clone()),
+            ("checkout_key", key.to_owned()),
+            ("remark", remark.to_owned()),
+        ];
+        if let Some(id) = address {
+            form.push(("address", id.to_string()));
+        }
         let res = self
             .client
             .post(shop.url("/api/orders/checkout"))
-            .form(&[("token", self.token.as_str()), ("checkout_key", key)])
+            .form(&form)
             .send()
             .await
             .expect("checkout");

@@ -4,6 +4,7 @@
 //!
 //! Each module is one part of the story; `common` starts the processes.
 
+mod addresses;
 mod admin;
 mod common;
 mod data_layer;

@@ -104,6 +104,14 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <dt>{a.paid_amount}</dt><dd>{detail.pay_currency.zip(detail.pay_amount).map(|(c, v)| format!("{c} {v}")).unwrap_or_else(|| "—".into())}</dd>
             <dt>{a.exchange_rate}</dt><dd data-testid="exchange-rate">{dash(detail.exchange_rate)}</dd>
             <dt>{a.trade_time}</dt><dd>{dash(detail.trade_time)}</dd>
+            <dt>{a.ship_to}</dt>
+            <dd data-testid="admin-ship-to">{match detail.order.ship_to.clone() {
+                Some(to) => format!("{} {} · {}", to.recipient, to.phone, to.one_line()),
+                None => a.no_ship_to.to_owned(),
+            }}</dd>
+            {(!detail.order.remark.is_empty()).then(|| view! {
+                <dt>{a.remark}</dt><dd data-testid="admin-remark">{detail.order.remark.clone()}</dd>
+            })}
             {shipping.map(|sh| view! {
                 <dt>{a.carrier}</dt><dd>{sh.carrier}</dd>
                 <dt>{a.tracking_no}</dt><dd data-testid="admin-tracking">{sh.tracking_no}</dd>

@@ -9,7 +9,7 @@ pub mod status;
 
 pub use cookies::{read_cookie, SetCookie};
 pub use paths::{encode_component, local_path, query_values, redirect};
-pub use status::set_call_status;
+pub use status::{plain_form_post, set_call_status};
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
 pub fn now_ms() -> i64 {

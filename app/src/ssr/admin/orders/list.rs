@@ -1,6 +1,7 @@
 //! The back office's order list: filtered by status, date (China time) and order number or
 //! openid; and the same list as CSV.
 
+use crate::address::ShipTo;
 use crate::admin::{AdminOrderRow, OrderFilter};
 use crate::buyer::Openid;
 use crate::error::ShopError;
@@ -23,6 +24,12 @@ struct ListRow {
     product_info: String,
     created_at: i64,
     needs_attention: i64,
+    ship_recipient: Option<String>,
+    ship_phone: Option<String>,
+    ship_region: Option<String>,
+    ship_detail: Option<String>,
+    ship_postcode: Option<String>,
+    remark: String,
 }
 
 /// Orders matching the filter, newest first, at most `limit`.
@@ -33,7 +40,8 @@ pub async fn list(
 ) -> Result<Vec<AdminOrderRow>, ShopError> {
     let mut sql = String::from(
         "SELECT order_no, openid, status, currency, total_minor, item_count, product_info,
-                created_at, needs_attention FROM orders WHERE 1 = 1",
+                created_at, needs_attention, ship_recipient, ship_phone, ship_region,
+                ship_detail, ship_postcode, remark FROM orders WHERE 1 = 1",
     );
     let mut texts: Vec<String> = Vec::new();
     let mut ints: Vec<i64> = Vec::new();
@@ -88,6 +96,17 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(|r| AdminOrderRow {
+            ship_to: match (r.ship_recipient, r.ship_phone, r.ship_region, r.ship_detail) {
+                (Some(recipient), Some(phone), Some(region), Some(detail)) => Some(ShipTo {
+                    recipient,
+                    phone,
+                    region,
+                    detail,
+                    postcode: r.ship_postcode.unwrap_or_default(),
+                }),
+                _ => None,
+            },
+            remark: r.remark,
             status: r.status,
             order_no: r.order_no,
             openid: r.openid.to_string(),
@@ -101,8 +120,9 @@ pub async fn list(
 }
 
 fn csv_field(value: &str) -> String {
-    // Quote everything; neutralise spreadsheet formulas (=, +, -, @ at the start).
-    let value = if value.starts_with(['=', '+', '-', '@']) {
+    // Quote everything; neutralise spreadsheet formulas (=, +, -, @, tab or CR at the
+    // start: OWASP's list).
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_owned()
@@ -114,9 +134,11 @@ fn csv_field(value: &str) -> String {
 pub async fn csv(db: &Database, filter: &OrderFilter) -> Result<String, ShopError> {
     let rows = list(db, filter, 10_000).await?;
     let mut out = String::from(
-        "\u{feff}order_no,created_at,status,currency,total,items,title,openid,needs_attention\r\n",
+        "\u{feff}order_no,created_at,status,currency,total,items,title,openid,needs_attention,\
+         recipient,phone,region,address,postcode,remark\r\n",
     );
     for r in rows {
+        let to = r.ship_to.as_ref();
         let fields = [
             r.order_no.clone(),
             crate::time::display_ms(r.created_at_ms),
@@ -127,6 +149,12 @@ pub async fn csv(db: &Database, filter: &OrderFilter) -> Result<String, ShopErro
             r.title.clone(),
             r.openid.clone(),
             u8::from(r.needs_attention).to_string(),
+            to.map(|s| s.recipient.clone()).unwrap_or_default(),
+            to.map(|s| s.phone.clone()).unwrap_or_default(),
+            to.map(|s| s.region.clone()).unwrap_or_default(),
+            to.map(|s| s.detail.clone()).unwrap_or_default(),
+            to.map(|s| s.postcode.clone()).unwrap_or_default(),
+            r.remark.clone(),
         ];
         out.push_str(
             &fields

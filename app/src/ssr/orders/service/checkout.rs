@@ -1,9 +1,11 @@
 //! Checkout: the buyer's cart becomes an order, placed with the gateway; and paying an
 //! open order again.
 
+use crate::address::{check_remark, AddressId, AddressProblem, ShipTo};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::orders::{OrderStatus, PayParams};
+use crate::ssr::addresses;
 use crate::ssr::context::ShopState;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::store::{self, Changes, Created, NewOrder, OrderRow};
@@ -29,17 +31,39 @@ fn pay_params(row: &OrderRow) -> PayParams {
     }
 }
 
+/// What the cart page sends with the checkout button.
+pub struct CheckoutInput<'a> {
+    /// One per rendered button: a second call with it answers the first call's order.
+    pub checkout_key: &'a str,
+    /// The delivery address chosen on the cart page (one of the buyer's).
+    pub address: Option<AddressId>,
+    pub remark: &'a str,
+    pub client_ip: &'a str,
+}
+
 /// Places the buyer's cart as an order and returns the pay parameters. A second call with
-/// the same `checkout_key` answers the first call's order instead of placing another.
+/// the same `checkout_key` answers the first call's order instead of placing another. An
+/// order needs a delivery address: without one (or with one that is not the buyer's)
+/// checkout is refused before anything is reserved.
 pub async fn checkout(
     state: &ShopState,
     buyer: &Openid,
-    checkout_key: &str,
-    client_ip: &str,
+    input: &CheckoutInput<'_>,
 ) -> Result<PayParams, ShopError> {
+    let checkout_key = input.checkout_key;
     if checkout_key.len() < 16 || checkout_key.len() > 64 {
         return Err(ShopError::Request("bad checkout key".to_owned()));
     }
+    let remark = check_remark(input.remark)?;
+    let address = match input.address {
+        Some(id) => match addresses::get(&state.db, buyer, id).await {
+            Ok(address) => address,
+            Err(ShopError::NotFound) => return Err(ShopError::Address(AddressProblem::Required)),
+            Err(other) => return Err(other),
+        },
+        None => return Err(ShopError::Address(AddressProblem::Required)),
+    };
+    let ship_to = ShipTo::of(&address);
     let orders = &state.config.orders;
     let created = store::create_from_cart(
         &state.db,
@@ -51,6 +75,8 @@ pub async fn checkout(
             expires_in_ms: millis(orders.expiry),
             first_check_in_ms: millis(orders.check_after),
             max_unpaid: orders.max_unpaid,
+            ship_to: &ship_to,
+            remark: &remark,
         },
     )
     .await?;
@@ -64,7 +90,29 @@ pub async fn checkout(
         }
         Created::New(row) => row,
     };
-    place(state, &row, client_ip).await
+    place(state, &row, input.client_ip).await
+}
+
+/// The buyer sends an order that has not shipped to another of their addresses.
+pub async fn change_address(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+    address: AddressId,
+) -> Result<(), ShopError> {
+    let row = store::for_buyer(&state.db, buyer, order_no).await?;
+    let address = addresses::get(&state.db, buyer, address).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::change_ship_to(
+        &mut tx,
+        state.db.backend(),
+        row.id,
+        &ShipTo::of(&address),
+        "buyer",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn millis(d: std::time::Duration) -> i64 {

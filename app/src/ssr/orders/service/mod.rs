@@ -11,7 +11,9 @@ mod checkout;
 mod settle;
 
 pub use cancel::{cancel, cancel_row};
-pub use checkout::{checkout, new_checkout_key, pay_again, PREPAY_VALID_MS};
+pub use checkout::{
+    change_address, checkout, new_checkout_key, pay_again, CheckoutInput, PREPAY_VALID_MS,
+};
 pub use settle::{matching_order, refresh, settle, SettleError, Settled};
 
 use crate::error::ShopError;

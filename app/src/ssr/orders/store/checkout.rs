@@ -5,13 +5,14 @@ use super::apply::{record_event, take_stock};
 use super::rows::{
     by_checkout_key, by_id, OrderRow, GATEWAY_PAYABLE_MS, ORDER_COLUMNS, WATCH_MARGIN_MS,
 };
+use crate::address::ShipTo;
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::ssr::catalog::FOR_SALE_FLAG;
-use crate::ssr::db::{flag, Backend, Database, Tx};
+use crate::ssr::db::{flag, lock_key, Database, Tx};
 use crate::ssr::web::now_ms;
 
 /// A new order from the buyer's cart, or the one this checkout already created.
@@ -42,26 +43,10 @@ pub struct NewOrder<'a> {
     pub first_check_in_ms: i64,
     /// Unpaid orders the buyer may hold at once (`SHOP_MAX_UNPAID_ORDERS`).
     pub max_unpaid: i64,
-}
-
-/// Serialises one buyer's checkouts for the rest of the transaction. SQLite's write
-/// transaction (BEGIN IMMEDIATE) already serialises every writer; PostgreSQL takes a
-/// transaction-scoped advisory lock on a number derived from the openid (two buyers sharing
-/// a number only wait for each other).
-async fn lock_buyer(tx: &mut Tx, backend: Backend, buyer: &Openid) -> Result<(), ShopError> {
-    if backend != Backend::Postgres {
-        return Ok(());
-    }
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("unpaid-orders:{}", buyer.as_str()).as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    // `pg_advisory_xact_lock` returns void, which the portable driver cannot decode.
-    sqlx::query("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
-        .bind(i64::from_le_bytes(first))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    /// Where it goes: a copy of the buyer's chosen address, kept with the order.
+    pub ship_to: &'a ShipTo,
+    /// The buyer's note to the merchant (checked: [`crate::address::check_remark`]).
+    pub remark: &'a str,
 }
 
 /// The buyer's orders that still hold stock and wait for payment.
@@ -86,7 +71,13 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         return Ok(Created::Existing(existing));
     }
     let mut tx = db.begin_write().await?;
-    lock_buyer(&mut tx, db.backend(), new.buyer).await?;
+    // One buyer's checkouts one at a time, so concurrent ones cannot pass the unpaid cap.
+    lock_key(
+        &mut tx,
+        db.backend(),
+        &format!("unpaid-orders:{}", new.buyer.as_str()),
+    )
+    .await?;
     // The same checkout may have committed while this one waited for the lock.
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE checkout_key = $1");
     let same_key: Option<OrderRow> = sqlx::query_as(&sql)
@@ -146,8 +137,10 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     let inserted: Result<OrderId, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
              item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
-             watch_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
+             watch_until, ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode,
+             remark)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17,
+                 $18, $19)
          RETURNING id",
     )
     .bind(&order_no)
@@ -163,6 +156,12 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     .bind(now + new.expires_in_ms)
     .bind(now)
     .bind(now + GATEWAY_PAYABLE_MS + WATCH_MARGIN_MS)
+    .bind(&new.ship_to.recipient)
+    .bind(&new.ship_to.phone)
+    .bind(&new.ship_to.region)
+    .bind(&new.ship_to.detail)
+    .bind(&new.ship_to.postcode)
+    .bind(new.remark)
     .fetch_one(&mut *tx)
     .await;
     let order_id = match inserted {

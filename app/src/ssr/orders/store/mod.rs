@@ -2,10 +2,12 @@
 //! [`apply`] through which every status change goes (`apply.rs`), and [`create_from_cart`],
 //! which makes a new order from the cart (`checkout.rs`).
 
+mod address;
 mod apply;
 mod checkout;
 mod rows;
 
+pub use address::change_ship_to;
 pub use apply::{apply, note_event, Applied, Changes};
 pub use checkout::{create_from_cart, Created, NewOrder};
 pub use rows::{

@@ -1,11 +1,14 @@
 //! The order row and the queries the pages, the job and the back office read it with, and
 //! the order lock every change takes.
 
+use crate::address::ShipTo;
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
-use crate::orders::{OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary, Shipping};
+use crate::orders::{
+    OrderDetail, OrderLine, OrderStatus, OrderStep, OrderSummary, Shipping, StepKind,
+};
 use crate::ssr::db::{flag, Backend, Database, Tx};
 
 /// An order as stored. The buyer, the status and the currency decode straight into their
@@ -46,6 +49,12 @@ pub struct OrderRow {
     pub watch_until: i64,
     /// Consecutive payment queries the gateway answered "unknown order".
     pub unknown_answers: i64,
+    pub ship_recipient: Option<String>,
+    pub ship_phone: Option<String>,
+    pub ship_region: Option<String>,
+    pub ship_detail: Option<String>,
+    pub ship_postcode: Option<String>,
+    pub remark: String,
 }
 
 /// WeChat keeps a prepay order payable for two hours after it is placed.
@@ -69,7 +78,8 @@ pub fn status_list(pred: fn(OrderStatus) -> bool) -> String {
 pub(super) const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, total_minor, item_count, \
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
     next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
-    pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers";
+    pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers, \
+    ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark";
 
 impl OrderRow {
     pub fn total(&self) -> Money {
@@ -78,6 +88,17 @@ impl OrderRow {
 
     pub fn needs_attention(&self) -> bool {
         flag(self.needs_attention)
+    }
+
+    /// Where the order goes, as copied at checkout (none on orders placed before addresses).
+    pub fn ship_to(&self) -> Option<ShipTo> {
+        Some(ShipTo {
+            recipient: self.ship_recipient.clone()?,
+            phone: self.ship_phone.clone()?,
+            region: self.ship_region.clone()?,
+            detail: self.ship_detail.clone()?,
+            postcode: self.ship_postcode.clone().unwrap_or_default(),
+        })
     }
 }
 
@@ -194,11 +215,13 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
     .await?;
     // The buyer's timeline shows status changes; notes beside a status (a partial refund, a
     // failed one, a resolved flag) are the merchant's, in the back office's order log.
-    let events: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT to_status, created_at FROM order_events
-         WHERE order_id = $1 AND (from_status IS NULL OR from_status <> to_status) ORDER BY id",
+    let events: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT to_status, created_at, event FROM order_events
+         WHERE order_id = $1 AND (from_status IS NULL OR from_status <> to_status OR event = $2)
+         ORDER BY id",
     )
     .bind(row.id)
+    .bind(StepKind::ADDRESS_CHANGED)
     .fetch_all(db.pool())
     .await?;
     Ok(OrderDetail {
@@ -215,8 +238,16 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
             .collect(),
         timeline: events
             .into_iter()
-            .filter_map(|(s, at)| {
-                OrderStatus::from_code(&s).map(|status| OrderStep { status, at_ms: at })
+            .filter_map(|(s, at, event)| {
+                OrderStatus::from_code(&s).map(|status| OrderStep {
+                    status,
+                    at_ms: at,
+                    kind: if event == StepKind::ADDRESS_CHANGED {
+                        StepKind::AddressChanged
+                    } else {
+                        StepKind::Reached
+                    },
+                })
             })
             .collect(),
         expires_at_ms: row.expires_at,
@@ -230,6 +261,8 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
             _ => None,
         },
         refunded: (row.refunded_minor > 0).then_some(Money::new(row.refunded_minor, currency)),
+        ship_to: row.ship_to(),
+        remark: row.remark.clone(),
     })
 }
 
