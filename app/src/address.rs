@@ -16,6 +16,10 @@ pub const MAX_DETAIL: usize = 120;
 /// The buyer's note to the merchant at checkout.
 pub const MAX_REMARK: usize = 200;
 
+/// The ship form's "address seen" for an order placed without one (never empty, so an
+/// empty or missing field reads as a stale form).
+pub const NO_SHIP_TO: &str = "none";
+
 /// `addresses.id`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -157,11 +161,12 @@ impl AddressProblem {
 /// first 2 digits, districts (6, or 9 for the towns of the few cities without districts)
 /// under their first 4.
 pub fn parent_code(code: &str) -> &str {
-    match code.len() {
-        4 => &code[..2],
-        6 | 9 => &code[..4],
-        _ => "",
-    }
+    let upper = match code.len() {
+        4 => code.get(..2),
+        6 | 9 => code.get(..4),
+        _ => None,
+    };
+    upper.unwrap_or("")
 }
 
 /// An address as the buyer typed it into the form (every field a string, as posted).
@@ -236,6 +241,18 @@ impl ShipTo {
         }
     }
 
+    /// Everything on one line (who, phone, where), as the back office shows it; the ship
+    /// form sends back the one it showed, so a parcel never leaves for an address the
+    /// buyer has since changed.
+    pub fn label(&self) -> String {
+        format!("{} {} · {}", self.recipient, self.phone, self.one_line())
+    }
+
+    /// What the ship form sends back for an order: its label, or [`NO_SHIP_TO`].
+    pub fn label_of(ship_to: Option<&ShipTo>) -> String {
+        ship_to.map_or_else(|| NO_SHIP_TO.to_owned(), ShipTo::label)
+    }
+
     /// The address on one line, as a label prints it.
     pub fn one_line(&self) -> String {
         let mut line = format!("{} {}", self.region, self.detail);
@@ -246,13 +263,39 @@ impl ShipTo {
     }
 }
 
-/// Trims `raw` and refuses control characters (and the Unicode line and paragraph
-/// separators, which break a printed label the same way).
+/// Characters a buyer cannot see but a label printer, a spreadsheet or the courier's app
+/// would act on: the Unicode line and paragraph separators, zero-width characters, the
+/// byte-order mark, the bidirectional controls (which can make "南山区" print reversed or
+/// hide text), tag characters, and the blank "letters" that pass for a name (Hangul
+/// fillers). The zero-width (non-)joiners are not here: emoji are built with them; only
+/// address fields refuse them ([`clean`]).
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{034F}'
+        | '\u{061C}'
+        | '\u{115F}'
+        | '\u{1160}'
+        | '\u{180E}'
+        | '\u{200B}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{3164}'
+        | '\u{FEFF}'
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Trims `raw` and refuses control characters, [`invisible`] ones and the zero-width
+/// joiners (nothing in an address needs them).
 fn clean(raw: &str) -> Result<String, AddressProblem> {
     let text = raw.trim();
     if text
         .chars()
-        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+        .any(|c| c.is_control() || invisible(c) || matches!(c, '\u{200C}' | '\u{200D}'))
     {
         return Err(AddressProblem::ControlCharacters);
     }
@@ -264,7 +307,8 @@ pub fn check_mobile(area: PhoneArea, raw: &str) -> Result<String, AddressProblem
     let digits: String = raw
         .trim()
         .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
+        // Spaces (a Chinese keyboard's full-width one too) and dashes group the digits.
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
         .collect();
     let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
     let ok = all_digits
@@ -343,19 +387,20 @@ pub fn check(
 }
 
 /// The buyer's note at checkout: trimmed, at most [`MAX_REMARK`] characters. Line breaks
-/// are allowed here (a note may have several lines); other control characters are not.
+/// are allowed here (a note may have several lines) and stored as `\n`; other control
+/// characters and [`invisible`] ones are not.
 pub fn check_remark(raw: &str) -> Result<String, AddressProblem> {
-    let text = raw.trim();
+    let text = raw.trim().replace("\r\n", "\n").replace('\r', "\n");
     if text
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r')
+        .any(|c| (c.is_control() && c != '\n') || invisible(c))
     {
         return Err(AddressProblem::ControlCharacters);
     }
     if text.chars().count() > MAX_REMARK {
         return Err(AddressProblem::RemarkTooLong);
     }
-    Ok(text.replace("\r\n", "\n"))
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -437,6 +482,24 @@ mod tests {
             with(|a| a.detail = "路\u{0}".into()),
             Some(ControlCharacters)
         );
+        // Invisible characters: a bidi override would print the street reversed; a
+        // zero-width space hides in a name.
+        for sneaky in [
+            "\u{202E}区山南",
+            "张\u{200B}三",
+            "\u{FEFF}张三",
+            "张\u{2066}三",
+            "张\u{200D}三",
+            "\u{3164}",
+            "张三\u{E0041}",
+        ] {
+            assert_eq!(
+                with(|a| a.recipient = sneaky.into()),
+                Some(ControlCharacters),
+                "{sneaky:?}"
+            );
+        }
+        assert_eq!(with(|a| a.mobile = "138\u{3000}0013\u{3000}8000".into()), None);
         assert_eq!(with(|a| a.region = String::new()), Some(RegionMissing));
         assert_eq!(with(|a| a.region = "4403".into()), Some(RegionMissing));
         assert_eq!(with(|a| a.detail = "1".into()), Some(DetailMissing));
@@ -469,6 +532,12 @@ mod tests {
             check_remark(" 请下午送\r\n谢谢 ").as_deref(),
             Ok("请下午送\n谢谢")
         );
+        assert_eq!(check_remark("上午\r下午").as_deref(), Ok("上午\n下午"));
+        // Emoji joined with a zero-width joiner are what a buyer types, not a trick.
+        assert_eq!(check_remark("谢谢🙋\u{200D}♀\u{FE0F}").as_deref(), Ok("谢谢🙋\u{200D}♀\u{FE0F}"));
+        for bad in ["a\u{2028}b", "a\u{202E}b"] {
+            assert_eq!(check_remark(bad), Err(AddressProblem::ControlCharacters));
+        }
         assert_eq!(
             check_remark("a\u{7}"),
             Err(AddressProblem::ControlCharacters)
@@ -481,6 +550,16 @@ mod tests {
             check_remark(&"字".repeat(MAX_REMARK)).map(|r| r.len()),
             Ok(600)
         );
+    }
+
+    #[test]
+    fn region_parents_never_panic() {
+        assert_eq!(parent_code("440305"), "4403");
+        assert_eq!(parent_code("4403"), "44");
+        assert_eq!(parent_code("44"), "");
+        // Four bytes that are not four characters: no slice inside a character.
+        assert_eq!(parent_code("4é4"), "");
+        assert_eq!(parent_code("南山"), "");
     }
 
     #[test]

@@ -56,3 +56,15 @@ test('the address form in English', async ({ page, consoleProblems }) => {
   await fillAddress(page, 'Tai Man Chan', '1234');
   await expect(page.getByTestId('error')).toHaveText('Enter an 11-digit mainland mobile number starting with 1');
 });
+
+test('pressing Enter in the form saves the address, with the region picker on the way', async ({ page, consoleProblems }) => {
+  await arriveAs(page, newOpenid(), '/addresses/new');
+  await page.getByTestId('recipient').fill('王五');
+  await page.getByTestId('detail').fill('科技园南区 2 栋 202');
+  await pickRegion(page);
+  await page.getByTestId('mobile').fill('13700137000');
+  // Enter presses the form's first submit button: it saves (the picker's "next" would not).
+  await page.getByTestId('mobile').press('Enter');
+  await expect(page.getByTestId('address')).toHaveCount(1);
+  await expect(page.getByTestId('address-recipient')).toHaveText('王五');
+});

@@ -4,8 +4,9 @@
 //! verified notification or the shop's own query (`get_brand_wcpay_request:ok` is not
 //! trusted).
 
-use crate::address::AddressId;
+use crate::address::{AddressId, AddressProblem};
 use crate::api::orders::{cancel_order, checkout, pay_order, refresh_order};
+use crate::error::ShopError;
 use crate::i18n::t;
 use crate::orders::PayParams;
 use leptos::prelude::*;
@@ -141,15 +142,16 @@ async fn pay_and_go(params: PayParams) {
 
 /// What both pay buttons do: nothing while busy; outside WeChat, show the "open in WeChat"
 /// panel; otherwise get the pay parameters from the server (`params`) and open the pay
-/// sheet. A refusal is shown and the button comes back.
+/// sheet. A refusal is shown (in the words `explain` gives it) and the button comes back.
 fn start_payment<F, Fut>(
     busy: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     outside: RwSignal<bool>,
     params: F,
+    explain: impl Fn(&ShopError) -> String + 'static,
 ) where
     F: FnOnce() -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<PayParams, crate::error::ShopError>> + 'static,
+    Fut: std::future::Future<Output = Result<PayParams, ShopError>> + 'static,
 {
     if busy.get_untracked() {
         return;
@@ -164,7 +166,7 @@ fn start_payment<F, Fut>(
         match params().await {
             Ok(params) => pay_and_go(params).await,
             Err(err) => {
-                error.set(Some(err.message(t())));
+                error.set(Some(explain(&err)));
                 busy.set(false);
             }
         }
@@ -184,6 +186,9 @@ pub fn CheckoutButton(
     remark_hint: String,
     /// What to show when there is no address to deliver to.
     no_address: String,
+    /// What to show when the server refuses the remark, by problem (too long, or
+    /// characters that cannot be printed); other refusals read as `ShopError::message`.
+    remark_problems: Vec<(AddressProblem, String)>,
     children: Children,
 ) -> impl IntoView {
     let t = t();
@@ -203,9 +208,22 @@ pub fn CheckoutButton(
             .get_untracked()
             .map(|r| r.value())
             .unwrap_or_default();
-        start_payment(busy, error, outside, move || {
-            checkout(token, key, address, note)
-        });
+        let problems = remark_problems.clone();
+        let explain = move |err: &ShopError| match err {
+            ShopError::Address(p) => problems
+                .iter()
+                .find(|(known, _)| known == p)
+                .map(|(_, text)| text.clone())
+                .unwrap_or_else(|| err.message(t)),
+            other => other.message(t),
+        };
+        start_payment(
+            busy,
+            error,
+            outside,
+            move || checkout(token, key, address, note),
+            explain,
+        );
     };
     view! {
         <label class="field remark">
@@ -270,7 +288,13 @@ pub fn OrderPayPanel(
         let (token, order_no) = (token.clone(), order_no.clone());
         move |_| {
             let (token, order_no) = (token.clone(), order_no.clone());
-            start_payment(busy, error, outside, move || pay_order(token, order_no));
+            start_payment(
+                busy,
+                error,
+                outside,
+                move || pay_order(token, order_no),
+                move |err| err.message(t),
+            );
         }
     };
     let cancel = move |_| {

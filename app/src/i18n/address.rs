@@ -45,6 +45,8 @@ pub struct AddressStrings {
     pub change_order_address: &'static str,
     pub no_ship_to: &'static str,
     pub remark_hint: &'static str,
+    /// The remark held characters that cannot be printed.
+    pub remark_invalid: &'static str,
     pub book_count: fn(usize) -> String,
     pub problem: fn(AddressProblem) -> String,
 }
@@ -91,6 +93,7 @@ pub static ADDRESS_ZH: AddressStrings = AddressStrings {
     change_order_address: "修改收货地址",
     no_ship_to: "此订单下单时未填写收货地址",
     remark_hint: "选填，给商家的留言",
+    remark_invalid: "订单备注中不能含有不可见字符，请删去后再结算",
     book_count: |n| format!("{n}/{MAX_ADDRESSES} 个地址"),
     problem: |p| match p {
         AddressProblem::RecipientMissing => "请填写收货人姓名".to_owned(),
@@ -151,6 +154,7 @@ pub static ADDRESS_EN: AddressStrings = AddressStrings {
     change_order_address: "Change the delivery address",
     no_ship_to: "This order was placed without a delivery address",
     remark_hint: "Optional",
+    remark_invalid: "The note holds invisible characters; remove them and check out again",
     book_count: |n| format!("{n} of {MAX_ADDRESSES} addresses"),
     problem: |p| match p {
         AddressProblem::RecipientMissing => "Enter the recipient's name".to_owned(),

@@ -44,10 +44,15 @@ pub fn CartPage() -> impl IntoView {
                             view! { <CartEditor token cart update_error remove_error/> }.into_any()
                         }
                         Ok(cart) => {
-                            let address = ship_to.await.ok().flatten();
+                            // The address book failing to load is said where checkout would
+                            // be, not shown as "no address"; the cart stays editable.
+                            let checkout = match ship_to.await {
+                                Ok(address) => view! { <Checkout token=token.clone() address/> }.into_any(),
+                                Err(err) => view! { <LoadError err/> }.into_any(),
+                            };
                             view! {
-                                <CartEditor token=token.clone() cart update_error remove_error/>
-                                <Checkout token address/>
+                                <CartEditor token cart update_error remove_error/>
+                                {checkout}
                             }.into_any()
                         }
                         Err(err) => view! { <LoadError err/> }.into_any(),
@@ -93,7 +98,11 @@ fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
         <section class="checkout">
             <CheckoutButton token checkout_key address=chosen remark_label=a.remark.to_owned()
                 remark_hint=a.remark_hint.to_owned()
-                no_address=(a.problem)(AddressProblem::Required)>
+                no_address=(a.problem)(AddressProblem::Required)
+                remark_problems=vec![
+                    (AddressProblem::RemarkTooLong, (a.problem)(AddressProblem::RemarkTooLong)),
+                    (AddressProblem::ControlCharacters, a.remark_invalid.to_owned()),
+                ]>
                 <OpenInWeChat url/>
             </CheckoutButton>
         </section>

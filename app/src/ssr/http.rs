@@ -277,7 +277,9 @@ pub async fn refuse_cross_site(
 /// functions. Static files may be read from anywhere (they are public); `/api/` answers
 /// only the shop's own origin and the configured container origin, and `/api/admin/` only
 /// the shop's own. No credentials are involved: server functions carry the signed form
-/// token instead of cookies.
+/// token instead of cookies. A server function's redirect (`serverfnredirect` and
+/// `Location`) is exposed to the container's scripts, so a form saved there goes on as it
+/// does on the shop's own origin.
 pub fn cors_layer(state: &ShopState) -> CorsLayer {
     let public = state.config.public_origin();
     let container = state.config.gateway.container_origin.clone();
@@ -298,6 +300,10 @@ pub fn cors_layer(state: &ShopState) -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(allowed))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([
+            header::HeaderName::from_static(server_fn::redirect::REDIRECT_HEADER),
+            header::LOCATION,
+        ])
         .max_age(std::time::Duration::from_secs(600))
 }
 

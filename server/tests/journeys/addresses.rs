@@ -549,3 +549,39 @@ async fn the_region_table_is_served_whole_and_cached() {
         );
     }
 }
+
+#[tokio::test]
+async fn in_the_payment_container_a_saved_address_goes_on_where_the_buyer_was_going() {
+    for stack in stacks().await {
+        let shop = &stack.shop;
+        let buyer = arrive(shop, "oAddrContainerBuyer00001").await;
+        // The container's pages call the shop from the gateway's origin; the hydrated form
+        // follows the server function's redirect, so the browser must be allowed to read it.
+        let mut form = vec![("token", buyer.token.clone()), ("next", "/cart".to_owned())];
+        form.extend(address_form("赵六"));
+        let res = buyer
+            .client
+            .post(shop.url("/api/addresses/save"))
+            .header("Origin", stack.sandbox.base.as_str())
+            .form(&form)
+            .send()
+            .await
+            .expect("save");
+        assert_eq!(res.status(), StatusCode::OK, "{}", shop.label);
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        assert_eq!(header("access-control-allow-origin"), stack.sandbox.base);
+        let exposed = header("access-control-expose-headers");
+        assert!(
+            exposed.contains("serverfnredirect") && exposed.contains("location"),
+            "{exposed}"
+        );
+        assert!(header("location").starts_with("/cart?address="));
+        assert!(res.headers().contains_key("serverfnredirect"));
+    }
+}

@@ -2,7 +2,7 @@
 //! server binary on SQLite and PostgreSQL.
 
 use crate::common::{
-    arrive, buyer_client, order_no, status_of, stock, wait_for_status, Shop, Stack,
+    arrive, buyer_client, order_no, save_address, status_of, stock, wait_for_status, Shop, Stack,
 };
 use app::ssr::db::Database;
 use reqwest::StatusCode;
@@ -147,6 +147,41 @@ async fn act(
         .await
         .expect("action");
     (res.status(), res.text().await.expect("body"))
+}
+
+/// Ships `no` from its order page's form, as the merchant does: with the delivery address
+/// the page showed.
+async fn ship(
+    shop: &Shop,
+    admin: &reqwest::Client,
+    no: &str,
+    carrier: &str,
+    tracking_no: &str,
+) -> (StatusCode, String) {
+    let page = page_text(shop, admin, &format!("/admin/orders/{no}")).await;
+    let seen = unescape(&hidden(&page, "ship_to_seen"));
+    act(
+        shop,
+        admin,
+        "ship",
+        &[
+            ("order_no", no),
+            ("carrier", carrier),
+            ("tracking_no", tracking_no),
+            ("ship_to_seen", &seen),
+        ],
+    )
+    .await
+}
+
+/// An attribute value as the browser reads it.
+fn unescape(value: &str) -> String {
+    value
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 async fn order_status(shop: &Shop, no: &str) -> String {
@@ -311,30 +346,10 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
         .await;
 
         // Shipping: bad input is explained, good input reaches the buyer.
-        let (status, body) = act(
-            shop,
-            &admin,
-            "ship",
-            &[
-                ("order_no", &no),
-                ("carrier", "顺丰速运"),
-                ("tracking_no", "<script>"),
-            ],
-        )
-        .await;
+        let (status, body) = ship(shop, &admin, &no, "顺丰速运", "<script>").await;
         assert_ne!(status, StatusCode::OK, "{}", shop.label);
         assert!(body.contains("快递单号"), "{body}");
-        let (status, _) = act(
-            shop,
-            &admin,
-            "ship",
-            &[
-                ("order_no", &no),
-                ("carrier", "顺丰速运"),
-                ("tracking_no", "SF1234567890"),
-            ],
-        )
-        .await;
+        let (status, _) = ship(shop, &admin, &no, "顺丰速运", "SF1234567890").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(order_status(shop, &no).await, "shipped");
         let page = buyer
@@ -356,7 +371,8 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
             &[("order_no", &no), ("carrier", "x"), ("tracking_no", "Y1")],
         )
         .await;
-        assert_ne!(status, StatusCode::OK, "shipping twice is refused: {body}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "shipping twice is refused: {body}");
+        assert!(body.contains("SF1234567890"), "names the parcel that left: {body}");
 
         // Refunds: a part, more than is left (refused), then the rest. Each is pending until
         // the gateway confirms it; the settlement job asks on its own.
@@ -438,6 +454,83 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
                 .count(),
             2
         );
+    }
+}
+
+#[tokio::test]
+async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+        let shop = &stack.shop;
+        let admin = admin_client(shop).await;
+        let buyer = arrive(shop, "oShipRaceBuyer0000000001").await;
+        buyer.add(shop, buyer.product("冻顶乌龙茶"), 1).await;
+        let params = buyer.checkout(shop, "ship-race-key-000000001").await.expect("checkout");
+        let no = order_no(&params);
+        crate::common::pay(&stack, &params).await;
+        wait_for_status(&shop.db().await, &no, "paid", 10).await;
+
+        // The merchant opens the order and prints the label for the address shown…
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        let seen = unescape(&hidden(&page, "ship_to_seen"));
+        assert!(seen.contains("南山区"), "{seen}");
+        // …meanwhile the buyer sends the order to Hong Kong.
+        let hk = [
+            ("recipient", "陳大文".to_owned()),
+            ("area", "852".to_owned()),
+            ("mobile", "91234567".to_owned()),
+            ("region", "810101".to_owned()),
+            // Characters an HTML attribute escapes: the label must survive the round trip.
+            ("detail", "皇后大道中 1 號 A&B \"翠\" <2樓>".to_owned()),
+        ];
+        let moved = save_address(shop, &buyer.client, &buyer.token, &hk).await.expect("hk");
+        let moved = moved["id"].as_i64().expect("id").to_string();
+        let res = buyer
+            .client
+            .post(shop.url("/api/orders/address"))
+            .form(&[("token", buyer.token.as_str()), ("order_no", &no), ("address", &moved)])
+            .send()
+            .await
+            .expect("change");
+        assert_eq!(res.status(), StatusCode::OK, "{}", shop.label);
+
+        // Shipping with the old label is refused, and says where the order goes now.
+        let form = |seen: &str| {
+            [
+                ("order_no", no.clone()),
+                ("carrier", "顺丰速运".to_owned()),
+                ("tracking_no", "SF2000000001".to_owned()),
+                ("ship_to_seen", seen.to_owned()),
+            ]
+        };
+        let old = form(&seen);
+        let old: Vec<(&str, &str)> = old.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, body) = act(shop, &admin, "ship", &old).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("买家刚刚修改了收货地址"), "{body}");
+        assert!(!body.contains("陳大文"), "no address in a refusal (it is logged)");
+        assert_eq!(order_status(shop, &no).await, "paid");
+        // A form without the field (a page from before this check) is told to reload.
+        let (status, body) = act(
+            shop,
+            &admin,
+            "ship",
+            &[("order_no", &no), ("carrier", "顺丰速运"), ("tracking_no", "SF2000000001")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("刷新"), "{body}");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(page.contains("陳大文") && page.contains("+852 91234567"));
+        // The export has the number without its `+` (which would read as a formula).
+        let csv = page_text(shop, &admin, &format!("/admin/orders.csv?q={no}")).await;
+        assert!(csv.contains("\"852 91234567\""), "{csv}");
+
+        // With the page reloaded, it ships to the new address.
+        let (status, body) = ship(shop, &admin, &no, "顺丰速运", "SF2000000001").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(order_status(shop, &no).await, "shipped");
     }
 }
 
@@ -1935,17 +2028,7 @@ async fn a_full_refund_of_an_unshipped_order_puts_its_stock_back_when_the_mercha
             true,
         )
         .await;
-        let (status, _) = act(
-            shop,
-            &admin,
-            "ship",
-            &[
-                ("order_no", &no3),
-                ("carrier", "顺丰速运"),
-                ("tracking_no", "SF0000000001"),
-            ],
-        )
-        .await;
+        let (status, _) = ship(shop, &admin, &no3, "顺丰速运", "SF0000000001").await;
         assert_eq!(status, StatusCode::OK);
         let page = page_text(shop, &admin, &format!("/admin/orders/{no3}")).await;
         assert!(

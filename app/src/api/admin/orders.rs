@@ -39,6 +39,8 @@ pub async fn admin_order(order_no: String) -> Result<AdminOrderDetail, ShopError
 }
 
 /// `POST /api/admin/ship`: a paid order leaves with a carrier and tracking number.
+/// `ship_to_seen` is the delivery address the merchant's page showed (`ShipTo::label`);
+/// if the buyer has changed it since, shipping is refused (409) with the new address.
 #[cfg_attr(
     feature = "ssr",
     tracing::instrument(skip_all, fields(order_no = ?order_no), err(level = "info"))
@@ -48,9 +50,15 @@ pub async fn admin_ship(
     order_no: String,
     carrier: String,
     tracking_no: String,
+    #[server(default)] ship_to_seen: Option<String>,
 ) -> Result<OrderStatus, ShopError> {
     admin_call(|call| async move {
-        actions::ship(&call.state, &call.admin, &order_no, &carrier, &tracking_no).await
+        let parcel = actions::Parcel {
+            carrier: &carrier,
+            tracking_no: &tracking_no,
+            ship_to_seen: ship_to_seen.as_deref(),
+        };
+        actions::ship(&call.state, &call.admin, &order_no, parcel).await
     })
     .await
 }

@@ -69,6 +69,8 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     err_no_payment_no: "This order has no gateway payment number to refund against",
     err_resolve_refund: "This order must be refunded: use Refund",
     err_already_shipped: |t| format!("Already shipped (tracking no. {t})"),
+    err_ship_to_changed: "The buyer has just changed the delivery address, so nothing was shipped. Check the label against the new address on this page and ship again",
+    err_ship_form_stale: "This ship form is out of date: reload the page and ship again",
     refund_restock: "Put the stock back (only for a refund of everything left on an unshipped order)",
     restock_asked: "stock back asked",
     restocked: "stock returned",

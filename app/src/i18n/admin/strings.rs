@@ -66,6 +66,11 @@ pub struct AdminStrings {
     pub err_no_payment_no: &'static str,
     pub err_resolve_refund: &'static str,
     pub err_already_shipped: fn(&str) -> String,
+    /// The buyer changed the delivery address after the page with the ship form loaded
+    /// (no address in it: refusals are logged).
+    pub err_ship_to_changed: &'static str,
+    /// The ship form came without the address it showed (a page from before an upgrade).
+    pub err_ship_form_stale: &'static str,
     pub refund_restock: &'static str,
     pub restock_asked: &'static str,
     pub restocked: &'static str,

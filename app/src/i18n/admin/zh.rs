@@ -69,6 +69,8 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     err_no_payment_no: "该订单没有支付单号，无法通过支付渠道退款",
     err_resolve_refund: "该订单需要退款：请使用退款操作",
     err_already_shipped: |t| format!("该订单已发货（运单号 {t}），不能再次发货"),
+    err_ship_to_changed: "买家刚刚修改了收货地址，未发货。请核对本页显示的新地址和面单后再发货",
+    err_ship_form_stale: "发货表单已过期，请刷新本页后再发货",
     refund_restock: "放回库存（仅限未发货订单退还剩余全部金额）",
     restock_asked: "要求放回库存",
     restocked: "库存已放回",

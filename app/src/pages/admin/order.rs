@@ -49,11 +49,14 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let refundable = detail.refundable;
     let refund_key = detail.refund_key.clone();
     let refunds_seen = detail.refunds.len().to_string();
+    // The address this page shows: shipping is refused if the buyer changed it meanwhile.
+    let ship_to_seen = crate::address::ShipTo::label_of(detail.order.ship_to.as_ref());
     let actions = view! {
         {refusal.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="action-error">{m}</p> })}
         {(status == OrderStatus::Paid).then(|| view! {
             <form method="post" action="/api/admin/ship" class="filter-form" data-testid="ship-form">
                 <input type="hidden" name="order_no" value=no.clone()/>
+                <input type="hidden" name="ship_to_seen" value=ship_to_seen.clone() data-testid="ship-to-seen"/>
                 <input name="carrier" placeholder=a.carrier required data-testid="carrier"/>
                 <input name="tracking_no" placeholder=a.tracking_no required data-testid="tracking-no"/>
                 <button type="submit" class="btn btn-small btn-primary" data-testid="ship">{a.ship}</button>
@@ -106,7 +109,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <dt>{a.trade_time}</dt><dd>{dash(detail.trade_time)}</dd>
             <dt>{a.ship_to}</dt>
             <dd data-testid="admin-ship-to">{match detail.order.ship_to.clone() {
-                Some(to) => format!("{} {} · {}", to.recipient, to.phone, to.one_line()),
+                Some(to) => to.label(),
                 None => a.no_ship_to.to_owned(),
             }}</dd>
             {(!detail.order.remark.is_empty()).then(|| view! {

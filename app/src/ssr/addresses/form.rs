@@ -8,6 +8,23 @@ use crate::error::ShopError;
 use crate::ssr::db::Database;
 use crate::ssr::web::{encode_component, local_path, plain_form_post};
 
+/// Characters of each field a refused form echoes back in its URL: a little more than the
+/// field may hold (so the buyer still sees what was too long), and no more, which keeps the
+/// `Location` header well under a proxy's header limit (4 KB at most, whatever was posted).
+fn echo_chars(field: &str) -> usize {
+    use crate::address::{MAX_DETAIL, MAX_RECIPIENT};
+    match field {
+        "recipient" => MAX_RECIPIENT + 10,
+        "detail" => MAX_DETAIL + 10,
+        "mobile" => 24,
+        "postcode" => 10,
+        _ => 12,
+    }
+}
+
+/// The longest `next` echoed (a local path back to the cart or an order); longer is dropped.
+const MAX_NEXT: usize = 200;
+
 /// What the form posted, apart from the token.
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
@@ -31,13 +48,17 @@ impl Draft {
         }
     }
 
-    /// The form page again with everything typed (never the token), and the problem.
+    /// The form page again with everything typed (never the token), and the problem. Each
+    /// field is cut to [`echo_chars`]; `next` only if it is local and short.
     pub fn back_url(&self, problem: Option<AddressProblem>) -> String {
         let f = &self.form;
+        let next = local_path(&self.next)
+            .filter(|n| n.len() <= MAX_NEXT)
+            .unwrap_or_default();
         let mut q = url::form_urlencoded::Serializer::new(String::new());
         q.append_pair("back", "1");
         for (k, v) in [
-            ("recipient", &f.recipient),
+            ("recipient", f.recipient.as_str()),
             ("area", &f.area),
             ("mobile", &f.mobile),
             ("province", &self.province),
@@ -45,10 +66,11 @@ impl Draft {
             ("region", &f.region),
             ("detail", &f.detail),
             ("postcode", &f.postcode),
-            ("next", &self.next),
+            ("next", next),
         ] {
             if !v.is_empty() {
-                q.append_pair(k, v);
+                let cut: String = v.chars().take(echo_chars(k)).collect();
+                q.append_pair(k, &cut);
             }
         }
         if self.default {
@@ -145,5 +167,27 @@ mod tests {
             ..Draft::default()
         };
         assert_eq!(evil.done_url(AddressId(1)), "/addresses?saved=1");
+        assert!(!evil.back_url(None).contains("evil"));
+        // Every field posted oversized (a hand-made request): the URL stays small.
+        let big = "路".repeat(100_000);
+        let huge = Draft {
+            id: "1".into(),
+            form: AddressForm {
+                recipient: big.clone(),
+                area: big.clone(),
+                mobile: big.clone(),
+                region: big.clone(),
+                detail: big.clone(),
+                postcode: big.clone(),
+            },
+            province: big.clone(),
+            city: big.clone(),
+            next: format!("/{big}"),
+            default: true,
+            pick: true,
+        };
+        let url = huge.back_url(Some(AddressProblem::DetailTooLong));
+        assert!(url.len() < 4096, "{}", url.len());
+        assert!(url.contains(&"%E8%B7%AF".repeat(crate::address::MAX_DETAIL + 1)), "the long street is echoed");
     }
 }

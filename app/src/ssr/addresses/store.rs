@@ -92,6 +92,15 @@ pub async fn chosen(
     Ok(list(db, buyer).await?.into_iter().next())
 }
 
+/// A write transaction holding the buyer's address-book lock: two tabs writing at once
+/// take turns, so the count cap and the one-default rule (a unique index) hold without
+/// either failing on the other's half-done change.
+async fn lock_book(db: &Database, buyer: &Openid) -> Result<Tx, ShopError> {
+    let mut tx = db.begin_write().await?;
+    lock_key(&mut tx, db.backend(), &format!("addresses:{}", buyer.as_str())).await?;
+    Ok(tx)
+}
+
 async fn count(tx: &mut Tx, buyer: &Openid) -> Result<i64, ShopError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM addresses WHERE openid = $1")
@@ -118,13 +127,7 @@ pub async fn create(
     make_default: bool,
 ) -> Result<Address, ShopError> {
     let (a, region) = validate(form)?;
-    let mut tx = db.begin_write().await?;
-    lock_key(
-        &mut tx,
-        db.backend(),
-        &format!("addresses:{}", buyer.as_str()),
-    )
-    .await?;
+    let mut tx = lock_book(db, buyer).await?;
     let existing = count(&mut tx, buyer).await?;
     if existing >= MAX_ADDRESSES {
         return Err(ShopError::Address(AddressProblem::BookFull));
@@ -157,6 +160,8 @@ pub async fn create(
 }
 
 /// Replaces one of the buyer's addresses. Orders keep their own copy, so none changes.
+/// Unticking "default" on the default address keeps it the default: a book with addresses
+/// always has one (choose another as the default instead).
 pub async fn update(
     db: &Database,
     buyer: &Openid,
@@ -165,7 +170,7 @@ pub async fn update(
     make_default: bool,
 ) -> Result<Address, ShopError> {
     let (a, region) = validate(form)?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = lock_book(db, buyer).await?;
     if make_default {
         clear_default(&mut tx, buyer).await?;
     }
@@ -197,7 +202,7 @@ pub async fn update(
 
 /// Makes one of the buyer's addresses the default.
 pub async fn set_default(db: &Database, buyer: &Openid, id: AddressId) -> Result<(), ShopError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = lock_book(db, buyer).await?;
     clear_default(&mut tx, buyer).await?;
     let done = sqlx::query(
         "UPDATE addresses SET is_default = 1, updated_at = $1 WHERE id = $2 AND openid = $3",
@@ -217,7 +222,7 @@ pub async fn set_default(db: &Database, buyer: &Openid, id: AddressId) -> Result
 /// Deletes one of the buyer's addresses. When it was the default, the newest other address
 /// becomes the default, so a buyer with addresses always has one.
 pub async fn delete(db: &Database, buyer: &Openid, id: AddressId) -> Result<(), ShopError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = lock_book(db, buyer).await?;
     let was_default: Option<i64> =
         sqlx::query_scalar("SELECT is_default FROM addresses WHERE id = $1 AND openid = $2")
             .bind(id)

@@ -3,6 +3,7 @@
 //! `orders::store::apply`, refund state changes through `orders::refunds::apply`.
 
 use super::store::{CurrentAdmin, Role};
+use crate::address::ShipTo;
 use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
 use crate::i18n::admin_t;
@@ -30,33 +31,55 @@ fn plain(value: &str, max: usize) -> Option<String> {
         .then(|| value.to_owned())
 }
 
+/// What the ship form posts.
+pub struct Parcel<'a> {
+    pub carrier: &'a str,
+    pub tracking_no: &'a str,
+    /// The delivery address the merchant's page showed (`ShipTo::label_of`). Missing or
+    /// empty: a form from before this check, refused (reload the page).
+    pub ship_to_seen: Option<&'a str>,
+}
+
 /// Marks a paid order shipped, with the carrier and tracking number the buyer will see.
+/// Refused (409) if the buyer changed the delivery address after the merchant's page
+/// showed it: checked under the order's lock, which the buyer's change takes too.
 pub async fn ship(
     state: &ShopState,
     admin: &CurrentAdmin,
     order_no: &str,
-    carrier: &str,
-    tracking_no: &str,
+    parcel: Parcel<'_>,
 ) -> Result<OrderStatus, ShopError> {
     let a = admin_t();
-    let carrier = plain(carrier, 40).ok_or_else(|| ShopError::Invalid(a.err_carrier.to_owned()))?;
-    let tracking_no = plain(tracking_no, 64)
+    let carrier = plain(parcel.carrier, 40)
+        .ok_or_else(|| ShopError::Invalid(a.err_carrier.to_owned()))?;
+    let tracking_no = plain(parcel.tracking_no, 64)
         .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .ok_or_else(|| ShopError::Invalid(a.err_tracking.to_owned()))?;
     let row = order(state, order_no).await?;
-    if row.status == OrderStatus::Shipped {
+    // Under the order's lock: a second ship (another tab) or the buyer's address change
+    // waits here and then sees what the first one did.
+    let mut tx = state.db.begin_write().await?;
+    let locked = store::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    if locked.status == OrderStatus::Shipped {
         // A repeated submission is fine; a different parcel is not a silent no-op.
-        let same = row.carrier.as_deref() == Some(carrier.as_str())
-            && row.tracking_no.as_deref() == Some(tracking_no.as_str());
+        let same = locked.carrier.as_deref() == Some(carrier.as_str())
+            && locked.tracking_no.as_deref() == Some(tracking_no.as_str());
         return if same {
             Ok(OrderStatus::Shipped)
         } else {
             Err(ShopError::Invalid((a.err_already_shipped)(
-                row.tracking_no.as_deref().unwrap_or_default(),
+                locked.tracking_no.as_deref().unwrap_or_default(),
             )))
         };
     }
-    let mut tx = state.db.begin_write().await?;
+    let seen = parcel.ship_to_seen.map(str::trim).unwrap_or_default();
+    if seen.is_empty() {
+        return Err(ShopError::Invalid(a.err_ship_form_stale.to_owned()));
+    }
+    if ShipTo::label_of(locked.ship_to().as_ref()) != seen {
+        tracing::info!(order = %locked.order_no, "ship refused: the buyer changed the address");
+        return Err(ShopError::Conflict(a.err_ship_to_changed.to_owned()));
+    }
     let changes = Changes {
         carrier: Some(carrier.clone()),
         tracking_no: Some(tracking_no.clone()),

@@ -150,7 +150,9 @@ pub async fn csv(db: &Database, filter: &OrderFilter) -> Result<String, ShopErro
             r.openid.clone(),
             u8::from(r.needs_attention).to_string(),
             to.map(|s| s.recipient.clone()).unwrap_or_default(),
-            to.map(|s| s.phone.clone()).unwrap_or_default(),
+            // `852 91234567`: a leading `+` would be quoted as a formula (`'+852…`).
+            to.map(|s| s.phone.trim_start_matches('+').to_owned())
+                .unwrap_or_default(),
             to.map(|s| s.region.clone()).unwrap_or_default(),
             to.map(|s| s.detail.clone()).unwrap_or_default(),
             to.map(|s| s.postcode.clone()).unwrap_or_default(),

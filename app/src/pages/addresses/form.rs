@@ -1,21 +1,9 @@
-//! The buyer's address book: a list (`/addresses`) and one form for adding and editing
-//! (`/addresses/new`, `/addresses/:id/edit`).
-//!
-//! Every action is a form that works without JavaScript (a post, then a redirect). Hydrated,
-//! the forms call the shop's server functions directly (the page may be running inside the
-//! payment container, at the gateway's origin, which proxies pages only), the region picker
-//! fills each level at once, and a refused save is shown without leaving the form.
-//!
-//! `?pick=1` is the cart's "change address": each address then offers "deliver here", a
-//! link back to the cart with `?address=<id>`.
+//! `/addresses/new` and `/addresses/:id/edit`: one form for adding and editing.
 
+use super::query::{picking, query};
 use crate::address::{Address, AddressId, AddressProblem, PhoneArea};
-use crate::api::addresses::{
-    get_address, list_addresses, region_choices, DeleteAddress, RegionLists, SaveAddress,
-    SetDefaultAddress,
-};
-use crate::api::orders::ChangeOrderAddress;
-use crate::components::notice::{form_error, ActionNotice, LoadError};
+use crate::api::addresses::{get_address, region_choices, RegionLists, SaveAddress};
+use crate::components::notice::{form_error, LoadError};
 use crate::components::region_picker::{PickerLabels, RegionPicker};
 use crate::error::ShopError;
 use crate::i18n::address::{address_t, AddressStrings};
@@ -24,187 +12,6 @@ use crate::page::use_page;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
-
-fn query(name: &str) -> Option<String> {
-    use_query_map()
-        .read_untracked()
-        .get(name)
-        .filter(|v| !v.is_empty())
-}
-
-fn picking() -> bool {
-    query("pick").as_deref() == Some("1")
-}
-
-#[component]
-pub fn AddressesPage() -> impl IntoView {
-    let (t, a) = (t(), address_t());
-    let token = use_page().buyer_token;
-    let list = Resource::new(|| (), {
-        let token = token.clone();
-        move |_| list_addresses(token.clone())
-    });
-    let pick = picking();
-    // `?order=<no>`: the order page's "change the delivery address".
-    // Order numbers are letters and digits; anything else is not an order.
-    let order = query("order").filter(|no| no.chars().all(|c| c.is_ascii_alphanumeric()));
-    let url_error = form_error::<SetDefaultAddress>()
-        .or_else(form_error::<DeleteAddress>)
-        .or_else(form_error::<ChangeOrderAddress>);
-    let saved = query("saved").is_some();
-    let back = match (&order, pick) {
-        (Some(no), _) => format!("/addresses?order={no}"),
-        (None, true) => "/addresses?pick=1".to_owned(),
-        (None, false) => "/addresses".to_owned(),
-    };
-    let new_href = match (&order, pick) {
-        (Some(no), _) => format!("/addresses/new?next=%2Faddresses%3Forder%3D{no}"),
-        (None, true) => "/addresses/new?pick=1".to_owned(),
-        (None, false) => "/addresses/new".to_owned(),
-    };
-    view! {
-        <crate::components::PageTitle text=a.addresses/>
-        <h1 class="page-title">{a.addresses}</h1>
-        {saved.then(|| view! { <p class="notice notice-ok" role="status" data-testid="success">{a.saved}</p> })}
-        <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
-            {move || {
-                let (token, url_error) = (token.clone(), url_error.clone());
-                let (order, back) = (order.clone(), back.clone());
-                Suspend::new(async move {
-                    match list.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <section class="empty" data-testid="addresses-empty">
-                                <p>{a.no_addresses}</p>
-                            </section>
-                        }.into_any(),
-                        Ok(list) => {
-                            let count = list.len();
-                            let labels = CardLabels::of(a);
-                            view! {
-                                <AddressBook token addresses=list pick order back labels url_error/>
-                                <p class="muted center">{(a.book_count)(count)}</p>
-                            }.into_any()
-                        }
-                        Err(err) => view! { <LoadError err/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-        <a class="btn btn-primary btn-block" href=new_href data-testid="add-address">{a.add_address}</a>
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct CardLabels {
-    default_badge: String,
-    use_this: String,
-    edit: String,
-    set_default: String,
-    delete: String,
-    send_here: String,
-}
-
-impl CardLabels {
-    fn of(a: &AddressStrings) -> CardLabels {
-        CardLabels {
-            default_badge: a.default_badge.to_owned(),
-            use_this: a.use_this.to_owned(),
-            edit: a.edit.to_owned(),
-            set_default: a.set_default.to_owned(),
-            delete: a.delete.to_owned(),
-            send_here: a.send_here.to_owned(),
-        }
-    }
-}
-
-/// The list with its actions. Hydrated, "make default" and "delete" post to the shop and
-/// the page reloads with the new list.
-#[island(lazy)]
-fn AddressBook(
-    token: String,
-    addresses: Vec<Address>,
-    pick: bool,
-    /// Choosing for this order (its number): each address offers "send it here".
-    order: Option<String>,
-    back: String,
-    labels: CardLabels,
-    url_error: Option<ShopError>,
-) -> impl IntoView {
-    let set_default = ServerAction::<SetDefaultAddress>::new();
-    let delete = ServerAction::<DeleteAddress>::new();
-    let send = ServerAction::<ChangeOrderAddress>::new();
-    let outcome = move || {
-        let refused = |v: Option<Result<(), ShopError>>| v.and_then(Result::err);
-        refused(set_default.value().get())
-            .or_else(|| refused(delete.value().get()))
-            .or_else(|| refused(send.value().get()))
-            .or_else(|| url_error.clone())
-            .map(Err)
-    };
-    let ready = crate::components::hydrated();
-    view! {
-        <ActionNotice outcome/>
-        <ul class="address-list" data-testid="address-list" data-ready=move || ready.get().then_some("")>
-            {addresses.into_iter().map(|address| {
-                let id = address.id.to_string();
-                let edit = format!("/addresses/{}/edit{}", address.id, if pick { "?pick=1" } else { "" });
-                let (token, back, labels) = (token.clone(), back.clone(), labels.clone());
-                let send_here = order.clone().map(|order_no| {
-                    let (token, id, label) = (token.clone(), id.clone(), labels.send_here.clone());
-                    view! {
-                        <ActionForm action=send attr:class="inline-form">
-                            <input type="hidden" name="token" value=token/>
-                            <input type="hidden" name="order_no" value=order_no/>
-                            <input type="hidden" name="address" value=id/>
-                            <button type="submit" class="btn btn-small btn-primary" data-testid="send-here">{label}</button>
-                        </ActionForm>
-                    }
-                });
-                let make_default = (!address.is_default).then(|| {
-                    let (token, id, back) = (token.clone(), id.clone(), back.clone());
-                    let label = labels.set_default.clone();
-                    view! {
-                        <ActionForm action=set_default attr:class="inline-form">
-                            <input type="hidden" name="token" value=token/>
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="back" value=back/>
-                            <button type="submit" class="btn btn-small btn-ghost" data-testid="set-default">{label}</button>
-                        </ActionForm>
-                    }
-                });
-                let card_id = id.clone();
-                view! {
-                    <li class="address-card" data-testid="address" data-address-id=card_id
-                        data-default=address.is_default.then_some("")>
-                        <div class="address-head">
-                            <strong data-testid="address-recipient">{address.recipient.clone()}</strong>
-                            <span class="muted" data-testid="address-phone">{address.phone()}</span>
-                            {address.is_default.then(|| view! {
-                                <span class="tag tag-warn" data-testid="default-badge">{labels.default_badge.clone()}</span>
-                            })}
-                        </div>
-                        <p class="address-line" data-testid="address-line">{address.one_line()}</p>
-                        <div class="address-actions">
-                            {send_here}
-                            {pick.then(|| view! {
-                                <a class="btn btn-small btn-primary" href=format!("/cart?address={}", address.id)
-                                    data-testid="use-address">{labels.use_this.clone()}</a>
-                            })}
-                            <a class="btn btn-small" href=edit data-testid="edit-address">{labels.edit.clone()}</a>
-                            {make_default}
-                            <ActionForm action=delete attr:class="inline-form">
-                                <input type="hidden" name="token" value=token/>
-                                <input type="hidden" name="id" value=id.clone()/>
-                                <input type="hidden" name="back" value=back/>
-                                <button type="submit" class="btn btn-small btn-ghost" data-testid="delete-address">{labels.delete.clone()}</button>
-                            </ActionForm>
-                        </div>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-}
 
 /// What the form shows: the saved address (when editing), overridden by what came back in
 /// the query (a "next" step of the region picker, or a refused save without JavaScript).
@@ -291,7 +98,7 @@ pub fn AddressFormPage() -> impl IntoView {
                 Suspend::new(async move {
                     let address = match existing.await {
                         Ok(address) => address,
-                        Err(ShopError::NotFound) => return view! { <super::not_found::NotFound/> }.into_any(),
+                        Err(ShopError::NotFound) => return view! { <crate::pages::not_found::NotFound/> }.into_any(),
                         Err(err) => return view! { <LoadError err/> }.into_any(),
                     };
                     let draft = address.as_ref().map(Draft::of).unwrap_or_default().with_query();
@@ -444,6 +251,10 @@ fn AddressEditor(
             <input type="hidden" name="id" value=id.map(|i| i.to_string()).unwrap_or_default()/>
             <input type="hidden" name="next" value=next/>
             <input type="hidden" name="pick" value=pick_value/>
+            // Enter in a field presses the form's first submit button: this one saves (the
+            // region picker's "next", further down, would only step the picker).
+            <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true"
+                disabled=move || save.pending().get()>{save_label.clone()}</button>
             <label class="field">
                 <span>{recipient}</span>
                 <input name="recipient" value=draft.recipient maxlength="25" autocomplete="name" data-testid="recipient"/>
@@ -478,6 +289,7 @@ fn AddressEditor(
                 {make_default}
             </label>
             <button type="submit" class="btn btn-primary btn-block" data-testid="save-address"
+                disabled=move || save.pending().get()
                 data-ready=move || ready.get().then_some("")>{save_label}</button>
             <a class="btn btn-block btn-ghost" href=back>{cancel}</a>
         </ActionForm>
