@@ -1,5 +1,6 @@
 //! The address pages' query parameters.
 
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// A non-empty query parameter.
