@@ -6,6 +6,7 @@ pub mod address;
 pub mod admin;
 pub mod api;
 pub mod buyer;
+pub mod carriers;
 pub mod components;
 pub mod error;
 pub mod i18n;

@@ -15,11 +15,9 @@ pub enum OrderStatus {
     /// The gateway confirmed payment (notification or query).
     Paid,
     Shipped,
-    /// The buyer has the goods. Nothing reaches it yet: only `Event::Complete` leads here,
-    /// and no code sends that event until the fulfilment issue adds the buyer's "received"
-    /// confirmation. It is kept, not removed, because that issue needs exactly this state,
-    /// the pages and translations already show it, and the transition table (with its
-    /// tests) already fixes what may happen to a completed order.
+    /// The buyer has the goods: they confirmed receipt, or the shop did for them
+    /// `SHOP_AUTO_COMPLETE_DAYS` after shipping. Only `Event::Complete`, from `Shipped`,
+    /// leads here.
     Completed,
     /// Cancelled before payment (by the buyer, or because the gateway refused it); stock
     /// released.

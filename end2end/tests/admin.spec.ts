@@ -50,14 +50,18 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
   await expect(page.getByTestId('exchange-rate')).toHaveText('0.92');
 
-  // Ship it; the buyer sees the tracking number.
-  await page.getByTestId('carrier').fill('顺丰速运');
+  // Ship it with a carrier from the list; the buyer sees the carrier, the tracking number
+  // and a link to the carrier's tracking page.
+  await page.getByTestId('carrier').selectOption('sf');
   await page.getByTestId('tracking-no').fill('SF1234567890');
   await page.getByTestId('ship').click();
   await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'shipped');
   await expect(page.getByTestId('admin-tracking')).toHaveText('SF1234567890');
+  await expect(page.getByTestId('admin-carrier')).toHaveText('顺丰速运');
   await shopper.reload();
   await expect(shopper.getByTestId('tracking-no')).toHaveText('SF1234567890');
+  await expect(shopper.getByTestId('carrier')).toHaveText('顺丰速运');
+  await expect(shopper.getByTestId('track-parcel')).toHaveAttribute('href', /^https:\/\/www\.sf-express\.com\/.*SF1234567890$/);
 
   // Refund part of it through the gateway.
   await page.getByTestId('refund-amount').fill('10.00');
@@ -72,6 +76,16 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'shipped');
   await shopper.reload();
   await expect(shopper.getByTestId('refunded')).toContainText('HK$10.00');
+
+  // The parcel arrived: the buyer confirms it (inside the container, at the gateway's
+  // origin), and the order is completed for both of them.
+  await expect(shopper.getByTestId('confirm-receipt')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('confirm-receipt').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'completed');
+  await expect(shopper.getByTestId('order-notice')).toHaveText('订单已完成，感谢您的惠顾。');
+  await expect(shopper.getByTestId('confirm-receipt')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'completed');
   await buyer.close();
 
   await page.getByTestId('logout').click();

@@ -97,6 +97,25 @@ pub async fn cancel_order(token: String, order_no: String) -> Result<OrderStatus
     .await
 }
 
+/// `POST /api/orders/received`: the buyer confirms the parcel arrived (shipped → completed),
+/// then back to the order page (a plain form post without JavaScript).
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(order_no = ?order_no), err(level = "info"))
+)]
+#[server(endpoint = "orders/received")]
+pub async fn confirm_receipt(token: String, order_no: String) -> Result<OrderStatus, ShopError> {
+    buyer_call(&token, |call| async move {
+        let status = service::confirm_receipt(&call.state, &call.buyer, &order_no).await?;
+        leptos_axum::redirect(&format!(
+            "/orders/{}",
+            crate::ssr::web::encode_component(&order_no)
+        ));
+        Ok(status)
+    })
+    .await
+}
+
 /// `POST /api/orders/status`: the order's status; while it awaits payment the gateway is
 /// asked too (at most every two seconds per order).
 #[cfg_attr(

@@ -56,6 +56,13 @@ pub struct Strings {
     pub view_order: &'static str,
     pub shipped_with: &'static str,
     pub tracking_no: &'static str,
+    /// The link to the carrier's tracking page.
+    pub track_parcel: &'static str,
+    pub confirm_receipt: &'static str,
+    /// Under the button: what confirming means.
+    pub confirm_receipt_hint: &'static str,
+    /// After the buyer confirmed (or the shop did).
+    pub order_completed_notice: &'static str,
     pub refunded_amount: &'static str,
     // Errors the buyer can meet; see `ShopError::message`.
     pub err_not_found: &'static str,
@@ -150,6 +157,10 @@ pub static ZH: Strings = Strings {
     view_order: "查看订单",
     shipped_with: "已发货：",
     tracking_no: "运单号",
+    track_parcel: "查看物流",
+    confirm_receipt: "确认收货",
+    confirm_receipt_hint: "收到商品并检查无误后再确认；未确认的订单将在发货若干天后自动确认收货。",
+    order_completed_notice: "订单已完成，感谢您的惠顾。",
     refunded_amount: "已退款",
     err_not_found: "商品不存在或已下架",
     err_quantity: "数量至少为 1",
@@ -248,6 +259,10 @@ pub static EN: Strings = Strings {
     view_order: "View order",
     shipped_with: "Shipped with",
     tracking_no: "tracking no.",
+    track_parcel: "Track the parcel",
+    confirm_receipt: "I received it",
+    confirm_receipt_hint: "Confirm once the goods arrived and look right; otherwise the shop confirms for you some days after shipping.",
+    order_completed_notice: "Order completed. Thank you for shopping with us.",
     refunded_amount: "Refunded",
     err_not_found: "This product does not exist or is no longer on sale",
     err_quantity: "The quantity must be at least 1",

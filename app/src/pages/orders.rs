@@ -1,12 +1,13 @@
 //! The buyer's orders: a list and a detail page, rendered on the server for the buyer the
 //! session names. Someone else's order number is a 404, exactly like a missing one.
 
-use crate::api::orders::{get_order, list_orders};
-use crate::components::notice::LoadError;
+use crate::api::orders::{get_order, list_orders, ConfirmReceipt};
+use crate::carriers::describe;
+use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::components::pay::{OpenInWeChat, OrderPayPanel};
 use crate::error::ShopError;
 use crate::i18n::address::address_t;
-use crate::i18n::t;
+use crate::i18n::{t, use_lang};
 use crate::orders::{OrderDetail, OrderStatus, OrderSummary, StepKind};
 use crate::page::use_page;
 use crate::time::display_ms;
@@ -114,9 +115,8 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
     let s = &order.summary;
     let status = s.status;
     let notice = match status {
-        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed => {
-            Some(("notice notice-ok", t.order_paid_notice))
-        }
+        OrderStatus::Paid | OrderStatus::Shipped => Some(("notice notice-ok", t.order_paid_notice)),
+        OrderStatus::Completed => Some(("notice notice-ok", t.order_completed_notice)),
         OrderStatus::Cancelled => Some(("notice", t.order_cancelled_notice)),
         OrderStatus::Expired => Some(("notice", t.order_expired_notice)),
         _ => match outcome.as_deref() {
@@ -137,7 +137,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         let order_no = s.order_no.clone();
         view! {
             <p class="muted" data-testid="pay-before">{t.pay_before}{display_ms(order.expires_at_ms)}</p>
-            <OrderPayPanel token order_no confirming outside_wechat>
+            <OrderPayPanel token=token.clone() order_no confirming outside_wechat>
                 <OpenInWeChat url=here/>
             </OrderPayPanel>
         }
@@ -150,10 +150,21 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         </section>
         {notice.map(|(class, text)| view! { <p class=class role="status" data-testid="order-notice">{text}</p> })}
         {panel}
-        {order.shipping.map(|sh| view! {
-            <p class="notice notice-ok" data-testid="shipping">
-                {t.shipped_with}" "{sh.carrier}" · "{t.tracking_no}" "<strong data-testid="tracking-no">{sh.tracking_no}</strong>
-            </p>
+        {order.shipping.map(|sh| {
+            let (carrier, link) = describe(&sh.carrier, &sh.tracking_no, use_lang());
+            view! {
+                <p class="notice notice-ok" data-testid="shipping">
+                    {t.shipped_with}" "<span data-testid="carrier">{carrier}</span>" · "{t.tracking_no}" "
+                    <strong data-testid="tracking-no">{sh.tracking_no}</strong>
+                    {link.map(|href| view! {
+                        " "<a href=href target="_blank" rel="noopener noreferrer" data-testid="track-parcel">{t.track_parcel}</a>
+                    })}
+                </p>
+            }
+        })}
+        {(status == OrderStatus::Shipped).then(|| view! {
+            <ReceiptButton token=token.clone() order_no=s.order_no.clone() label=t.confirm_receipt.to_owned()
+                hint=t.confirm_receipt_hint.to_owned() url_error=form_error::<ConfirmReceipt>()/>
         })}
         {order.refunded.map(|m| view! { <p class="notice" data-testid="refunded">{t.refunded_amount}" "{m.to_string()}</p> })}
         {address_notice.then(|| view! { <p class="notice notice-ok" role="status" data-testid="address-notice">{a.address_changed_notice}</p> })}
@@ -204,5 +215,39 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             }).collect_view()}
         </ol>
         <p><a href="/orders">{t.my_orders}</a></p>
+    }
+}
+
+/// "I received it": a form that posts without JavaScript and comes back to the order page;
+/// hydrated (also inside the payment container, at the gateway's origin) it calls the shop
+/// and follows the same redirect.
+#[island(lazy)]
+fn ReceiptButton(
+    token: String,
+    order_no: String,
+    label: String,
+    hint: String,
+    url_error: Option<ShopError>,
+) -> impl IntoView {
+    let confirm = ServerAction::<ConfirmReceipt>::new();
+    let outcome = move || {
+        confirm
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| url_error.clone())
+            .map(Err::<(), ShopError>)
+    };
+    let ready = crate::components::hydrated();
+    view! {
+        <ActionNotice outcome/>
+        <ActionForm action=confirm attr:class="receipt-form" attr:data-testid="receipt-form">
+            <input type="hidden" name="token" value=token/>
+            <input type="hidden" name="order_no" value=order_no/>
+            <button type="submit" class="btn btn-primary btn-block" data-testid="confirm-receipt"
+                disabled=move || confirm.pending().get()
+                data-ready=move || ready.get().then_some("")>{label}</button>
+            <p class="muted">{hint}</p>
+        </ActionForm>
     }
 }

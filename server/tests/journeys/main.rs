@@ -9,4 +9,5 @@ mod admin;
 mod common;
 mod data_layer;
 mod payments;
+mod receipt;
 mod shop_http;

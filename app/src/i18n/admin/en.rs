@@ -62,7 +62,7 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
         RefundStatus::Failed => "Failed",
         RefundStatus::Pending => "Pending (the shop keeps asking the gateway)",
     },
-    err_carrier: "Enter the carrier (at most 40 characters)",
+    err_carrier: "Choose the carrier from the list",
     err_tracking: "A tracking number has only letters, digits and -, at most 64",
     err_refund_amount: "The refund amount is not a number like 12.50",
     err_refund_too_much: |max| format!("More than can be refunded ({max})"),

@@ -62,7 +62,7 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
         RefundStatus::Failed => "退款失败",
         RefundStatus::Pending => "处理中（系统自动向支付渠道查询）",
     },
-    err_carrier: "请填写快递公司（不超过 40 字）",
+    err_carrier: "请从列表中选择快递公司",
     err_tracking: "快递单号只能包含字母、数字和 -，不超过 64 位",
     err_refund_amount: "退款金额格式不对，例如 12.50",
     err_refund_too_much: |max| format!("退款金额超过可退金额 {max}"),

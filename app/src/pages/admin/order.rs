@@ -7,7 +7,8 @@ use crate::api::admin::{
 use crate::components::notice::form_error;
 use crate::components::notice::LoadError;
 use crate::error::ShopError;
-use crate::i18n::{admin_t, t};
+use crate::carriers::{describe, Carrier};
+use crate::i18n::{admin_t, t, use_lang};
 use crate::orders::OrderStatus;
 use crate::time::display_ms;
 use leptos::prelude::*;
@@ -35,6 +36,7 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let t = t();
     let a = admin_t();
+    let lang = use_lang();
     let s = &detail.order.summary;
     let dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
     // A refused action comes back in the URL (`__err`); show it above the forms.
@@ -57,7 +59,10 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <form method="post" action="/api/admin/ship" class="filter-form" data-testid="ship-form">
                 <input type="hidden" name="order_no" value=no.clone()/>
                 <input type="hidden" name="ship_to_seen" value=ship_to_seen.clone() data-testid="ship-to-seen"/>
-                <input name="carrier" placeholder=a.carrier required data-testid="carrier"/>
+                <select name="carrier" aria-label=a.carrier required data-testid="carrier">
+                    <option value="">{a.carrier}</option>
+                    {Carrier::ALL.into_iter().map(|c| view! { <option value=c.code()>{c.name(lang)}</option> }).collect_view()}
+                </select>
                 <input name="tracking_no" placeholder=a.tracking_no required data-testid="tracking-no"/>
                 <button type="submit" class="btn btn-small btn-primary" data-testid="ship">{a.ship}</button>
             </form>
@@ -116,7 +121,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 <dt>{a.remark}</dt><dd data-testid="admin-remark">{detail.order.remark.clone()}</dd>
             })}
             {shipping.map(|sh| view! {
-                <dt>{a.carrier}</dt><dd>{sh.carrier}</dd>
+                <dt>{a.carrier}</dt><dd data-testid="admin-carrier">{describe(&sh.carrier, &sh.tracking_no, lang).0}</dd>
                 <dt>{a.tracking_no}</dt><dd data-testid="admin-tracking">{sh.tracking_no}</dd>
             })}
         </dl>

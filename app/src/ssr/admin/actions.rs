@@ -4,6 +4,7 @@
 
 use super::store::{CurrentAdmin, Role};
 use crate::address::ShipTo;
+use crate::carriers::Carrier;
 use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
 use crate::i18n::admin_t;
@@ -33,6 +34,7 @@ fn plain(value: &str, max: usize) -> Option<String> {
 
 /// What the ship form posts.
 pub struct Parcel<'a> {
+    /// A [`Carrier::code`].
     pub carrier: &'a str,
     pub tracking_no: &'a str,
     /// The delivery address the merchant's page showed (`ShipTo::label_of`). Missing or
@@ -50,8 +52,10 @@ pub async fn ship(
     parcel: Parcel<'_>,
 ) -> Result<OrderStatus, ShopError> {
     let a = admin_t();
-    let carrier = plain(parcel.carrier, 40)
-        .ok_or_else(|| ShopError::Invalid(a.err_carrier.to_owned()))?;
+    let carrier = Carrier::from_code(parcel.carrier)
+        .ok_or_else(|| ShopError::Invalid(a.err_carrier.to_owned()))?
+        .code()
+        .to_owned();
     let tracking_no = plain(parcel.tracking_no, 64)
         .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .ok_or_else(|| ShopError::Invalid(a.err_tracking.to_owned()))?;

@@ -15,6 +15,9 @@ pub struct OrderConfig {
     /// Unpaid (pending or awaiting payment) orders one buyer may hold at once; checkout
     /// beyond it is refused, so a script cannot reserve the whole stock.
     pub max_unpaid: i64,
+    /// A shipped order the buyer has not confirmed is completed this long after shipping
+    /// (`SHOP_AUTO_COMPLETE_DAYS`, default 7; `SHOP_AUTO_COMPLETE_SECS` for tests).
+    pub auto_complete: Duration,
 }
 
 impl OrderConfig {
@@ -26,6 +29,7 @@ impl OrderConfig {
             job_interval: src.seconds("SHOP_SETTLE_INTERVAL_SECS", 5, 1..=600)?,
             max_unpaid: i64::try_from(src.number("SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
                 .unwrap_or(3),
+            auto_complete: src.duration("SHOP_AUTO_COMPLETE_DAYS", 86_400, 7, 1..=90)?,
         })
     }
 }

@@ -51,6 +51,11 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(_) => {}
                 Err(err) => tracing::error!(?err, "refund settlement pass failed"),
             }
+            match super::service::complete_due(&state).await {
+                Ok(0) => {}
+                Ok(completed) => tracing::info!(completed, "completed orders shipped long ago"),
+                Err(err) => tracing::error!(?err, "auto-completion pass failed"),
+            }
         }
     })
 }

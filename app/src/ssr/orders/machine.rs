@@ -17,8 +17,8 @@ pub enum Event {
     /// Unpaid past its deadline, after the gateway was asked.
     Expire,
     Ship,
-    /// The buyer received the goods. Not sent by any code yet: the fulfilment issue adds
-    /// the confirmation that sends it (see `OrderStatus::Completed`).
+    /// The buyer confirmed the parcel arrived, or the settlement job did for them
+    /// `SHOP_AUTO_COMPLETE_DAYS` after shipping (`service::receipt`).
     Complete,
     /// The merchant refunded the payment.
     Refunded,
@@ -201,8 +201,8 @@ mod tests {
         }
     }
 
-    /// `Completed` is reserved for the fulfilment issue: only `Complete`, from `Shipped`, may
-    /// lead to it, so no event the shop sends today can.
+    /// Only the buyer's confirmation (or the job's, days after shipping) completes an
+    /// order, and only once it has shipped.
     #[test]
     fn only_a_completion_after_shipping_reaches_completed() {
         for event in Event::ALL {

@@ -1,0 +1,160 @@
+//! After shipping: the buyer follows the parcel and confirms it arrived, or the shop
+//! completes the order for them some days later. The real server and sandbox, on SQLite
+//! and PostgreSQL, over HTTP.
+
+use crate::admin::{act, admin_client, create_admin, page_text, ship, OWNER, PASSWORD};
+use crate::common::{arrive, order_no, status_of, wait_for_status, Buyer, Stack};
+use reqwest::header::{ACCEPT, LOCATION};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A buyer with one paid order of 冻顶乌龙茶; the merchant signed in.
+async fn paid_order(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Client) {
+    assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+    let admin = admin_client(&stack.shop).await;
+    let buyer = arrive(&stack.shop, openid).await;
+    buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 1).await;
+    let params = buyer
+        .checkout(&stack.shop, &format!("{openid}-key"))
+        .await
+        .expect("checkout");
+    let no = order_no(&params);
+    crate::common::pay(stack, &params).await;
+    wait_for_status(&stack.shop.db().await, &no, "paid", 10).await;
+    (buyer, no, admin)
+}
+
+async fn confirm(stack: &Stack, buyer: &Buyer, no: &str) -> (StatusCode, Value) {
+    let res = buyer
+        .client
+        .post(stack.shop.url("/api/orders/received"))
+        .form(&[("token", buyer.token.as_str()), ("order_no", no)])
+        .send()
+        .await
+        .expect("confirm");
+    let status = res.status();
+    let text = res.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[tokio::test]
+async fn the_buyer_follows_the_parcel_and_confirms_it_arrived() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        let shop = &stack.shop;
+        let (buyer, no, admin) = paid_order(&stack, "oReceiptBuyer00000000001").await;
+
+        // Not shipped yet: nothing to confirm.
+        let (status, body) = confirm(&stack, &buyer, &no).await;
+        assert_eq!((status, body), (StatusCode::CONFLICT, json!("OrderClosed")), "{}", shop.label);
+
+        // The merchant picks the carrier from the list; a name that is not on it is refused.
+        let (status, body) = act(
+            shop,
+            &admin,
+            "ship",
+            &[("order_no", &no), ("carrier", "顺丰"), ("tracking_no", "ZT1"), ("ship_to_seen", "x")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("快递公司"), "{body}");
+        let (status, body) = ship(shop, &admin, &no, "zto", "7312345678901").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // The buyer sees the carrier by name and a link to its tracking page.
+        let page = page_text(shop, &buyer.client, &format!("/orders/{no}")).await;
+        assert!(page.contains("中通快递"), "the carrier's name");
+        assert!(
+            page.contains("https://www.kuaidi100.com/chaxun?com=zhongtong&")
+                && page.contains("nu=7312345678901\""),
+            "the tracking link"
+        );
+        assert!(page.contains("data-testid=\"confirm-receipt\""));
+
+        // Someone else cannot confirm it.
+        let mallory = arrive(shop, "oReceiptMallory000000001").await;
+        let (status, _) = confirm(&stack, &mallory, &no).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Without JavaScript the form posts and comes back to the order page.
+        let res = buyer
+            .client
+            .post(shop.url("/api/orders/received"))
+            .header(ACCEPT, "text/html")
+            .form(&[("token", buyer.token.as_str()), ("order_no", no.as_str())])
+            .send()
+            .await
+            .expect("plain post");
+        assert_eq!(res.status(), StatusCode::FOUND);
+        assert_eq!(res.headers()[LOCATION], format!("/orders/{no}").as_str());
+        assert_eq!(status_of(&shop.db().await, &no).await.0, "completed");
+
+        // A second click is answered the same, and changes nothing.
+        let (status, body) = confirm(&stack, &buyer, &no).await;
+        assert_eq!((status, body), (StatusCode::OK, json!("Completed")));
+        let page = page_text(shop, &buyer.client, &format!("/orders/{no}")).await;
+        assert!(page.contains("订单已完成"));
+        assert!(!page.contains("data-testid=\"confirm-receipt\""), "nothing left to confirm");
+        assert_eq!(
+            page.matches("data-status=\"completed\" data-kind=\"reached\"").count(),
+            1,
+            "one completion on the timeline"
+        );
+
+        // In English, the carrier reads in English.
+        let res = buyer
+            .client
+            .get(shop.url("/lang?to=en&back=/"))
+            .send()
+            .await
+            .expect("switch");
+        assert!(res.status().is_redirection());
+        let page = page_text(shop, &buyer.client, &format!("/orders/{no}")).await;
+        assert!(page.contains("ZTO Express") && page.contains("Order completed"));
+    }
+}
+
+#[tokio::test]
+async fn an_unconfirmed_parcel_is_completed_days_after_shipping_by_one_server() {
+    for db in app::ssr::testing::all().await {
+        // "Days" of 3 seconds, and two app servers on the database (one on SQLite).
+        let stack = Stack::start(db, &[("SHOP_AUTO_COMPLETE_SECS", "3")]).await;
+        let shop = &stack.shop;
+        let second = if shop.label == "postgres" {
+            Some(shop.second_server().await)
+        } else {
+            None
+        };
+        let (buyer, no, admin) = paid_order(&stack, "oAutoCompleteBuyer000001").await;
+        // A paid order that never ships is never completed.
+        let other = arrive(shop, "oAutoCompleteBuyer000002").await;
+        other.add(shop, other.product("冻顶乌龙茶"), 1).await;
+        let params = other
+            .checkout(shop, "auto-complete-key-0002")
+            .await
+            .expect("checkout");
+        let unshipped = order_no(&params);
+        crate::common::pay(&stack, &params).await;
+        wait_for_status(&shop.db().await, &unshipped, "paid", 10).await;
+        let (status, body) = ship(shop, &admin, &no, "sf", "SF3000000001").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let db = shop.db().await;
+        // Not before its time…
+        assert_eq!(status_of(&db, &no).await.0, "shipped");
+        // …and then without anyone asking.
+        wait_for_status(&db, &no, "completed", 20).await;
+        let events: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM order_events e JOIN orders o ON o.id = e.order_id
+             WHERE o.order_no = $1 AND e.to_status = 'completed'",
+        )
+        .bind(&no)
+        .fetch_one(db.pool())
+        .await
+        .expect("events");
+        assert_eq!(events, 1, "completed once, whichever server got there");
+        assert_eq!(status_of(&db, &unshipped).await.0, "paid");
+        let (status, body) = confirm(&stack, &buyer, &no).await;
+        assert_eq!((status, body), (StatusCode::OK, json!("Completed")));
+        drop(second);
+    }
+}
