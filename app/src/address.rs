@@ -493,13 +493,18 @@ mod tests {
             "\u{3164}",
             "张三\u{E0041}",
         ] {
+            let mut a = form();
+            a.recipient = sneaky.into();
             assert_eq!(
-                with(|a| a.recipient = sneaky.into()),
+                check(&a, known).err(),
                 Some(ControlCharacters),
                 "{sneaky:?}"
             );
         }
-        assert_eq!(with(|a| a.mobile = "138\u{3000}0013\u{3000}8000".into()), None);
+        assert_eq!(
+            with(|a| a.mobile = "138\u{3000}0013\u{3000}8000".into()),
+            None
+        );
         assert_eq!(with(|a| a.region = String::new()), Some(RegionMissing));
         assert_eq!(with(|a| a.region = "4403".into()), Some(RegionMissing));
         assert_eq!(with(|a| a.detail = "1".into()), Some(DetailMissing));
@@ -534,7 +539,10 @@ mod tests {
         );
         assert_eq!(check_remark("上午\r下午").as_deref(), Ok("上午\n下午"));
         // Emoji joined with a zero-width joiner are what a buyer types, not a trick.
-        assert_eq!(check_remark("谢谢🙋\u{200D}♀\u{FE0F}").as_deref(), Ok("谢谢🙋\u{200D}♀\u{FE0F}"));
+        assert_eq!(
+            check_remark("谢谢🙋\u{200D}♀\u{FE0F}").as_deref(),
+            Ok("谢谢🙋\u{200D}♀\u{FE0F}")
+        );
         for bad in ["a\u{2028}b", "a\u{202E}b"] {
             assert_eq!(check_remark(bad), Err(AddressProblem::ControlCharacters));
         }

@@ -162,9 +162,12 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
                 </p>
             }
         })}
-        {(status == OrderStatus::Shipped).then(|| view! {
-            <ReceiptButton token=token.clone() order_no=s.order_no.clone() label=t.confirm_receipt.to_owned()
-                hint=t.confirm_receipt_hint.to_owned() url_error=form_error::<ConfirmReceipt>()/>
+        {(status == OrderStatus::Shipped).then(|| {
+            let url_error = form_error::<ConfirmReceipt>();
+            view! {
+                <ReceiptButton token=token.clone() order_no=s.order_no.clone() label=t.confirm_receipt.to_owned()
+                    hint=t.confirm_receipt_hint.to_owned() url_error/>
+            }
         })}
         {order.refunded.map(|m| view! { <p class="notice" data-testid="refunded">{t.refunded_amount}" "{m.to_string()}</p> })}
         {address_notice.then(|| view! { <p class="notice notice-ok" role="status" data-testid="address-notice">{a.address_changed_notice}</p> })}

@@ -371,8 +371,15 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
             &[("order_no", &no), ("carrier", "ems"), ("tracking_no", "Y1")],
         )
         .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "shipping twice is refused: {body}");
-        assert!(body.contains("SF1234567890"), "names the parcel that left: {body}");
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "shipping twice is refused: {body}"
+        );
+        assert!(
+            body.contains("SF1234567890"),
+            "names the parcel that left: {body}"
+        );
 
         // Refunds: a part, more than is left (refused), then the rest. Each is pending until
         // the gateway confirms it; the settlement job asks on its own.
@@ -466,7 +473,10 @@ async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
         let admin = admin_client(shop).await;
         let buyer = arrive(shop, "oShipRaceBuyer0000000001").await;
         buyer.add(shop, buyer.product("冻顶乌龙茶"), 1).await;
-        let params = buyer.checkout(shop, "ship-race-key-000000001").await.expect("checkout");
+        let params = buyer
+            .checkout(shop, "ship-race-key-000000001")
+            .await
+            .expect("checkout");
         let no = order_no(&params);
         crate::common::pay(&stack, &params).await;
         wait_for_status(&shop.db().await, &no, "paid", 10).await;
@@ -484,12 +494,18 @@ async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
             // Characters an HTML attribute escapes: the label must survive the round trip.
             ("detail", "皇后大道中 1 號 A&B \"翠\" <2樓>".to_owned()),
         ];
-        let moved = save_address(shop, &buyer.client, &buyer.token, &hk).await.expect("hk");
+        let moved = save_address(shop, &buyer.client, &buyer.token, &hk)
+            .await
+            .expect("hk");
         let moved = moved["id"].as_i64().expect("id").to_string();
         let res = buyer
             .client
             .post(shop.url("/api/orders/address"))
-            .form(&[("token", buyer.token.as_str()), ("order_no", &no), ("address", &moved)])
+            .form(&[
+                ("token", buyer.token.as_str()),
+                ("order_no", &no),
+                ("address", &moved),
+            ])
             .send()
             .await
             .expect("change");
@@ -509,14 +525,21 @@ async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
         let (status, body) = act(shop, &admin, "ship", &old).await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert!(body.contains("买家刚刚修改了收货地址"), "{body}");
-        assert!(!body.contains("陳大文"), "no address in a refusal (it is logged)");
+        assert!(
+            !body.contains("陳大文"),
+            "no address in a refusal (it is logged)"
+        );
         assert_eq!(order_status(shop, &no).await, "paid");
         // A form without the field (a page from before this check) is told to reload.
         let (status, body) = act(
             shop,
             &admin,
             "ship",
-            &[("order_no", &no), ("carrier", "sf"), ("tracking_no", "SF2000000001")],
+            &[
+                ("order_no", &no),
+                ("carrier", "sf"),
+                ("tracking_no", "SF2000000001"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");

@@ -34,7 +34,10 @@ async fn confirm(stack: &Stack, buyer: &Buyer, no: &str) -> (StatusCode, Value) 
         .expect("confirm");
     let status = res.status();
     let text = res.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 #[tokio::test]
@@ -46,14 +49,24 @@ async fn the_buyer_follows_the_parcel_and_confirms_it_arrived() {
 
         // Not shipped yet: nothing to confirm.
         let (status, body) = confirm(&stack, &buyer, &no).await;
-        assert_eq!((status, body), (StatusCode::CONFLICT, json!("OrderClosed")), "{}", shop.label);
+        assert_eq!(
+            (status, body),
+            (StatusCode::CONFLICT, json!("OrderClosed")),
+            "{}",
+            shop.label
+        );
 
         // The merchant picks the carrier from the list; a name that is not on it is refused.
         let (status, body) = act(
             shop,
             &admin,
             "ship",
-            &[("order_no", &no), ("carrier", "顺丰"), ("tracking_no", "ZT1"), ("ship_to_seen", "x")],
+            &[
+                ("order_no", &no),
+                ("carrier", "顺丰"),
+                ("tracking_no", "ZT1"),
+                ("ship_to_seen", "x"),
+            ],
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
@@ -94,9 +107,13 @@ async fn the_buyer_follows_the_parcel_and_confirms_it_arrived() {
         assert_eq!((status, body), (StatusCode::OK, json!("Completed")));
         let page = page_text(shop, &buyer.client, &format!("/orders/{no}")).await;
         assert!(page.contains("订单已完成"));
-        assert!(!page.contains("data-testid=\"confirm-receipt\""), "nothing left to confirm");
+        assert!(
+            !page.contains("data-testid=\"confirm-receipt\""),
+            "nothing left to confirm"
+        );
         assert_eq!(
-            page.matches("data-status=\"completed\" data-kind=\"reached\"").count(),
+            page.matches("data-status=\"completed\" data-kind=\"reached\"")
+                .count(),
             1,
             "one completion on the timeline"
         );

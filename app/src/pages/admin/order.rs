@@ -4,10 +4,10 @@ use crate::admin::{AdminOrderDetail, RefundStatus};
 use crate::api::admin::{
     admin_order, AdminCancel, AdminRefund, AdminRefundRetry, AdminResolve, AdminShip,
 };
+use crate::carriers::{describe, Carrier};
 use crate::components::notice::form_error;
 use crate::components::notice::LoadError;
 use crate::error::ShopError;
-use crate::carriers::{describe, Carrier};
 use crate::i18n::{admin_t, t, use_lang};
 use crate::orders::OrderStatus;
 use crate::time::display_ms;

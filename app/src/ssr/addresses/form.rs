@@ -188,6 +188,9 @@ mod tests {
         };
         let url = huge.back_url(Some(AddressProblem::DetailTooLong));
         assert!(url.len() < 4096, "{}", url.len());
-        assert!(url.contains(&"%E8%B7%AF".repeat(crate::address::MAX_DETAIL + 1)), "the long street is echoed");
+        assert!(
+            url.contains(&"%E8%B7%AF".repeat(crate::address::MAX_DETAIL + 1)),
+            "the long street is echoed"
+        );
     }
 }

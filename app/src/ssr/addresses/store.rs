@@ -97,7 +97,12 @@ pub async fn chosen(
 /// either failing on the other's half-done change.
 async fn lock_book(db: &Database, buyer: &Openid) -> Result<Tx, ShopError> {
     let mut tx = db.begin_write().await?;
-    lock_key(&mut tx, db.backend(), &format!("addresses:{}", buyer.as_str())).await?;
+    lock_key(
+        &mut tx,
+        db.backend(),
+        &format!("addresses:{}", buyer.as_str()),
+    )
+    .await?;
     Ok(tx)
 }
 

@@ -4,8 +4,8 @@
 
 use super::store::{CurrentAdmin, Role};
 use crate::address::ShipTo;
-use crate::carriers::Carrier;
 use crate::admin::{RefundOutcome, RefundStatus};
+use crate::carriers::Carrier;
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::Money;
