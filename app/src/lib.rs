@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=pages::admin::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=pages::admin::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/slips") view=pages::admin::SlipsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories") view=pages::admin::CategoriesPage ssr=SsrMode::Async/>

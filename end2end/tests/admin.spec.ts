@@ -50,6 +50,20 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
   await expect(page.getByTestId('exchange-rate')).toHaveText('0.92');
 
+  // The packing slip: the order number with its QR code, the items, the address; on paper
+  // the toolbar is gone.
+  await page.getByTestId('print-slip').click();
+  await expect(page.getByTestId('slip')).toHaveCount(1);
+  await expect(page.getByTestId('slip-no')).toHaveText(orderNo);
+  await expect(page.getByTestId('slip-line')).toContainText('桂花红茶');
+  await expect(page.getByTestId('slip-to')).toContainText('张三');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('print')).toBeHidden();
+  await expect(page.getByTestId('slip')).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+  await page.goBack();
+  await expect(page.getByTestId('admin-order-no')).toHaveText(orderNo);
+
   // Ship it with a carrier from the list; the buyer sees the carrier, the tracking number
   // and a link to the carrier's tracking page.
   await page.getByTestId('carrier').selectOption('sf');

@@ -175,3 +175,56 @@ async fn an_unconfirmed_parcel_is_completed_days_after_shipping_by_one_server() 
         drop(second);
     }
 }
+
+#[tokio::test]
+async fn the_merchant_prints_packing_slips_for_what_waits_to_ship() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        let shop = &stack.shop;
+        let (buyer, no, admin) = paid_order(&stack, "oSlipBuyer00000000000001").await;
+
+        // Every paid order waiting to ship, with what goes in the parcel and where.
+        let page = page_text(shop, &admin, "/admin/slips").await;
+        assert_eq!(
+            page.matches("data-testid=\"slip\"").count(),
+            1,
+            "{}",
+            shop.label
+        );
+        assert!(page.contains(&format!("data-order=\"{no}\"")));
+        assert!(page.contains("冻顶乌龙茶"), "the item");
+        assert!(
+            page.contains("南山区") && page.contains("13800138000"),
+            "the address"
+        );
+        assert!(page.contains("<svg"), "the order number's QR code");
+        assert!(page.contains("data-testid=\"slip-line\""));
+
+        // One order's slip, on an 80 mm roll; once shipped it is no longer waiting.
+        let one = page_text(shop, &admin, &format!("/admin/slips?no={no}&width=80mm")).await;
+        assert!(one.contains("slips-80") && one.contains(&format!("data-order=\"{no}\"")));
+        let (status, body) = ship(shop, &admin, &no, "sf", "SF4000000001").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page = page_text(shop, &admin, "/admin/slips").await;
+        assert!(page.contains("没有待发货的订单"), "nothing waits");
+        let res = admin
+            .get(shop.url("/admin/slips?no=NOSUCHORDER"))
+            .send()
+            .await
+            .expect("missing");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+        // Only the back office prints them.
+        let res = buyer
+            .client
+            .get(shop.url("/admin/slips"))
+            .send()
+            .await
+            .expect("buyer");
+        assert!(res.status().is_redirection(), "{}", res.status());
+        assert!(res.headers()[LOCATION]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("/admin/login"));
+    }
+}

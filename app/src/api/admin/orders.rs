@@ -3,7 +3,7 @@
 
 use crate::admin::{AdminOrderDetail, AdminOrderRow, Dashboard, OrderFilter};
 use crate::error::ShopError;
-use crate::orders::OrderStatus;
+use crate::orders::{OrderDetail, OrderStatus};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -26,6 +26,18 @@ pub async fn admin_dashboard() -> Result<Dashboard, ShopError> {
 #[server(endpoint = "admin/orders")]
 pub async fn admin_orders(filter: OrderFilter) -> Result<Vec<AdminOrderRow>, ShopError> {
     admin_call(|call| async move { orders::list(&call.state.db, &filter, 200).await }).await
+}
+
+/// `POST /api/admin/slips`: packing slips for `order_no`, or (empty) for every paid order
+/// waiting to ship, oldest first (at most 100).
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
+#[server(endpoint = "admin/slips")]
+pub async fn admin_slips(order_no: String) -> Result<Vec<OrderDetail>, ShopError> {
+    admin_call(|call| async move {
+        let one = Some(order_no.trim()).filter(|no| !no.is_empty());
+        orders::slips(&call.state.db, one).await
+    })
+    .await
 }
 
 /// `POST /api/admin/order`

@@ -49,6 +49,15 @@ pub struct AdminStrings {
     pub carrier: &'static str,
     pub ship_to: &'static str,
     pub remark: &'static str,
+    pub packing_slips: &'static str,
+    /// On the order list: slips for every paid order waiting to ship.
+    pub print_waiting: &'static str,
+    /// On an order's page: its slip.
+    pub print_slip: &'static str,
+    pub print: &'static str,
+    pub no_slips: &'static str,
+    pub item: &'static str,
+    pub quantity: &'static str,
     pub no_ship_to: &'static str,
     pub tracking_no: &'static str,
     pub cancel_unpaid: &'static str,

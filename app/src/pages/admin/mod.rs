@@ -10,6 +10,7 @@ mod order;
 mod orders;
 mod product_edit;
 mod products;
+mod slips;
 
 pub use accounts::AccountsPage;
 pub use categories::CategoriesPage;
@@ -19,6 +20,7 @@ pub use order::OrderPage;
 pub use orders::OrdersPage;
 pub use product_edit::ProductEditPage;
 pub use products::ProductsPage;
+pub use slips::SlipsPage;
 
 use crate::i18n::{admin_t, t};
 use crate::page::use_page;

@@ -55,6 +55,9 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
     let ship_to_seen = crate::address::ShipTo::label_of(detail.order.ship_to.as_ref());
     let actions = view! {
         {refusal.map(|m| view! { <p class="notice notice-error" role="alert" data-testid="action-error">{m}</p> })}
+        {matches!(status, OrderStatus::Paid | OrderStatus::Shipped).then(|| view! {
+            <a class="btn btn-small" href=format!("/admin/slips?no={no}") data-testid="print-slip">{a.print_slip}</a>
+        })}
         {(status == OrderStatus::Paid).then(|| view! {
             <form method="post" action="/api/admin/ship" class="filter-form" data-testid="ship-form">
                 <input type="hidden" name="order_no" value=no.clone()/>

@@ -58,6 +58,7 @@ pub fn OrdersPage() -> impl IntoView {
             <input type="search" name="q" placeholder=a.search value=form.q.clone().unwrap_or_default() data-testid="order-search"/>
             <button type="submit" class="btn btn-small">{a.filter}</button>
             <a class="btn btn-small btn-ghost" href=format!("/admin/orders.csv?{csv_query}") data-testid="export-csv">{a.export_csv}</a>
+            <a class="btn btn-small btn-ghost" href="/admin/slips" data-testid="print-waiting">{a.print_waiting}</a>
         </form>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || Suspend::new(async move {

@@ -5,7 +5,9 @@
 mod dashboard;
 mod detail;
 mod list;
+mod slips;
 
 pub use dashboard::{chart_svg, dashboard};
 pub use detail::detail;
 pub use list::{csv, list};
+pub use slips::{slips, MAX_SLIPS};
