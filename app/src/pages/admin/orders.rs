@@ -78,17 +78,25 @@ fn OrderTable(rows: Vec<AdminOrderRow>) -> impl IntoView {
     let a = admin_t();
     view! {
         <ul class="order-list admin-orders">
+            // Column heads, shown only where the list is laid out as a table (desktop).
+            <li class="order-row order-row-heads" aria-hidden="true">
+                <span>{t.order_no}</span>
+                <span>{a.item}</span>
+                <span>{a.placed}" · "{a.buyer}</span>
+                <span>{a.status}</span>
+                <span class="num">{a.amount}</span>
+            </li>
             {rows.into_iter().map(|r| view! {
                 <li class="order-row" data-testid="admin-order-row" data-order-no=r.order_no.clone()>
                     <a href=format!("/admin/orders/{}", r.order_no)>
                         <div class="order-row-head">
-                            <span class="muted">{r.order_no.clone()}</span>
+                            <span class="muted order-row-no">{r.order_no.clone()}</span>
                             <span class="status" data-status=r.status.code()>{(t.status_label)(r.status)}</span>
                         </div>
                         <p class="order-row-title">{r.title}</p>
                         {r.needs_attention.then(|| view! { <p class="notice notice-error">{a.attention}</p> })}
                         <div class="order-row-foot">
-                            <span class="muted">{display_ms(r.created_at_ms)}" · "{r.openid}</span>
+                            <span class="muted order-row-who">{display_ms(r.created_at_ms)}" · "{r.openid}</span>
                             <strong class="price">{r.total.to_string()}</strong>
                         </div>
                     </a>
