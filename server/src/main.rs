@@ -79,6 +79,8 @@ async fn main() -> ExitCode {
     app::ssr::context::set_asset_base(config.public_url.as_str());
     // Settles orders whose notifications are late and expires unpaid ones.
     let settlement = app::ssr::orders::job::spawn(state.clone());
+    // Sends new-order alerts on their own, so a slow webhook never delays settlement.
+    let alerts = app::ssr::alerts::spawn(state.clone());
     let app = router::build(state.clone());
     // The payment container's prefix is stripped before routing, so its entry wraps the
     // whole router (middleware added with `Router::layer` runs after routing).
@@ -114,6 +116,7 @@ async fn main() -> ExitCode {
         .with_graceful_shutdown(shutdown_signal())
         .await;
     settlement.abort();
+    alerts.abort();
     if let Err(err) = served {
         eprintln!("server error: {err}");
         return ExitCode::from(1);

@@ -2,6 +2,7 @@
 
 pub mod addresses;
 pub mod admin;
+pub mod alerts;
 pub mod cart;
 pub mod catalog;
 pub mod config;

@@ -5,6 +5,7 @@
 //! the back office and the reverse proxy.
 
 mod admin;
+mod alerts;
 mod container;
 mod database;
 mod oauth;
@@ -18,6 +19,7 @@ mod tests;
 mod wisecashier;
 
 pub use admin::AdminConfig;
+pub use alerts::{AlertConfig, AlertFormat};
 pub use container::{ContainerConfig, CONTAINER_PATH};
 pub use database::redact_url;
 pub use oauth::{OAuthMode, OfficialAccount};
@@ -78,6 +80,8 @@ pub struct Config {
     /// `X-Forwarded-For` is read; a request from any other peer is its own client. Empty
     /// when not behind a proxy.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// New-order alerts (`SHOP_ALERT_WEBHOOK_URL`, `SHOP_ALERT_FORMAT`).
+    pub alerts: AlertConfig,
 }
 
 impl Config {
@@ -123,6 +127,7 @@ impl Config {
         let (behind_proxy, trusted_proxies) = proxy::read(&src)?;
         let staff_refund_limit = shop::staff_refund_limit(&src, currency)?;
         let container = ContainerConfig::read(&src, &oauth)?;
+        let alerts = AlertConfig::read(&src)?;
 
         Ok(Config {
             environment,
@@ -143,6 +148,7 @@ impl Config {
             staff_refund_limit,
             container,
             trusted_proxies,
+            alerts,
         })
     }
 

@@ -136,6 +136,11 @@ pub async fn apply(
         now,
     )
     .await?;
+    if event == Event::PaymentConfirmed {
+        // The merchant's new-order alert, in this same transaction: it exists exactly when
+        // the payment does (`ssr::alerts` sends it).
+        crate::ssr::alerts::enqueue(tx, order_id, crate::ssr::alerts::ORDER_PAID, now).await?;
+    }
     if flagged {
         tracing::warn!(order = %order.order_no, ?from, ?to, "order needs the merchant's attention: {detail}");
     } else {

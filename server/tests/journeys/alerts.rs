@@ -1,0 +1,121 @@
+//! New-order alerts: a paid order reaches the merchant's webhook once, even when the
+//! receiver is down for a while and the shop restarts in between. A real receiver on a
+//! local port, the real server and sandbox, on SQLite and PostgreSQL.
+
+use crate::common::{arrive, free_port, order_no, wait_for_status, Stack};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A webhook receiver on `port` that keeps every body it is sent.
+async fn receiver(port: u16) -> (Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new().route(
+        "/hook",
+        post({
+            let got = got.clone();
+            move |Json(body): Json<Value>| {
+                let got = got.clone();
+                async move {
+                    if let Ok(mut all) = got.lock() {
+                        all.push(body);
+                    }
+                    "ok"
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind receiver");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (got, task)
+}
+
+async fn outbox(db: &app::ssr::db::Database, no: &str) -> Option<(String, i64, String)> {
+    sqlx::query_as(
+        "SELECT a.status, a.attempts, a.last_error FROM alert_outbox a
+         JOIN orders o ON o.id = a.order_id WHERE o.order_no = $1",
+    )
+    .bind(no)
+    .fetch_optional(db.pool())
+    .await
+    .expect("outbox")
+}
+
+#[tokio::test]
+async fn a_paid_order_alerts_the_merchant_once_through_an_outage_and_a_restart() {
+    for db in app::ssr::testing::all().await {
+        let port = free_port();
+        let hook = format!("http://127.0.0.1:{port}/hook");
+        let mut stack = Stack::start(
+            db,
+            &[
+                ("SHOP_ALERT_WEBHOOK_URL", hook.as_str()),
+                ("SHOP_ALERT_RETRY_SECS", "1"),
+            ],
+        )
+        .await;
+        let label = stack.shop.label;
+        let buyer = arrive(&stack.shop, "oAlertBuyer0000000000001").await;
+        buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 2).await;
+        let params = buyer
+            .checkout(&stack.shop, "alert-key-00000000000001")
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        crate::common::pay(&stack, &params).await;
+        let db = stack.shop.db().await;
+        // The receiver is down: the payment settles all the same, and the alert waits.
+        wait_for_status(&db, &no, "paid", 10).await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let row = outbox(&db, &no).await;
+            if let Some((status, attempts, error)) = &row {
+                if *attempts >= 1 && !error.is_empty() {
+                    assert_eq!(status, "pending", "{label}");
+                    assert!(!error.contains("/hook"), "no URL in the error: {error}");
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{label}: no failed attempt: {row:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+
+        // The shop restarts; then the receiver comes up, and hears about the order once.
+        stack.shop.crash();
+        stack.shop.restart().await;
+        let (got, task) = receiver(port).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let n = got.lock().map(|g| g.len()).unwrap_or_default();
+            if n > 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{label}: the alert never arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        // A few more passes: no second copy.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let bodies = got.lock().map(|g| g.clone()).unwrap_or_default();
+        assert_eq!(bodies.len(), 1, "{label}: sent once: {bodies:?}");
+        let alert = &bodies[0];
+        assert_eq!(alert["event"], "order.paid");
+        assert_eq!(alert["order_no"], no.as_str());
+        assert_eq!(alert["total_minor"], 25_600);
+        assert_eq!(alert["items"][0]["quantity"], 2);
+        let (status, _, _) = outbox(&db, &no).await.expect("row");
+        assert_eq!(status, "sent");
+        task.abort();
+    }
+}
