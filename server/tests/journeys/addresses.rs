@@ -49,29 +49,6 @@ async fn list(shop: &Shop, buyer: &Buyer) -> Vec<Value> {
     body.as_array().cloned().unwrap_or_default()
 }
 
-async fn post(
-    shop: &Shop,
-    buyer: &Buyer,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (StatusCode, Value) {
-    let mut all = vec![("token", buyer.token.as_str())];
-    all.extend_from_slice(form);
-    let res = buyer
-        .client
-        .post(shop.url(path))
-        .form(&all)
-        .send()
-        .await
-        .expect("post");
-    let status = res.status();
-    let text = res.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
 #[tokio::test]
 async fn addresses_are_checked_field_by_field_and_explained() {
     for stack in stacks().await {
@@ -278,14 +255,18 @@ async fn the_book_holds_twenty_addresses_and_always_one_default() {
 
         // Another becomes the default; deleting the default promotes one.
         let other = all[5]["id"].as_i64().expect("id").to_string();
-        let (status, _) = post(shop, &buyer, "/api/addresses/default", &[("id", &other)]).await;
+        let (status, _) = buyer
+            .post(shop, "/api/addresses/default", &[("id", &other)])
+            .await;
         assert_eq!(status, StatusCode::OK);
         let all = list(shop, &buyer).await;
         assert_eq!(
             all[0]["id"].as_i64().map(|i| i.to_string()),
             Some(other.clone())
         );
-        let (status, _) = post(shop, &buyer, "/api/addresses/delete", &[("id", &other)]).await;
+        let (status, _) = buyer
+            .post(shop, "/api/addresses/delete", &[("id", &other)])
+            .await;
         assert_eq!(status, StatusCode::OK);
         let all = list(shop, &buyer).await;
         assert_eq!(all.len(), 19);
@@ -316,7 +297,7 @@ async fn a_buyer_cannot_see_or_touch_another_buyers_address() {
             "/api/addresses/default",
             "/api/addresses/delete",
         ] {
-            let (status, _) = post(shop, &mallory, path, &[("id", &id)]).await;
+            let (status, _) = mallory.post(shop, path, &[("id", &id)]).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         }
         let mut edit = vec![("id", id.clone())];
@@ -419,13 +400,13 @@ async fn checkout_needs_an_address_and_the_order_keeps_its_own_copy() {
         save_address(shop, &buyer.client, &buyer.token, &edit)
             .await
             .expect("edit");
-        let (status, _) = post(
-            shop,
-            &buyer,
-            "/api/addresses/delete",
-            &[("id", &buyer.address.to_string())],
-        )
-        .await;
+        let (status, _) = buyer
+            .post(
+                shop,
+                "/api/addresses/delete",
+                &[("id", &buyer.address.to_string())],
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
         let (status, html) = page(shop, &buyer.client, &format!("/orders/{no}")).await;
         assert_eq!(status, StatusCode::OK);
@@ -468,13 +449,13 @@ async fn the_buyer_sends_an_unshipped_order_elsewhere_and_it_shows_on_the_timeli
             .await
             .expect("hk");
         let other_id = other["id"].as_i64().expect("id").to_string();
-        let (status, _) = post(
-            shop,
-            &buyer,
-            "/api/orders/address",
-            &[("order_no", &no), ("address", &other_id)],
-        )
-        .await;
+        let (status, _) = buyer
+            .post(
+                shop,
+                "/api/orders/address",
+                &[("order_no", &no), ("address", &other_id)],
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{}", shop.label);
         let (_, html) = page(shop, &buyer.client, &format!("/orders/{no}")).await;
         assert!(html.contains("陳大文") && html.contains("+852 91234567"));
@@ -483,21 +464,21 @@ async fn the_buyer_sends_an_unshipped_order_elsewhere_and_it_shows_on_the_timeli
 
         // Someone else's order is not found; someone else's address is not found.
         let mallory = arrive(shop, "oAddrChangeMallory000001").await;
-        let (status, _) = post(
-            shop,
-            &mallory,
-            "/api/orders/address",
-            &[("order_no", &no), ("address", &mallory.address.to_string())],
-        )
-        .await;
+        let (status, _) = mallory
+            .post(
+                shop,
+                "/api/orders/address",
+                &[("order_no", &no), ("address", &mallory.address.to_string())],
+            )
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let (status, _) = post(
-            shop,
-            &buyer,
-            "/api/orders/address",
-            &[("order_no", &no), ("address", &mallory.address.to_string())],
-        )
-        .await;
+        let (status, _) = buyer
+            .post(
+                shop,
+                "/api/orders/address",
+                &[("order_no", &no), ("address", &mallory.address.to_string())],
+            )
+            .await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         // Once shipped (or closed), the address is fixed.
@@ -507,13 +488,13 @@ async fn the_buyer_sends_an_unshipped_order_elsewhere_and_it_shows_on_the_timeli
             .execute(db.pool())
             .await
             .expect("ship behind the shop's back");
-        let (status, body) = post(
-            shop,
-            &buyer,
-            "/api/orders/address",
-            &[("order_no", &no), ("address", &buyer.address.to_string())],
-        )
-        .await;
+        let (status, body) = buyer
+            .post(
+                shop,
+                "/api/orders/address",
+                &[("order_no", &no), ("address", &buyer.address.to_string())],
+            )
+            .await;
         assert_eq!((status, body), (StatusCode::CONFLICT, json!("OrderClosed")));
         let (_, html) = page(shop, &buyer.client, &format!("/orders/{no}")).await;
         assert!(

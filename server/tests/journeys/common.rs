@@ -428,6 +428,31 @@ impl Buyer {
             .expect("checkout")
     }
 
+    /// Posts `form` with this buyer's token to `path`, as a fetch call: the status and the
+    /// JSON answer (or the text, when it is not JSON).
+    pub async fn post(
+        &self,
+        shop: &Shop,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut all = vec![("token", self.token.as_str())];
+        all.extend_from_slice(form);
+        let res = self
+            .client
+            .post(shop.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("post");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
     pub async fn cart_lines(&self, shop: &Shop) -> usize {
         let html = self
             .client

@@ -25,19 +25,9 @@ async fn paid_order(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Cli
 }
 
 async fn confirm(stack: &Stack, buyer: &Buyer, no: &str) -> (StatusCode, Value) {
-    let res = buyer
-        .client
-        .post(stack.shop.url("/api/orders/received"))
-        .form(&[("token", buyer.token.as_str()), ("order_no", no)])
-        .send()
+    buyer
+        .post(&stack.shop, "/api/orders/received", &[("order_no", no)])
         .await
-        .expect("confirm");
-    let status = res.status();
-    let text = res.text().await.expect("body");
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 #[tokio::test]
