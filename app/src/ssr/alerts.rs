@@ -56,6 +56,19 @@ pub fn backoff_ms(base_ms: i64, attempts: i64) -> i64 {
     (base_ms.max(1) << attempts.clamp(0, 12)).min(3_600_000)
 }
 
+/// Buyer-typed text as plain text in a WeCom markdown message: no links, tags, emphasis or
+/// line breaks of its own, at most `max` characters (the robot refuses over 4096 bytes).
+fn plain(text: &str, max: usize) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' => ' ',
+            '[' | ']' | '(' | ')' | '<' | '>' | '*' | '`' | '#' | '_' | '~' => ' ',
+            c => c,
+        })
+        .take(max)
+        .collect()
+}
+
 /// The alert's body for `format`.
 pub fn message(format: AlertFormat, shop_name: &str, order: &OrderDetail) -> Value {
     let s = &order.summary;
@@ -67,17 +80,26 @@ pub fn message(format: AlertFormat, shop_name: &str, order: &OrderDetail) -> Val
     let to = order.ship_to.as_ref();
     match format {
         AlertFormat::WeCom => {
+            let mut shown: Vec<String> = items.iter().take(10).map(|i| plain(i, 60)).collect();
+            if items.len() > 10 {
+                shown.push(format!("…（共 {} 种）", items.len()));
+            }
             let mut text = format!(
-                "**{shop_name}：新订单已支付**\n> 订单号：{}\n> 金额：<font color=\"warning\">{}</font>\n> 商品：{}",
+                "**{}：新订单已支付**\n> 订单号：{}\n> 金额：<font color=\"warning\">{}</font>\n> 商品：{}",
+                plain(shop_name, 40),
                 s.order_no,
                 s.total,
-                items.join("，")
+                shown.join("，")
             );
             if let Some(to) = to {
-                text.push_str(&format!("\n> 收货人：{} {}", to.recipient, to.region));
+                text.push_str(&format!(
+                    "\n> 收货人：{} {}",
+                    plain(&to.recipient, 25),
+                    plain(&to.region, 40)
+                ));
             }
             if !order.remark.is_empty() {
-                text.push_str(&format!("\n> 备注：{}", order.remark));
+                text.push_str(&format!("\n> 备注：{}", plain(&order.remark, 200)));
             }
             json!({ "msgtype": "markdown", "markdown": { "content": text } })
         }
@@ -161,7 +183,15 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     let mut pass = Pass::default();
     let Some((url, format)) = state.config.alerts.target() else {
         // Alerts are off: nothing queued is kept for a webhook configured later (it would
-        // announce old orders as new).
+        // announce old orders as new). Looked for first, so an idle shop takes no write
+        // lock. (Every app server must have the same alert settings.)
+        let waiting: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM alert_outbox WHERE status = 'pending' LIMIT 1")
+                .fetch_optional(state.db.pool())
+                .await?;
+        if waiting.is_none() {
+            return Ok(pass);
+        }
         let dropped = sqlx::query(
             "UPDATE alert_outbox SET status = 'skipped' WHERE status = 'pending' AND next_attempt_at <= $1",
         )
@@ -181,11 +211,15 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     .fetch_all(state.db.pool())
     .await?;
     for (id, order_id, seen_next, attempts) in due {
+        // The lease starts now, not when the pass began (earlier sends take time), and the
+        // closing writes below only apply while this server still holds it: a server whose
+        // lease ran out can never undo another's "sent".
+        let lease = now_ms() + LEASE_MS;
         let claimed = sqlx::query(
             "UPDATE alert_outbox SET next_attempt_at = $1, attempts = attempts + 1
              WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
         )
-        .bind(now + LEASE_MS)
+        .bind(lease)
         .bind(id)
         .bind(seen_next)
         .execute(state.db.pool())
@@ -196,22 +230,28 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
         let attempt = attempts + 1;
         match send(state, url, format, order_id).await {
             Ok(()) => {
-                sqlx::query("UPDATE alert_outbox SET status = 'sent', sent_at = $1, last_error = '' WHERE id = $2")
-                    .bind(now_ms())
-                    .bind(id)
-                    .execute(state.db.pool())
-                    .await?;
+                sqlx::query(
+                    "UPDATE alert_outbox SET status = 'sent', sent_at = $1, last_error = ''
+                     WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
+                )
+                .bind(now_ms())
+                .bind(id)
+                .bind(lease)
+                .execute(state.db.pool())
+                .await?;
                 pass.sent += 1;
             }
             Err(why) => {
                 let give_up = attempt >= MAX_ATTEMPTS;
                 sqlx::query(
-                    "UPDATE alert_outbox SET status = $1, next_attempt_at = $2, last_error = $3 WHERE id = $4",
+                    "UPDATE alert_outbox SET status = $1, next_attempt_at = $2, last_error = $3
+                     WHERE id = $4 AND status = 'pending' AND next_attempt_at = $5",
                 )
                 .bind(if give_up { "failed" } else { "pending" })
                 .bind(now_ms() + backoff_ms(base_ms, attempts))
                 .bind(&why)
                 .bind(id)
+                .bind(lease)
                 .execute(state.db.pool())
                 .await?;
                 if give_up {
@@ -304,6 +344,13 @@ mod tests {
             !text.contains("13800138000"),
             "no phone number in a group chat"
         );
+        // Buyer text cannot bring links or layout into the merchant's group chat.
+        let mut sly = order();
+        sly.remark = "点这里 [领奖](https://phish.example)\n<font>x</font>".into();
+        let v = message(AlertFormat::WeCom, "好物小店", &sly);
+        let text = v["markdown"]["content"].as_str().unwrap_or_default();
+        assert!(!text.contains("](") && !text.contains("<font>x"), "{text}");
+        assert_eq!(text.lines().count(), 6, "one line per field: {text}");
     }
 
     #[test]

@@ -204,6 +204,20 @@ async fn the_merchant_prints_packing_slips_for_what_waits_to_ship() {
             .expect("missing");
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
+        // An order that was never paid has nothing to pack.
+        let unpaid = arrive(shop, "oSlipUnpaidBuyer00000001").await;
+        unpaid.add(shop, unpaid.product("冻顶乌龙茶"), 1).await;
+        let params = unpaid
+            .checkout(shop, "slip-unpaid-key-00000001")
+            .await
+            .expect("checkout");
+        let unpaid_no = order_no(&params);
+        let page = page_text(shop, &admin, &format!("/admin/slips?no={unpaid_no}")).await;
+        assert!(
+            !page.contains("data-testid=\"slip\""),
+            "no slip for an unpaid order"
+        );
+
         // Only the back office prints them.
         let res = buyer
             .client

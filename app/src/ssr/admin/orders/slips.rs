@@ -12,7 +12,14 @@ pub const MAX_SLIPS: i64 = 100;
 /// The orders to print: `order_no`'s, or every paid order waiting to ship, oldest first.
 pub async fn slips(db: &Database, order_no: Option<&str>) -> Result<Vec<OrderDetail>, ShopError> {
     let rows = match order_no {
-        Some(no) => vec![store::by_no(db, no).await?.ok_or(ShopError::NotFound)?],
+        Some(no) => {
+            let row = store::by_no(db, no).await?.ok_or(ShopError::NotFound)?;
+            // Only an order that is (or was) to be packed has a slip.
+            if !matches!(row.status, OrderStatus::Paid | OrderStatus::Shipped) {
+                return Err(ShopError::OrderClosed);
+            }
+            vec![row]
+        }
         None => {
             let numbers: Vec<String> = sqlx::query_scalar(
                 "SELECT order_no FROM orders WHERE status = $1 ORDER BY created_at, id LIMIT $2",

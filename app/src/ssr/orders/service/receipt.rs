@@ -67,7 +67,8 @@ pub async fn complete_due(state: &ShopState) -> Result<usize, ShopError> {
             Ok(Applied::Unchanged(_)) => {}
             // Refunded (or otherwise moved on) since the query: nothing to complete.
             Err(ShopError::OrderClosed) => {}
-            Err(other) => return Err(other),
+            // One order that fails must not hold up the others (it is first every pass).
+            Err(other) => tracing::error!(order = %id, ?other, "auto-completion failed"),
         }
     }
     Ok(completed)

@@ -136,9 +136,10 @@ pub async fn apply(
         now,
     )
     .await?;
-    if event == Event::PaymentConfirmed {
+    if event == Event::PaymentConfirmed && to == OrderStatus::Paid {
         // The merchant's new-order alert, in this same transaction: it exists exactly when
-        // the payment does (`ssr::alerts` sends it).
+        // the payment does (`ssr::alerts` sends it). A payment the shop cannot fulfil
+        // (`RefundPending`) is flagged on the dashboard instead: not an order to pack.
         crate::ssr::alerts::enqueue(tx, order_id, crate::ssr::alerts::ORDER_PAID, now).await?;
     }
     if flagged {
