@@ -272,14 +272,11 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     Ok(pass)
 }
 
-/// Sends alerts every `interval`, apart from the settlement job.
+/// Sends alerts every `SHOP_SETTLE_INTERVAL_SECS`, on a task apart from the settlement job.
 pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
-    let interval = state.config.orders.job_interval;
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
+    crate::ssr::orders::job::every(state.config.orders.job_interval, move || {
+        let state = state.clone();
+        async move {
             match run_pass(&state).await {
                 Ok(pass) if pass != Pass::default() => tracing::info!(?pass, "alert pass"),
                 Ok(_) => {}

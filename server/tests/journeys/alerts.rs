@@ -2,7 +2,7 @@
 //! receiver is down for a while and the shop restarts in between. A real receiver on a
 //! local port, the real server and sandbox, on SQLite and PostgreSQL.
 
-use crate::common::{arrive, free_port, order_no, wait_for_status, Stack};
+use crate::common::{arrive, free_port, Stack};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::Value;
@@ -62,16 +62,11 @@ async fn a_paid_order_alerts_the_merchant_once_through_an_outage_and_a_restart()
         .await;
         let label = stack.shop.label;
         let buyer = arrive(&stack.shop, "oAlertBuyer0000000000001").await;
-        buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 2).await;
-        let params = buyer
-            .checkout(&stack.shop, "alert-key-00000000000001")
-            .await
-            .expect("checkout");
-        let no = order_no(&params);
-        crate::common::pay(&stack, &params).await;
-        let db = stack.shop.db().await;
         // The receiver is down: the payment settles all the same, and the alert waits.
-        wait_for_status(&db, &no, "paid", 10).await;
+        let no = buyer
+            .pay_for(&stack, "冻顶乌龙茶", 2, "alert-key-00000000000001")
+            .await;
+        let db = stack.shop.db().await;
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let row = outbox(&db, &no).await;

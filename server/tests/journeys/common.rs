@@ -453,6 +453,17 @@ impl Buyer {
         )
     }
 
+    /// Orders `quantity` of `title` with `key` and pays in the sandbox; the order number,
+    /// once the shop has it as paid.
+    pub async fn pay_for(&self, stack: &Stack, title: &str, quantity: i64, key: &str) -> String {
+        self.add(&stack.shop, self.product(title), quantity).await;
+        let params = self.checkout(&stack.shop, key).await.expect("checkout");
+        let no = order_no(&params);
+        pay(stack, &params).await;
+        wait_for_status(&stack.shop.db().await, &no, "paid", 10).await;
+        no
+    }
+
     pub async fn cart_lines(&self, shop: &Shop) -> usize {
         let html = self
             .client

@@ -13,14 +13,9 @@ async fn paid_order(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Cli
     assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
     let admin = admin_client(&stack.shop).await;
     let buyer = arrive(&stack.shop, openid).await;
-    buyer.add(&stack.shop, buyer.product("冻顶乌龙茶"), 1).await;
-    let params = buyer
-        .checkout(&stack.shop, &format!("{openid}-key"))
-        .await
-        .expect("checkout");
-    let no = order_no(&params);
-    crate::common::pay(stack, &params).await;
-    wait_for_status(&stack.shop.db().await, &no, "paid", 10).await;
+    let no = buyer
+        .pay_for(stack, "冻顶乌龙茶", 1, &format!("{openid}-key"))
+        .await;
     (buyer, no, admin)
 }
 
@@ -135,14 +130,9 @@ async fn an_unconfirmed_parcel_is_completed_days_after_shipping_by_one_server() 
         let (buyer, no, admin) = paid_order(&stack, "oAutoCompleteBuyer000001").await;
         // A paid order that never ships is never completed.
         let other = arrive(shop, "oAutoCompleteBuyer000002").await;
-        other.add(shop, other.product("冻顶乌龙茶"), 1).await;
-        let params = other
-            .checkout(shop, "auto-complete-key-0002")
-            .await
-            .expect("checkout");
-        let unshipped = order_no(&params);
-        crate::common::pay(&stack, &params).await;
-        wait_for_status(&shop.db().await, &unshipped, "paid", 10).await;
+        let unshipped = other
+            .pay_for(&stack, "冻顶乌龙茶", 1, "auto-complete-key-0002")
+            .await;
         let (status, body) = ship(shop, &admin, &no, "sf", "SF3000000001").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let db = shop.db().await;

@@ -33,14 +33,28 @@ pub struct Pass {
     pub late_payments: usize,
 }
 
-/// Runs passes forever, `interval` apart.
-pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
-    let interval = state.config.orders.job_interval;
+/// Runs `pass` forever, `interval` apart (a late pass delays the next, never doubles it).
+/// The settlement job and the alert worker each run on one.
+pub fn every<F, Fut>(interval: Duration, mut pass: F) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
+            pass().await;
+        }
+    })
+}
+
+/// Runs the settlement passes forever, `SHOP_SETTLE_INTERVAL_SECS` apart.
+pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
+    every(state.config.orders.job_interval, move || {
+        let state = state.clone();
+        async move {
             match run_pass(&state).await {
                 Ok(pass) if pass.checked > 0 => tracing::info!(?pass, "settlement pass"),
                 Ok(_) => {}

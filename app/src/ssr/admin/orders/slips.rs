@@ -20,22 +20,7 @@ pub async fn slips(db: &Database, order_no: Option<&str>) -> Result<Vec<OrderDet
             }
             vec![row]
         }
-        None => {
-            let numbers: Vec<String> = sqlx::query_scalar(
-                "SELECT order_no FROM orders WHERE status = $1 ORDER BY created_at, id LIMIT $2",
-            )
-            .bind(OrderStatus::Paid.code())
-            .bind(MAX_SLIPS)
-            .fetch_all(db.pool())
-            .await?;
-            let mut rows = Vec::with_capacity(numbers.len());
-            for no in numbers {
-                if let Some(row) = store::by_no(db, &no).await? {
-                    rows.push(row);
-                }
-            }
-            rows
-        }
+        None => store::oldest_in(db, OrderStatus::Paid, MAX_SLIPS).await?,
     };
     let mut slips = Vec::with_capacity(rows.len());
     for row in &rows {

@@ -135,6 +135,22 @@ pub async fn by_id(db: &Database, id: OrderId) -> Result<Option<OrderRow>, ShopE
         .await?)
 }
 
+/// The oldest `limit` orders in `status` (the packing desk's queue).
+pub async fn oldest_in(
+    db: &Database,
+    status: OrderStatus,
+    limit: i64,
+) -> Result<Vec<OrderRow>, ShopError> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE status = $1 ORDER BY created_at, id LIMIT $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(status.code())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?)
+}
+
 pub async fn by_no(db: &Database, order_no: &str) -> Result<Option<OrderRow>, ShopError> {
     let sql = format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_no = $1");
     Ok(sqlx::query_as(&sql)
