@@ -93,6 +93,7 @@ export default defineConfig({
         GATEWAY_CONTAINER_ORIGIN: sandboxURL,
         GATEWAY_CONTAINER_SECRET: containerSecret,
         SHOP_SETTLE_INTERVAL_SECS: '1',
+        SHOP_RETURN_ADDRESS: '深圳市南山区科技园退货部 李四收 0755-12345678',
         RUST_LOG: 'warn',
       },
     },

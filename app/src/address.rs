@@ -386,17 +386,21 @@ pub fn check(
     })
 }
 
+/// Free text of several lines (a remark, an after-sales description): trimmed, line breaks
+/// stored as `\n`. `None` when it holds other control characters or [`invisible`] ones.
+pub fn note_text(raw: &str) -> Option<String> {
+    let text = raw.trim().replace("\r\n", "\n").replace('\r', "\n");
+    (!text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || invisible(c)))
+    .then_some(text)
+}
+
 /// The buyer's note at checkout: trimmed, at most [`MAX_REMARK`] characters. Line breaks
 /// are allowed here (a note may have several lines) and stored as `\n`; other control
 /// characters and [`invisible`] ones are not.
 pub fn check_remark(raw: &str) -> Result<String, AddressProblem> {
-    let text = raw.trim().replace("\r\n", "\n").replace('\r', "\n");
-    if text
-        .chars()
-        .any(|c| (c.is_control() && c != '\n') || invisible(c))
-    {
-        return Err(AddressProblem::ControlCharacters);
-    }
+    let text = note_text(raw).ok_or(AddressProblem::ControlCharacters)?;
     if text.chars().count() > MAX_REMARK {
         return Err(AddressProblem::RemarkTooLong);
     }

@@ -21,6 +21,9 @@ pub struct Dashboard {
     pub to_ship: i64,
     pub flagged: i64,
     pub low_stock: i64,
+    /// Refund and return requests waiting for the merchant.
+    #[serde(default)]
+    pub after_sales: i64,
     /// Net revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
     pub daily: Vec<(String, Money)>,
 }
@@ -80,6 +83,9 @@ pub struct AdminOrderDetail {
     pub refund_key: String,
     /// The order's timeline with every event's source and detail (refunds, stock returned).
     pub events: Vec<AdminEvent>,
+    /// Where returns go by default (`SHOP_RETURN_ADDRESS`): the return approval starts with it.
+    #[serde(default)]
+    pub return_address: String,
 }
 
 /// Where a refund is. Stored as [`RefundStatus::code`]; it moves only through the refund

@@ -4,6 +4,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod after_sales;
 pub mod api;
 pub mod buyer;
 pub mod carriers;
@@ -90,10 +91,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/addresses/:id/edit") view=pages::addresses::AddressFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:no") view=pages::orders::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/orders/:no/after-sales") view=pages::after_sales::RequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/login") view=pages::admin::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=pages::admin::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders") view=pages::admin::OrdersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/orders/:no") view=pages::admin::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/after-sales") view=pages::admin::AfterSalesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/slips") view=pages::admin::SlipsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>

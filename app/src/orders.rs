@@ -142,6 +142,8 @@ pub enum StepKind {
     Reached,
     /// The buyer changed the delivery address.
     AddressChanged,
+    /// A refund or return request reached this status.
+    AfterSale(crate::after_sales::CaseStatus),
 }
 
 impl StepKind {
@@ -164,6 +166,9 @@ pub struct OrderDetail {
     pub ship_to: Option<crate::address::ShipTo>,
     /// The buyer's note to the merchant.
     pub remark: String,
+    /// Refund and return requests, newest first.
+    #[serde(default)]
+    pub after_sales: Vec<crate::after_sales::CaseView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

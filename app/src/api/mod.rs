@@ -5,6 +5,7 @@
 
 pub mod addresses;
 pub mod admin;
+pub mod after_sales;
 #[cfg(feature = "ssr")]
 pub mod call;
 pub mod cart;

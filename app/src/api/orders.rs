@@ -148,8 +148,13 @@ pub async fn list_orders(token: String) -> Result<Vec<OrderSummary>, ShopError> 
 #[server(endpoint = "orders/detail")]
 pub async fn get_order(token: String, order_no: String) -> Result<OrderDetail, ShopError> {
     buyer_call(&token, |call| async move {
-        let row = store::for_buyer(&call.state.db, &call.buyer, &order_no).await?;
-        store::detail(&call.state.db, &row).await
+        let db = &call.state.db;
+        let row = store::for_buyer(db, &call.buyer, &order_no).await?;
+        let mut detail = store::detail(db, &row).await?;
+        detail.after_sales =
+            crate::ssr::after_sales::store::for_order(db, row.id, &row.order_no, row.currency)
+                .await?;
+        Ok(detail)
     })
     .await
 }

@@ -49,3 +49,14 @@ where
         .get_untracked()
         .and_then(Result::err)
 }
+
+/// [`form_error`] for a server function whose input cannot be cloned (a multipart upload):
+/// the same `__path`/`__err` from the URL, read without a `ServerAction`.
+pub fn upload_error<S>() -> Option<ShopError>
+where
+    S: server_fn::ServerFn<Error = ShopError>,
+{
+    use server_fn::error::ServerFnUrlError;
+    let error = use_context::<leptos::server::ServerActionError>()?;
+    (error.path() == S::PATH).then(|| ServerFnUrlError::<ShopError>::decode_err(error.err()))
+}

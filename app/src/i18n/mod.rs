@@ -3,6 +3,7 @@
 
 pub mod address;
 mod admin;
+pub mod after_sales;
 mod shop;
 
 pub use admin::{admin_t, AdminStrings, ADMIN_EN, ADMIN_ZH};

@@ -1,5 +1,6 @@
 pub mod addresses;
 pub mod admin;
+pub mod after_sales;
 pub mod cart;
 pub mod home;
 pub mod not_found;

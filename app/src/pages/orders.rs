@@ -1,12 +1,14 @@
 //! The buyer's orders: a list and a detail page, rendered on the server for the buyer the
 //! session names. Someone else's order number is a 404, exactly like a missing one.
 
+use super::after_sales::CaseSection;
 use crate::api::orders::{get_order, list_orders, ConfirmReceipt};
 use crate::carriers::describe;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::components::pay::{OpenInWeChat, OrderPayPanel};
 use crate::error::ShopError;
 use crate::i18n::address::address_t;
+use crate::i18n::after_sales::after_sales_t;
 use crate::i18n::{t, use_lang};
 use crate::orders::{OrderDetail, OrderStatus, OrderSummary, StepKind};
 use crate::page::use_page;
@@ -131,6 +133,19 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         .read_untracked()
         .get("address")
         .is_some();
+    let s_as = after_sales_t();
+    let after_sale_notice = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("after_sale")
+        .is_some();
+    let latest_case = order.after_sales.first().cloned();
+    // The request page says exactly why not (the window after completion, say); the link
+    // shows wherever a request could be possible.
+    let may_ask = matches!(
+        status,
+        OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed
+    ) && !order.after_sales.iter().any(|c| c.status.is_open())
+        && order.refunded.is_none_or(|r| r.minor < s.total.minor);
     let panel = status.is_payable().then(|| {
         let confirming = outcome.as_deref() == Some("ok");
         let outside_wechat = outcome.as_deref() == Some("wechat");
@@ -170,6 +185,11 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             }
         })}
         {order.refunded.map(|m| view! { <p class="notice" data-testid="refunded">{t.refunded_amount}" "{m.to_string()}</p> })}
+        {after_sale_notice.then(|| view! { <p class="notice notice-ok" role="status" data-testid="case-notice">{s_as.requested_notice}</p> })}
+        {latest_case.map(|case| view! { <CaseSection case token=token.clone()/> })}
+        {may_ask.then(|| view! {
+            <p><a class="btn btn-block btn-ghost" href=format!("/orders/{}/after-sales", s.order_no) data-testid="ask-after-sale">{s_as.ask}</a></p>
+        })}
         {address_notice.then(|| view! { <p class="notice notice-ok" role="status" data-testid="address-notice">{a.address_changed_notice}</p> })}
         <h2 class="section-title">{a.ship_to}</h2>
         <section class="ship-to" data-testid="order-ship-to">
@@ -208,10 +228,12 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
                 <li data-status=step.status.code() data-kind=match step.kind {
                     StepKind::Reached => "reached",
                     StepKind::AddressChanged => "address",
+                    StepKind::AfterSale(_) => "after_sale",
                 }>
                     <span>{match step.kind {
                         StepKind::Reached => (t.step_label)(step.status),
                         StepKind::AddressChanged => a.step_address_changed,
+                        StepKind::AfterSale(case) => (s_as.step)(case),
                     }}</span>
                     <span class="muted">{display_ms(step.at_ms)}</span>
                 </li>

@@ -325,6 +325,7 @@ mod tests {
                 postcode: String::new(),
             }),
             remark: "请下午送".into(),
+            after_sales: vec![],
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod addresses;
 pub mod admin;
+pub mod after_sales;
 pub mod alerts;
 pub mod cart;
 pub mod catalog;

@@ -301,7 +301,7 @@ async fn wait_for_checks(db: &Database, no: &str, checks: i64, secs: u64) {
     }
 }
 
-async fn refunded_minor(db: &Database, no: &str) -> i64 {
+pub(crate) async fn refunded_minor(db: &Database, no: &str) -> i64 {
     sqlx::query_scalar("SELECT refunded_minor FROM orders WHERE order_no = $1")
         .bind(no)
         .fetch_one(db.pool())
@@ -311,7 +311,7 @@ async fn refunded_minor(db: &Database, no: &str) -> i64 {
 
 /// What the gateway holds for the order's payment: its refunds, the amount refunded and
 /// the refund requests it received.
-async fn gateway_refunds(stack: &Stack, no: &str) -> serde_json::Value {
+pub(crate) async fn gateway_refunds(stack: &Stack, no: &str) -> serde_json::Value {
     reqwest::get(stack.sandbox.url(&format!("/__sandbox/refunds/{no}")))
         .await
         .expect("sandbox")
@@ -320,7 +320,7 @@ async fn gateway_refunds(stack: &Stack, no: &str) -> serde_json::Value {
         .expect("json")
 }
 
-async fn set_faults(stack: &Stack, faults: serde_json::Value) {
+pub(crate) async fn set_faults(stack: &Stack, faults: serde_json::Value) {
     let res = reqwest::Client::new()
         .post(stack.sandbox.url("/__sandbox/faults"))
         .json(&faults)

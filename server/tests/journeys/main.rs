@@ -6,6 +6,7 @@
 
 mod addresses;
 mod admin;
+mod after_sales;
 mod alerts;
 mod common;
 mod data_layer;

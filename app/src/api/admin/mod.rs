@@ -5,12 +5,14 @@
 //! JavaScript), so a function has as many arguments as its form has fields.
 
 mod accounts;
+mod after_sales;
 mod categories;
 mod orders;
 mod products;
 mod refunds;
 
 pub use accounts::*;
+pub use after_sales::*;
 pub use categories::*;
 pub use orders::*;
 pub use products::*;

@@ -64,6 +64,9 @@ pub fn DashboardPage() -> impl IntoView {
                             <a class="stat-card" href="/admin/orders?status=attention" data-testid="flagged">
                                 <h2>{a.flagged}</h2><strong>{d.flagged}</strong>
                             </a>
+                            <a class="stat-card" href="/admin/after-sales" data-testid="after-sales-count">
+                                <h2>{crate::i18n::after_sales::after_sales_t().to_handle}</h2><strong>{d.after_sales}</strong>
+                            </a>
                             <a class="stat-card" href="/admin/products" data-testid="low-stock">
                                 <h2>{a.low_stock}</h2><strong>{d.low_stock}</strong>
                             </a>

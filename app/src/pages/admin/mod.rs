@@ -3,6 +3,7 @@
 //! are plain GET filters and POSTs to the guarded endpoints.
 
 mod accounts;
+mod after_sales;
 mod categories;
 mod dashboard;
 mod login;
@@ -13,6 +14,7 @@ mod products;
 mod slips;
 
 pub use accounts::AccountsPage;
+pub use after_sales::{AfterSalesPage, CaseAdmin};
 pub use categories::CategoriesPage;
 pub use dashboard::DashboardPage;
 pub use login::LoginPage;
@@ -44,6 +46,7 @@ pub fn AdminHeader() -> impl IntoView {
                 <nav class="topbar-actions">
                     <a href="/admin">{a.dashboard}</a>
                     <a href="/admin/orders" data-testid="admin-orders-link">{a.orders}</a>
+                    <a href="/admin/after-sales" data-testid="admin-after-sales-link">{crate::i18n::after_sales::after_sales_t().list_title}</a>
                     <a href="/admin/products" data-testid="admin-products-link">{a.products}</a>
                     <a href="/admin/categories">{a.categories}</a>
                     <a href="/admin/accounts">{a.accounts}</a>

@@ -45,6 +45,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
         .or_else(form_error::<AdminRefund>)
         .or_else(form_error::<AdminRefundRetry>)
         .or_else(form_error::<AdminResolve>)
+        .or_else(super::after_sales::after_sale_refusal)
         .map(|e| e.message(t));
     let no = s.order_no.clone();
     let status = s.status;
@@ -129,6 +130,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             })}
         </dl>
         <div class="admin-actions">{actions}</div>
+        <super::CaseAdmin cases=detail.order.after_sales.clone() return_address=detail.return_address.clone()/>
         {(!refunds.is_empty()).then(|| view! {
             <h2 class="section-title">{a.refunds}</h2>
             <ul class="notifications" data-testid="refunds">
@@ -175,7 +177,10 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 let code = e.event.clone();
                 view! {
                 <li data-status=e.status.code() data-event=code>
-                    <span>{(t.step_label)(e.status)}</span>
+                    <span>{match crate::after_sales::CaseStatus::from_step_event(&e.event) {
+                        Some(step) => (crate::i18n::after_sales::after_sales_t().step)(step),
+                        None => (t.step_label)(e.status),
+                    }}</span>
                     <span class="muted">{display_ms(e.at_ms)}" · "{e.event}" · "{e.source}" "{e.detail}</span>
                 </li>
             }}).collect_view()}

@@ -16,7 +16,7 @@ use crate::ssr::orders::refunds;
 use crate::ssr::orders::store::{self, Changes, OrderRow};
 use crate::ssr::web::now_ms;
 
-fn source(admin: &CurrentAdmin) -> String {
+pub fn source(admin: &CurrentAdmin) -> String {
     format!("admin:{}", admin.username)
 }
 
@@ -233,16 +233,10 @@ pub async fn refund(
     if locked.payment_no.is_none() {
         return Err(ShopError::Invalid(a.err_no_payment_no.to_owned()));
     }
-    let (spoken, count): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN status IN ($2, $3) THEN amount_minor ELSE 0 END), 0) AS BIGINT),
-                COUNT(*)
-         FROM refunds WHERE order_id = $1",
-    )
-    .bind(row.id)
-    .bind(RefundStatus::Pending.code())
-    .bind(RefundStatus::Succeeded.code())
-    .fetch_one(&mut *tx)
-    .await?;
+    let refunds::Claimed {
+        minor: spoken,
+        count,
+    } = refunds::claimed(&mut tx, row.id).await?;
     if count != form.refunds_seen {
         // Another tab (or another admin) refunded since this page was rendered.
         return Err(ShopError::Conflict(a.err_refund_changed.to_owned()));
@@ -262,17 +256,12 @@ pub async fn refund(
             return Err(ShopError::Invalid(a.err_restock_partial.to_owned()));
         }
     }
-    if admin.role == Role::Staff {
-        let limit = state.config.staff_refund_limit;
-        let after = Money::new(spoken + minor, total.currency);
-        if limit.currency != total.currency || after.minor > limit.minor {
-            tracing::info!(admin = %admin.username, order = %row.order_no, %after, %limit, "staff refund above the limit refused");
-            return Err(ShopError::Forbidden((a.err_staff_refund_limit)(
-                &limit.to_string(),
-                &after.to_string(),
-            )));
-        }
-    }
+    staff_may_refund(
+        state,
+        admin,
+        &row.order_no,
+        Money::new(spoken + minor, total.currency),
+    )?;
     let refund_no = format!("{}R{}", row.order_no, count + 1);
     let created = refunds::create(
         &mut tx,
@@ -299,8 +288,30 @@ pub async fn refund(
     answer(&applied)
 }
 
+/// Staff may bring an order's refunds up to `SHOP_STAFF_REFUND_LIMIT` (`after`: what the
+/// order's refunds would come to); beyond it only the owner.
+pub fn staff_may_refund(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    order_no: &str,
+    after: Money,
+) -> Result<(), ShopError> {
+    if admin.role != Role::Staff {
+        return Ok(());
+    }
+    let limit = state.config.staff_refund_limit;
+    if limit.currency != after.currency || after.minor > limit.minor {
+        tracing::info!(admin = %admin.username, order = %order_no, %after, %limit, "staff refund above the limit refused");
+        return Err(ShopError::Forbidden((admin_t().err_staff_refund_limit)(
+            &limit.to_string(),
+            &after.to_string(),
+        )));
+    }
+    Ok(())
+}
+
 /// What a settled or pending refund answers: a refused one is an error the merchant reads.
-fn answer(applied: &refunds::Applied) -> Result<RefundOutcome, ShopError> {
+pub fn answer(applied: &refunds::Applied) -> Result<RefundOutcome, ShopError> {
     match applied.to {
         RefundStatus::Failed => Err(ShopError::Conflict((admin_t().err_refund_refused)(
             &applied.detail,

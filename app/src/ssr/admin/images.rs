@@ -22,7 +22,7 @@ pub const MAX_FILES: usize = 10;
 pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_EDGE: u32 = 8000;
 const FULL_EDGE: u32 = 1600;
-const THUMB_EDGE: u32 = 400;
+pub const THUMB_EDGE: u32 = 400;
 
 pub struct Processed {
     pub full: Vec<u8>,

@@ -18,6 +18,12 @@ pub struct OrderConfig {
     /// A shipped order the buyer has not confirmed is completed this long after shipping
     /// (`SHOP_AUTO_COMPLETE_DAYS`, default 7; `SHOP_AUTO_COMPLETE_SECS` for tests).
     pub auto_complete: Duration,
+    /// A completed order may still get an after-sales request this long after completion
+    /// (`SHOP_AFTER_SALES_DAYS`, default 7; `SHOP_AFTER_SALES_SECS` for tests).
+    pub after_sales: Duration,
+    /// Where returns go (`SHOP_RETURN_ADDRESS`): the approval form starts with it. Empty:
+    /// the merchant types it when approving a return.
+    pub return_address: String,
 }
 
 impl OrderConfig {
@@ -30,6 +36,16 @@ impl OrderConfig {
             max_unpaid: i64::try_from(src.number("SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)
                 .unwrap_or(3),
             auto_complete: src.duration("SHOP_AUTO_COMPLETE_DAYS", 86_400, 7, 1..=90)?,
+            after_sales: src.duration("SHOP_AFTER_SALES_DAYS", 86_400, 7, 1..=90)?,
+            return_address: src
+                .get("SHOP_RETURN_ADDRESS")
+                .map(|a| {
+                    a.trim()
+                        .chars()
+                        .take(crate::after_sales::MAX_MERCHANT_NOTE)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 }

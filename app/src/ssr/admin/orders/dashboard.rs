@@ -180,6 +180,7 @@ pub async fn dashboard(db: &Database, currency: Currency) -> Result<Dashboard, S
         to_ship,
         flagged,
         low_stock: low_stock_count(db).await?,
+        after_sales: crate::ssr::after_sales::store::to_handle_count(db).await?,
         daily: daily(db, currency, today, 14).await?,
     })
 }

@@ -62,7 +62,9 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
     .fetch_all(db.pool())
     .await?;
     let refundable = actions::refundable(state, &row).await?;
-    let order = store::detail(db, &row).await?;
+    let mut order = store::detail(db, &row).await?;
+    order.after_sales =
+        crate::ssr::after_sales::store::for_order(db, row.id, &row.order_no, currency).await?;
     let notifications: Vec<NotificationDbRow> = sqlx::query_as(
         "SELECT received_at, status, verdict, detail, payment_no FROM payment_notifications
          WHERE order_no = $1 ORDER BY id",
@@ -106,6 +108,7 @@ pub async fn detail(state: &ShopState, order_no: &str) -> Result<AdminOrderDetai
                 })
             })
             .collect(),
+        return_address: state.config.orders.return_address.clone(),
         attention_note: row
             .needs_attention()
             .then(|| row.attention_note.clone())

@@ -178,6 +178,18 @@ pub async fn apply(
         }
         RefundStatus::Pending => {}
     }
+    // The buyer's request that sent this refund, if any, follows it (same lock, same
+    // transaction).
+    if to != RefundStatus::Pending {
+        crate::ssr::after_sales::store::refund_settled(
+            tx,
+            refund_id,
+            to == RefundStatus::Succeeded,
+            applied.order_status,
+            source,
+        )
+        .await?;
+    }
     Ok(applied)
 }
 

@@ -69,3 +69,26 @@ pub async fn by_key(tx: &mut Tx, key: &str) -> Result<Option<KeyedRefund>, ShopE
     .fetch_optional(&mut **tx)
     .await?)
 }
+
+/// What an order's refunds already claim (pending and succeeded, in minor units) and how
+/// many refunds it has (the next one's number is `{order_no}R{count + 1}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claimed {
+    pub minor: i64,
+    pub count: i64,
+}
+
+/// [`Claimed`] for an order, read under the caller's lock on it.
+pub async fn claimed(tx: &mut Tx, order_id: OrderId) -> Result<Claimed, ShopError> {
+    let (minor, count): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status IN ($2, $3) THEN amount_minor ELSE 0 END), 0) AS BIGINT),
+                COUNT(*)
+         FROM refunds WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .bind(RefundStatus::Pending.code())
+    .bind(RefundStatus::Succeeded.code())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Claimed { minor, count })
+}

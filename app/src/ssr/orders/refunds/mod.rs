@@ -21,7 +21,7 @@ mod settle;
 mod table;
 
 pub use apply::{apply, Applied};
-pub use create::{by_key, create, KeyedRefund, NewRefund};
+pub use create::{by_key, claimed, create, Claimed, KeyedRefund, NewRefund};
 pub use judge::{judge, Said};
 pub use settle::{backoff, first_check_at, request, run_pass, settle, Pass};
 pub use table::{decide, restocks, Decision, Event};

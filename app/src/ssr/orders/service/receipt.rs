@@ -3,6 +3,7 @@
 //! order moves `shipped` → `completed` through `store::apply`, under the order's lock, so a
 //! confirmation racing the job (or two app servers' jobs) completes it once.
 
+use crate::after_sales::CaseStatus;
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::ids::OrderId;
@@ -46,18 +47,25 @@ pub async fn confirm_receipt(
 }
 
 /// One pass of the job: completes orders shipped longer ago than `SHOP_AUTO_COMPLETE_DAYS`
-/// (at most 100 a pass, oldest first). Answers how many it completed. Safe with several
+/// (at most 100 a pass, oldest first), except while a refund or return request on the
+/// order is open (the clock waits for the request, as buyers expect). Answers how many it completed. Safe with several
 /// app servers: `apply` decides under the order's lock, and a second server's attempt is
 /// `Unchanged`.
 pub async fn complete_due(state: &ShopState) -> Result<usize, ShopError> {
     let after = i64::try_from(state.config.orders.auto_complete.as_millis()).unwrap_or(i64::MAX);
     let cutoff = now_ms().saturating_sub(after);
     let due: Vec<OrderId> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE status = $1 AND shipped_at <= $2
+        "SELECT id FROM orders o WHERE status = $1 AND shipped_at <= $2
+             AND NOT EXISTS (SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ($3, $4, $5, $6, $7))
          ORDER BY shipped_at LIMIT 100",
     )
     .bind(OrderStatus::Shipped.code())
     .bind(cutoff)
+    .bind(CaseStatus::OPEN[0].code())
+    .bind(CaseStatus::OPEN[1].code())
+    .bind(CaseStatus::OPEN[2].code())
+    .bind(CaseStatus::OPEN[3].code())
+    .bind(CaseStatus::OPEN[4].code())
     .fetch_all(state.db.pool())
     .await?;
     let mut completed = 0;

@@ -2,6 +2,7 @@
 //! the order lock every change takes.
 
 use crate::address::ShipTo;
+use crate::after_sales::CaseStatus;
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId};
@@ -233,11 +234,13 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
     // failed one, a resolved flag) are the merchant's, in the back office's order log.
     let events: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT to_status, created_at, event FROM order_events
-         WHERE order_id = $1 AND (from_status IS NULL OR from_status <> to_status OR event = $2)
+         WHERE order_id = $1
+             AND (from_status IS NULL OR from_status <> to_status OR event = $2 OR event LIKE $3)
          ORDER BY id",
     )
     .bind(row.id)
     .bind(StepKind::ADDRESS_CHANGED)
+    .bind(format!("{}%", crate::after_sales::STEP_PREFIX))
     .fetch_all(db.pool())
     .await?;
     Ok(OrderDetail {
@@ -260,6 +263,8 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
                     at_ms: at,
                     kind: if event == StepKind::ADDRESS_CHANGED {
                         StepKind::AddressChanged
+                    } else if let Some(step) = CaseStatus::from_step_event(&event) {
+                        StepKind::AfterSale(step)
                     } else {
                         StepKind::Reached
                     },
@@ -279,6 +284,7 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
         refunded: (row.refunded_minor > 0).then_some(Money::new(row.refunded_minor, currency)),
         ship_to: row.ship_to(),
         remark: row.remark.clone(),
+        after_sales: Vec::new(),
     })
 }
 

@@ -1,0 +1,565 @@
+//! What buyers and merchants do with after-sales requests. Each action takes the order's
+//! lock, asks the table (through `store::apply`) and, when the move sends money, records
+//! the refund in the same transaction and then asks the gateway through the shop's one
+//! refund path (`orders::refunds`): typed, confirmed, idempotent. A second approval (another
+//! tab, another admin) finds the request already refunding and sends nothing.
+
+use super::machine::Event;
+use super::photos::{self, Photo};
+use super::store::{self, lock_case, CaseChanges, CaseDbRow, Step};
+use crate::after_sales::{
+    CaseKind, CaseOffer, CaseStatus, Reason, MAX_DESCRIPTION, MAX_MERCHANT_NOTE, MAX_PHOTOS,
+};
+use crate::buyer::Openid;
+use crate::carriers::Carrier;
+use crate::error::ShopError;
+use crate::i18n::admin_t;
+use crate::i18n::after_sales::after_sales_t;
+use crate::ids::OrderId;
+use crate::money::Money;
+use crate::orders::OrderStatus;
+use crate::ssr::admin::actions::{source, staff_may_refund};
+use crate::ssr::admin::store::CurrentAdmin;
+use crate::ssr::context::ShopState;
+use crate::ssr::db::Tx;
+use crate::ssr::orders::{refunds, store as orders};
+use crate::ssr::web::now_ms;
+use std::time::Duration;
+
+/// Why an order cannot get a request now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ineligible {
+    /// Not paid, already refunded, or the shop must refund it anyway.
+    Status,
+    /// Completed longer ago than `SHOP_AFTER_SALES_DAYS`.
+    Window,
+}
+
+/// What the buyer may ask for on an order in `status` (completed at `completed_at`) at
+/// `now`: refund only from paid, shipped or completed; a return only once it has shipped;
+/// a completed order only within `window`.
+pub fn kinds_for(
+    status: OrderStatus,
+    completed_at: Option<i64>,
+    now: i64,
+    window: Duration,
+) -> Result<Vec<CaseKind>, Ineligible> {
+    match status {
+        OrderStatus::Paid => Ok(vec![CaseKind::RefundOnly]),
+        OrderStatus::Shipped => Ok(CaseKind::ALL.to_vec()),
+        OrderStatus::Completed => {
+            let window = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+            match completed_at {
+                Some(at) if now.saturating_sub(at) <= window => Ok(CaseKind::ALL.to_vec()),
+                _ => Err(Ineligible::Window),
+            }
+        }
+        _ => Err(Ineligible::Status),
+    }
+}
+
+fn ineligible(state: &ShopState, why: Ineligible) -> ShopError {
+    let s = after_sales_t();
+    match why {
+        Ineligible::Status => ShopError::Conflict(s.err_not_eligible.to_owned()),
+        Ineligible::Window => ShopError::Conflict((s.err_window)(
+            state.config.orders.after_sales.as_secs().div_ceil(86_400),
+        )),
+    }
+}
+
+/// What is left to refund on a locked order, in minor units.
+async fn remaining(tx: &mut Tx, order: &orders::OrderRow) -> Result<i64, ShopError> {
+    let claimed = refunds::claimed(tx, order.id).await?;
+    Ok((order.total_minor - claimed.minor).max(0))
+}
+
+/// Checks, under the order's lock, that the buyer may open a request on it now; answers
+/// the kinds allowed and what is left to refund.
+async fn may_ask(
+    state: &ShopState,
+    tx: &mut Tx,
+    order: &orders::OrderRow,
+) -> Result<(Vec<CaseKind>, i64), ShopError> {
+    let completed_at = store::completed_at(tx, order.id).await?;
+    let kinds = kinds_for(
+        order.status,
+        completed_at,
+        now_ms(),
+        state.config.orders.after_sales,
+    )
+    .map_err(|why| ineligible(state, why))?;
+    if store::open_case(tx, order.id).await?.is_some() {
+        return Err(ShopError::Conflict(after_sales_t().err_open.to_owned()));
+    }
+    let left = remaining(tx, order).await?;
+    if left <= 0 {
+        return Err(ineligible(state, Ineligible::Status));
+    }
+    Ok((kinds, left))
+}
+
+/// What the request form offers on one of the buyer's orders (or why it cannot be asked).
+pub async fn offer(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+) -> Result<CaseOffer, ShopError> {
+    let row = orders::for_buyer(&state.db, buyer, order_no).await?;
+    // A read: the lock only makes the checks the same as the request's.
+    let mut tx = state.db.begin_write().await?;
+    let order = orders::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    let (kinds, left) = may_ask(state, &mut tx, &order).await?;
+    drop(tx);
+    Ok(CaseOffer {
+        order_no: order.order_no.clone(),
+        kinds,
+        max_amount: Money::new(left, order.currency),
+    })
+}
+
+/// The request form as posted.
+#[derive(Debug, Clone, Default)]
+pub struct CaseForm {
+    pub kind: String,
+    pub reason: String,
+    /// A decimal in the order's currency; empty: everything still refundable.
+    pub amount: String,
+    pub description: String,
+}
+
+/// The form's fields checked, before any photo is looked at.
+struct Checked {
+    kind: CaseKind,
+    reason: Reason,
+    amount: Option<Money>,
+    description: String,
+}
+
+fn check_form(form: &CaseForm, order: &orders::OrderRow) -> Result<Checked, ShopError> {
+    let s = after_sales_t();
+    let kind = CaseKind::from_code(form.kind.trim())
+        .ok_or_else(|| ShopError::Invalid(s.err_kind.to_owned()))?;
+    let reason = Reason::from_code(form.reason.trim())
+        .ok_or_else(|| ShopError::Invalid(s.err_reason.to_owned()))?;
+    let description = crate::address::note_text(&form.description)
+        .filter(|d| d.chars().count() <= MAX_DESCRIPTION)
+        .ok_or_else(|| ShopError::Invalid(s.err_description.to_owned()))?;
+    let amount = match form.amount.trim() {
+        "" => None,
+        raw => Some(
+            Money::parse_decimal(raw, order.currency)
+                .filter(|m| m.minor > 0)
+                .ok_or_else(|| ShopError::Invalid((s.err_amount)(&order.total().to_string())))?,
+        ),
+    };
+    Ok(Checked {
+        kind,
+        reason,
+        amount,
+        description,
+    })
+}
+
+/// Opens a request on one of the buyer's orders, with up to [`MAX_PHOTOS`] photos (each
+/// decoded and re-encoded like a product image). Answers the request's number.
+pub async fn request(
+    state: &ShopState,
+    buyer: &Openid,
+    order_no: &str,
+    form: &CaseForm,
+    uploads: Vec<Vec<u8>>,
+) -> Result<String, ShopError> {
+    let s = after_sales_t();
+    let row = orders::for_buyer(&state.db, buyer, order_no).await?;
+    let checked = check_form(form, &row)?;
+    if uploads.len() > MAX_PHOTOS {
+        return Err(ShopError::Invalid(s.err_photos.to_owned()));
+    }
+    // Pixels are checked (and files written) before the order is locked: decoding is slow.
+    let mut stored: Vec<Photo> = Vec::with_capacity(uploads.len());
+    for bytes in uploads {
+        stored.push(photos::store(state, bytes).await?);
+    }
+
+    let mut tx = state.db.begin_write().await?;
+    let order = orders::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    let (kinds, left) = may_ask(state, &mut tx, &order).await?;
+    if !kinds.contains(&checked.kind) {
+        return Err(ShopError::Invalid(s.err_kind.to_owned()));
+    }
+    let minor = checked.amount.map_or(left, |m| m.minor);
+    if minor > left {
+        return Err(ShopError::Invalid((s.err_amount)(
+            &Money::new(left, order.currency).to_string(),
+        )));
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = $1")
+        .bind(order.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let case_no = format!("{}S{}", order.order_no, count + 1);
+    let now = now_ms();
+    let inserted: Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "INSERT INTO after_sales (case_no, order_id, kind, status, reason, description,
+             amount_minor, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(&case_no)
+    .bind(order.id)
+    .bind(checked.kind.code())
+    .bind(CaseStatus::Requested.code())
+    .bind(checked.reason.code())
+    .bind(&checked.description)
+    .bind(minor)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let case_id = match inserted {
+        Ok(id) => id,
+        // The one-open-request index: another request won the race.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ShopError::Conflict(s.err_open.to_owned()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for (i, p) in stored.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO after_sale_photos (after_sale_id, url, thumb_url, width, height, sort_order)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case_id)
+        .bind(&p.url)
+        .bind(&p.thumb_url)
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
+        .bind(i64::try_from(i).unwrap_or(0))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let detail = format!(
+        "{case_no} {} {} {}",
+        checked.kind.code(),
+        checked.reason.code(),
+        Money::new(minor, order.currency)
+    );
+    orders::note_event(
+        &mut tx,
+        order.id,
+        order.status,
+        &CaseStatus::Requested.step_event(),
+        "buyer",
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(case = %case_no, kind = checked.kind.code(), amount = minor, photos = stored.len(), "after-sales requested");
+    Ok(case_no)
+}
+
+/// A request of the buyer's, under its order's lock; someone else's is `NotFound`.
+async fn buyers_case(
+    state: &ShopState,
+    tx: &mut Tx,
+    buyer: &Openid,
+    case_no: &str,
+) -> Result<(CaseDbRow, orders::OrderRow), ShopError> {
+    let (case, order) = lock_case(tx, &state.db, case_no).await?;
+    if &order.openid != buyer {
+        return Err(ShopError::NotFound);
+    }
+    Ok((case, order))
+}
+
+/// The buyer takes a request back (before anything was sent). Answers the order's number.
+pub async fn withdraw(
+    state: &ShopState,
+    buyer: &Openid,
+    case_no: &str,
+) -> Result<String, ShopError> {
+    let mut tx = state.db.begin_write().await?;
+    let (case, order) = buyers_case(state, &mut tx, buyer, case_no).await?;
+    let step = Step {
+        event: Event::Withdraw,
+        source: "buyer",
+        detail: "",
+        changes: CaseChanges::default(),
+    };
+    store::apply(&mut tx, &case, order.status, step).await?;
+    tx.commit().await?;
+    Ok(order.order_no)
+}
+
+/// The buyer sent the goods back: the carrier (a [`Carrier::code`]) and tracking number.
+/// Answers the order's number.
+pub async fn send_back(
+    state: &ShopState,
+    buyer: &Openid,
+    case_no: &str,
+    carrier: &str,
+    tracking_no: &str,
+) -> Result<String, ShopError> {
+    let s = after_sales_t();
+    let carrier = Carrier::from_code(carrier.trim())
+        .ok_or_else(|| ShopError::Invalid(s.err_carrier.to_owned()))?;
+    let tracking_no =
+        tracking(tracking_no).ok_or_else(|| ShopError::Invalid(s.err_tracking.to_owned()))?;
+    let mut tx = state.db.begin_write().await?;
+    let (case, order) = buyers_case(state, &mut tx, buyer, case_no).await?;
+    let detail = format!("{} {tracking_no}", carrier.code());
+    let step = Step {
+        event: Event::SendBack,
+        source: "buyer",
+        detail: &detail,
+        changes: CaseChanges {
+            return_carrier: Some(carrier.code().to_owned()),
+            return_tracking_no: Some(tracking_no),
+            ..CaseChanges::default()
+        },
+    };
+    store::apply(&mut tx, &case, order.status, step).await?;
+    tx.commit().await?;
+    Ok(order.order_no)
+}
+
+/// A tracking number: letters, digits and `-`, at most 64.
+fn tracking(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    (!t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| t.to_owned())
+}
+
+/// A merchant's note (a refusal, a return address): trimmed, one to
+/// [`MAX_MERCHANT_NOTE`] characters, no control or invisible characters.
+fn merchant_note(raw: &str) -> Option<String> {
+    crate::address::note_text(raw)
+        .filter(|t| !t.is_empty() && t.chars().count() <= MAX_MERCHANT_NOTE)
+}
+
+/// The merchant approves: a refund-only request is refunded now; a return waits for the
+/// goods, sent to `return_to`. Answers the request's status.
+pub async fn approve(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    case_no: &str,
+    return_to: &str,
+) -> Result<CaseStatus, ShopError> {
+    merchant_step(state, admin, case_no, Event::Approve, |case| {
+        if case.kind != CaseKind::ReturnRefund {
+            return Ok(CaseChanges::default());
+        }
+        let to = merchant_note(return_to)
+            .ok_or_else(|| ShopError::Invalid(after_sales_t().err_return_to.to_owned()))?;
+        Ok(CaseChanges {
+            return_to: Some(to),
+            ..CaseChanges::default()
+        })
+    })
+    .await
+}
+
+/// The merchant refuses, with a reason the buyer reads.
+pub async fn refuse(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    case_no: &str,
+    reason: &str,
+) -> Result<CaseStatus, ShopError> {
+    let reason = merchant_note(reason)
+        .ok_or_else(|| ShopError::Invalid(after_sales_t().err_refusal.to_owned()))?;
+    merchant_step(state, admin, case_no, Event::Refuse, move |_| {
+        Ok(CaseChanges {
+            refusal: Some(reason),
+            ..CaseChanges::default()
+        })
+    })
+    .await
+}
+
+/// The returned goods arrived: the refund goes out.
+pub async fn goods_back(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    case_no: &str,
+) -> Result<CaseStatus, ShopError> {
+    merchant_step(state, admin, case_no, Event::GoodsBack, |_| {
+        Ok(CaseChanges::default())
+    })
+    .await
+}
+
+/// A refused refund is sent again (as a new refund: the gateway said no to the last one).
+pub async fn retry(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    case_no: &str,
+) -> Result<CaseStatus, ShopError> {
+    merchant_step(state, admin, case_no, Event::Retry, |_| {
+        Ok(CaseChanges::default())
+    })
+    .await
+}
+
+/// One merchant step: under the order's lock, the changes `with` makes, a pending refund
+/// when the move sends money, the move itself; then (after commit) the gateway is asked.
+async fn merchant_step(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    case_no: &str,
+    event: Event,
+    with: impl FnOnce(&CaseDbRow) -> Result<CaseChanges, ShopError>,
+) -> Result<CaseStatus, ShopError> {
+    let who = source(admin);
+    let mut tx = state.db.begin_write().await?;
+    let (case, order) = lock_case(&mut tx, &state.db, case_no).await?;
+    let mut changes = with(&case)?;
+    let mut detail = String::new();
+    let refund = if Event::sends_refund(case.kind, case.status, event) {
+        let (id, refund_no, amount) = open_refund(state, admin, &mut tx, &case, &order).await?;
+        changes.refund_id = Some(id);
+        detail = format!("{refund_no} {amount}");
+        Some(id)
+    } else {
+        None
+    };
+    let step = Step {
+        event,
+        source: &who,
+        detail: &detail,
+        changes,
+    };
+    let applied = store::apply(&mut tx, &case, order.status, step).await?;
+    tx.commit().await?;
+    let Some(refund_id) = refund else {
+        return Ok(applied.status());
+    };
+    tracing::info!(admin = %admin.username, case = %case_no, "after-sales refund requested");
+    // Only the gateway's confirmation refunds the request (the refund transition moves it);
+    // a timeout leaves it refunding, and the settlement job asks again.
+    let settled = refunds::request(state, refund_id, &who).await?;
+    tracing::info!(case = %case_no, refund = %settled.refund_no, status = ?settled.to, "after-sales refund answered");
+    status_of(state, case.order_id, case_no).await
+}
+
+/// A pending refund for the request, recorded under the order's lock with a key of its own
+/// (`after-sale-<case>-<n>`): what is left to refund caps it, and the staff limit applies
+/// as on the refund form.
+async fn open_refund(
+    state: &ShopState,
+    admin: &CurrentAdmin,
+    tx: &mut Tx,
+    case: &CaseDbRow,
+    order: &orders::OrderRow,
+) -> Result<(i64, String, Money), ShopError> {
+    if order.payment_no.is_none() {
+        return Err(ShopError::Invalid(admin_t().err_no_payment_no.to_owned()));
+    }
+    let claimed = refunds::claimed(tx, order.id).await?;
+    let left = (order.total_minor - claimed.minor).max(0);
+    let minor = case.amount_minor.min(left);
+    if minor <= 0 {
+        return Err(ShopError::Conflict(
+            after_sales_t().err_nothing_left.to_owned(),
+        ));
+    }
+    let amount = Money::new(minor, order.currency);
+    staff_may_refund(
+        state,
+        admin,
+        &order.order_no,
+        Money::new(claimed.minor + minor, order.currency),
+    )?;
+    let n = claimed.count + 1;
+    let refund_no = format!("{}R{n}", order.order_no);
+    let key = format!("after-sale-{}-{n}", case.case_no);
+    let reason = format!("{} {}", case.case_no, case.reason);
+    // Nothing left to ship: an unshipped order refunded in full gets its stock back.
+    let restock = order.status == OrderStatus::Paid && minor == left;
+    let created = refunds::create(
+        tx,
+        &refunds::NewRefund {
+            order_id: order.id,
+            refund_no: &refund_no,
+            amount_minor: minor,
+            reason: &reason,
+            admin: &admin.username,
+            idempotency_key: &key,
+            restock,
+            first_check_at: refunds::first_check_at(state, now_ms()),
+        },
+    )
+    .await?
+    .ok_or_else(|| ShopError::Conflict(after_sales_t().err_moved_on.to_owned()))?;
+    Ok((created, refund_no, amount))
+}
+
+async fn status_of(
+    state: &ShopState,
+    order_id: OrderId,
+    case_no: &str,
+) -> Result<CaseStatus, ShopError> {
+    let code: String =
+        sqlx::query_scalar("SELECT status FROM after_sales WHERE case_no = $1 AND order_id = $2")
+            .bind(case_no)
+            .bind(order_id)
+            .fetch_one(state.db.pool())
+            .await?;
+    CaseStatus::from_code(&code).ok_or(ShopError::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn what_a_buyer_may_ask_for_follows_the_order() {
+        let week = Duration::from_secs(7 * 86_400);
+        let now = 100 * DAY;
+        assert_eq!(
+            kinds_for(OrderStatus::Paid, None, now, week),
+            Ok(vec![CaseKind::RefundOnly])
+        );
+        assert_eq!(
+            kinds_for(OrderStatus::Shipped, None, now, week),
+            Ok(CaseKind::ALL.to_vec())
+        );
+        assert_eq!(
+            kinds_for(OrderStatus::Completed, Some(now - 7 * DAY), now, week),
+            Ok(CaseKind::ALL.to_vec())
+        );
+        assert_eq!(
+            kinds_for(OrderStatus::Completed, Some(now - 7 * DAY - 1), now, week),
+            Err(Ineligible::Window)
+        );
+        assert_eq!(
+            kinds_for(OrderStatus::Completed, None, now, week),
+            Err(Ineligible::Window)
+        );
+        for status in [
+            OrderStatus::Pending,
+            OrderStatus::AwaitingPayment,
+            OrderStatus::Cancelled,
+            OrderStatus::Expired,
+            OrderStatus::RefundPending,
+            OrderStatus::Refunded,
+        ] {
+            assert_eq!(kinds_for(status, None, now, week), Err(Ineligible::Status));
+        }
+    }
+
+    #[test]
+    fn tracking_numbers_and_notes_are_plain() {
+        assert_eq!(tracking(" SF123-4 "), Some("SF123-4".to_owned()));
+        assert_eq!(tracking("SF 123"), None);
+        assert_eq!(tracking(""), None);
+        assert_eq!(merchant_note("  "), None);
+        assert_eq!(merchant_note("a\u{202E}b"), None);
+        assert_eq!(
+            merchant_note(&"退".repeat(MAX_MERCHANT_NOTE)).map(|n| n.chars().count()),
+            Some(MAX_MERCHANT_NOTE)
+        );
+        assert_eq!(merchant_note(&"退".repeat(MAX_MERCHANT_NOTE + 1)), None);
+    }
+}
