@@ -6,7 +6,9 @@ CREATE TABLE after_sales (
     case_no             TEXT    NOT NULL UNIQUE,
     order_id            INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     kind                TEXT    NOT NULL CHECK (kind IN ('refund_only', 'return_refund')),
-    status              TEXT    NOT NULL,
+    status              TEXT    NOT NULL CHECK (status IN ('requested', 'awaiting_return',
+                            'returning', 'refunding', 'refund_failed', 'refunded', 'refused',
+                            'withdrawn')),
     reason              TEXT    NOT NULL,
     description         TEXT    NOT NULL DEFAULT '',
     amount_minor        INTEGER NOT NULL CHECK (amount_minor > 0),
@@ -24,7 +26,8 @@ CREATE UNIQUE INDEX after_sales_one_open ON after_sales (order_id)
     WHERE status IN ('requested', 'awaiting_return', 'returning', 'refunding', 'refund_failed');
 CREATE INDEX after_sales_by_order ON after_sales (order_id, id);
 CREATE INDEX after_sales_by_status ON after_sales (status, updated_at);
-CREATE INDEX after_sales_by_refund ON after_sales (refund_id);
+-- A refund belongs to at most one request.
+CREATE UNIQUE INDEX after_sales_by_refund ON after_sales (refund_id) WHERE refund_id IS NOT NULL;
 
 CREATE TABLE after_sale_photos (
     id             INTEGER PRIMARY KEY,

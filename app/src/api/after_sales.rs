@@ -96,6 +96,11 @@ async fn read_request(data: MultipartData) -> Result<Posted, ShopError> {
             return Err(ShopError::Request("too many fields".to_owned()));
         }
         let name = field.name().unwrap_or_default().to_owned();
+        if name == "photos" && posted.photos.len() == MAX_PHOTOS {
+            // A fourth file is refused before it is read (an empty one is a file input with
+            // nothing chosen: skipped below, but only the first three parts are read).
+            return Err(ShopError::Invalid(s.err_photos.to_owned()));
+        }
         if name == "photos" && !token_checked {
             // Megabytes are read only for a buyer's page (the form puts the token first).
             let state = crate::ssr::context::state()?;
@@ -125,9 +130,6 @@ async fn read_request(data: MultipartData) -> Result<Posted, ShopError> {
         if name == "photos" {
             // An empty file input still posts one empty part.
             if !bytes.is_empty() {
-                if posted.photos.len() == MAX_PHOTOS {
-                    return Err(ShopError::Invalid(s.err_photos.to_owned()));
-                }
                 posted.photos.push(bytes);
             }
             continue;

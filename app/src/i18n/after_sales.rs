@@ -50,6 +50,8 @@ pub struct AfterSalesStrings {
     pub err_tracking: &'static str,
     pub err_carrier: &'static str,
     pub err_moved_on: &'static str,
+    pub err_too_many: &'static str,
+    pub err_less_left: fn(&str) -> String,
     // The merchant's side.
     pub list_title: &'static str,
     pub open_only: &'static str,
@@ -153,6 +155,10 @@ pub static AFTER_SALES_ZH: AfterSalesStrings = AfterSalesStrings {
     err_tracking: "请填写正确的快递单号（字母、数字或 -）",
     err_carrier: "请选择快递公司",
     err_moved_on: "这个售后申请的状态已变化，请刷新页面",
+    err_too_many: "这个订单的售后申请次数已达上限，请联系商家",
+    err_less_left: |left| {
+        format!("这个订单只剩 {left} 可退，少于申请的金额：请拒绝这个申请并说明原因，买家可按剩余金额重新申请")
+    },
     list_title: "售后",
     open_only: "待处理",
     all_cases: "全部",
@@ -261,6 +267,10 @@ pub static AFTER_SALES_EN: AfterSalesStrings = AfterSalesStrings {
     err_tracking: "Enter the tracking number (letters, digits or -)",
     err_carrier: "Choose a carrier",
     err_moved_on: "This request has moved on; reload the page",
+    err_too_many: "This order has had as many requests as it can; contact the shop",
+    err_less_left: |left| {
+        format!("Only {left} is left to refund on this order, less than asked: refuse this request with a reason, and the buyer can ask again for what is left")
+    },
     list_title: "After-sales",
     open_only: "To handle",
     all_cases: "All",

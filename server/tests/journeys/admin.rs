@@ -245,7 +245,7 @@ async fn post_refund(
 }
 
 /// Opens the order's page and submits its refund form.
-async fn refund(
+pub(crate) async fn refund(
     shop: &Shop,
     admin: &reqwest::Client,
     no: &str,

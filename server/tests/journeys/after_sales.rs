@@ -3,8 +3,8 @@
 //! sandbox, on SQLite and PostgreSQL, over HTTP.
 
 use crate::admin::{
-    act, admin_client, create_admin, gateway_refunds, page_text, refunded_minor, set_faults, ship,
-    OWNER, PASSWORD,
+    act, admin_client, create_admin, gateway_refunds, page_text, refund, refunded_minor,
+    set_faults, ship, OWNER, PASSWORD,
 };
 use crate::common::{arrive, status_of, stock, wait_for_status, Buyer, Stack};
 use app::ssr::db::Database;
@@ -40,14 +40,16 @@ fn big_png(w: u32, h: u32) -> Vec<u8> {
         out.extend_from_slice(&body);
         out.extend_from_slice(&crc32(&body).to_be_bytes());
     }
-    let mut raw = Vec::new();
     let mut seed = 0x1234_5678u32;
+    let mut noise = move || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) as u8
+    };
+    let mut raw = Vec::new();
     for _ in 0..h {
-        raw.push(0); // filter: none
-        for _ in 0..w * 3 {
-            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            raw.push((seed >> 16) as u8);
-        }
+        // Each row: the filter byte (none), then the pixels.
+        let row = std::iter::once(0).chain((0..w * 3).map(|_| noise()));
+        raw.extend(row);
     }
     // zlib with stored (uncompressed) deflate blocks.
     let mut z = vec![0x78, 0x01];
@@ -546,5 +548,29 @@ async fn a_refund_the_gateway_refuses_is_sent_again_by_the_merchant() {
             Some("succeeded"),
             "the request points at the refund that paid"
         );
+
+        // A request for the rest, and meanwhile the merchant refunds part by hand: the
+        // request is never paid less than it asked without a word.
+        request.amount = "100.00";
+        let (status, body) = ask(&stack, &buyer, &no, &request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let rest = case_no(&body);
+        let (status, body) = refund(shop, &admin, &no, "10.00", &[]).await;
+        assert!(status.is_success(), "{body}");
+        let (status, body) = act(shop, &admin, "after-sales/approve", &[("case_no", &rest)]).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(body.contains("HK$90.00"), "what is left: {body}");
+        let (status, body) = act(
+            shop,
+            &admin,
+            "after-sales/refuse",
+            &[
+                ("case_no", &rest),
+                ("reason", "已手工退款 10 元，请按剩余金额重新申请"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        wait_for_case(&db, &no, "refused", 5).await;
     }
 }

@@ -115,7 +115,11 @@ fn CaseCard(case: CaseView, return_address: String) -> impl IntoView {
             </form>
         }
     });
-    let refuse = matches!(status, CaseStatus::Requested | CaseStatus::Returning).then(|| view! {
+    let refuse = matches!(
+        status,
+        CaseStatus::Requested | CaseStatus::AwaitingReturn | CaseStatus::Returning | CaseStatus::RefundFailed
+    )
+    .then(|| view! {
         <form method="post" action="/api/admin/after-sales/refuse" class="filter-form" data-testid="case-refuse-form">
             <input type="hidden" name="case_no" value=no.clone()/>
             <input name="reason" placeholder=s.refuse_reason aria-label=s.refuse_reason maxlength="200" required data-testid="case-refusal"/>

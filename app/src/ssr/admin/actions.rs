@@ -162,13 +162,19 @@ pub async fn refundable(state: &ShopState, row: &OrderRow) -> Result<Money, Shop
     ))
 }
 
+/// The start of the idempotency keys of refunds sent by after-sales requests; never a
+/// refund form's.
+pub const AFTER_SALE_KEY_PREFIX: &str = "after-sale-";
+
 /// A new key for one rendered refund form (32 hex characters).
 pub fn new_refund_key() -> Result<String, ShopError> {
     Ok(crate::ssr::web::random_hex(16)?)
 }
 
 fn valid_key(key: &str) -> bool {
+    // `after-sale-…` keys belong to the refunds after-sales requests send.
     (16..=64).contains(&key.len())
+        && !key.starts_with(AFTER_SALE_KEY_PREFIX)
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')

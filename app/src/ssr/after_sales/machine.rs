@@ -65,9 +65,12 @@ pub fn decide(kind: CaseKind, from: CaseStatus, event: Event) -> Decision {
         (ReturnRefund, AwaitingReturn | Returning, Event::Approve) => Already,
 
         (_, Requested, Event::Refuse) => Move(Refused),
-        // The goods came back, but not as they left (or not at all): the merchant may still
-        // say no, with a reason the buyer reads.
-        (ReturnRefund, Returning, Event::Refuse) => Move(Refused),
+        // The goods came back, but not as they left (or not at all), or were never sent: the
+        // merchant may still say no, with a reason the buyer reads.
+        (ReturnRefund, AwaitingReturn | Returning, Event::Refuse) => Move(Refused),
+        // The gateway refused the refund and the merchant settled it otherwise (the order's
+        // refund form): the request closes with the merchant's word.
+        (_, RefundFailed, Event::Refuse) => Move(Refused),
         (_, Refused, Event::Refuse) => Already,
 
         // Before anything was sent (money or goods), the buyer may change their mind.
@@ -161,6 +164,23 @@ mod tests {
                 Refunded
             ]
         );
+    }
+
+    #[test]
+    fn the_merchant_can_close_a_request_stuck_waiting() {
+        // The buyer never sends the goods back; the gateway refused and the merchant paid
+        // another way.
+        let k = CaseKind::ReturnRefund;
+        assert_eq!(
+            decide(k, AwaitingReturn, Event::Refuse),
+            Decision::Move(Refused)
+        );
+        assert_eq!(
+            decide(k, RefundFailed, Event::Refuse),
+            Decision::Move(Refused)
+        );
+        // Not while the money is on its way.
+        assert_eq!(decide(k, Refunding, Event::Refuse), Decision::Forbidden);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use crate::ssr::admin::images::{process, ImageProblem, THUMB_EDGE};
 use crate::ssr::context::ShopState;
 use std::path::PathBuf;
 
+static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// A stored photo.
 pub struct Photo {
     pub url: String,
@@ -26,6 +28,9 @@ fn dir(state: &ShopState) -> PathBuf {
 /// message.
 pub async fn store(state: &ShopState, bytes: Vec<u8>) -> Result<Photo, ShopError> {
     let s = after_sales_t();
+    // Two decodes at a time, whoever asks: a burst of uploads waits instead of taking every
+    // core and gigabytes of memory.
+    let _permit = DECODING.acquire().await.map_err(|_| ShopError::Internal)?;
     let processed = tokio::task::spawn_blocking(move || process(&bytes))
         .await
         .map_err(|_| ShopError::Internal)?
@@ -58,4 +63,19 @@ pub async fn store(state: &ShopState, bytes: Vec<u8>) -> Result<Photo, ShopError
         width: processed.width,
         height: processed.height,
     })
+}
+
+/// Removes the files of photos whose request was not recorded (refused after they were
+/// stored): nothing of a refused request stays behind.
+pub async fn remove(state: &ShopState, photos: &[Photo]) {
+    let dir = dir(state);
+    for p in photos {
+        for url in [&p.url, &p.thumb_url] {
+            if let Some(name) = url.rsplit('/').next() {
+                if let Err(e) = tokio::fs::remove_file(dir.join(name)).await {
+                    tracing::warn!(%e, name, "could not remove a refused request's photo");
+                }
+            }
+        }
+    }
 }

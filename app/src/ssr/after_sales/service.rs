@@ -18,7 +18,7 @@ use crate::i18n::after_sales::after_sales_t;
 use crate::ids::OrderId;
 use crate::money::Money;
 use crate::orders::OrderStatus;
-use crate::ssr::admin::actions::{source, staff_may_refund};
+use crate::ssr::admin::actions::{source, staff_may_refund, AFTER_SALE_KEY_PREFIX};
 use crate::ssr::admin::store::CurrentAdmin;
 use crate::ssr::context::ShopState;
 use crate::ssr::db::Tx;
@@ -74,8 +74,13 @@ async fn remaining(tx: &mut Tx, order: &orders::OrderRow) -> Result<i64, ShopErr
     Ok((order.total_minor - claimed.minor).max(0))
 }
 
-/// Checks, under the order's lock, that the buyer may open a request on it now; answers
-/// the kinds allowed and what is left to refund.
+/// Requests one order may have in all (refused, withdrawn and refunded ones included): a
+/// buyer cannot ask, withdraw and ask again without end.
+pub const MAX_PER_ORDER: i64 = 5;
+
+/// Checks that the buyer may open a request on the order now (under the order's lock when
+/// it matters: the request checks again there); answers the kinds allowed and what is left
+/// to refund.
 async fn may_ask(
     state: &ShopState,
     tx: &mut Tx,
@@ -92,6 +97,13 @@ async fn may_ask(
     if store::open_case(tx, order.id).await?.is_some() {
         return Err(ShopError::Conflict(after_sales_t().err_open.to_owned()));
     }
+    let asked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM after_sales WHERE order_id = $1")
+        .bind(order.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    if asked >= MAX_PER_ORDER {
+        return Err(ShopError::Conflict(after_sales_t().err_too_many.to_owned()));
+    }
     let left = remaining(tx, order).await?;
     if left <= 0 {
         return Err(ineligible(state, Ineligible::Status));
@@ -105,10 +117,9 @@ pub async fn offer(
     buyer: &Openid,
     order_no: &str,
 ) -> Result<CaseOffer, ShopError> {
-    let row = orders::for_buyer(&state.db, buyer, order_no).await?;
-    // A read: the lock only makes the checks the same as the request's.
-    let mut tx = state.db.begin_write().await?;
-    let order = orders::lock_order(&mut tx, state.db.backend(), row.id).await?;
+    let order = orders::for_buyer(&state.db, buyer, order_no).await?;
+    // A read (no write lock): the request checks again under the order's lock.
+    let mut tx = state.db.pool().begin().await?;
     let (kinds, left) = may_ask(state, &mut tx, &order).await?;
     drop(tx);
     Ok(CaseOffer {
@@ -136,7 +147,7 @@ struct Checked {
     description: String,
 }
 
-fn check_form(form: &CaseForm, order: &orders::OrderRow) -> Result<Checked, ShopError> {
+fn check_form(form: &CaseForm, order: &orders::OrderRow, left: i64) -> Result<Checked, ShopError> {
     let s = after_sales_t();
     let kind = CaseKind::from_code(form.kind.trim())
         .ok_or_else(|| ShopError::Invalid(s.err_kind.to_owned()))?;
@@ -149,8 +160,12 @@ fn check_form(form: &CaseForm, order: &orders::OrderRow) -> Result<Checked, Shop
         "" => None,
         raw => Some(
             Money::parse_decimal(raw, order.currency)
-                .filter(|m| m.minor > 0)
-                .ok_or_else(|| ShopError::Invalid((s.err_amount)(&order.total().to_string())))?,
+                .filter(|m| m.minor > 0 && m.minor <= left)
+                .ok_or_else(|| {
+                    ShopError::Invalid((s.err_amount)(
+                        &Money::new(left, order.currency).to_string(),
+                    ))
+                })?,
         ),
     };
     Ok(Checked {
@@ -172,16 +187,44 @@ pub async fn request(
 ) -> Result<String, ShopError> {
     let s = after_sales_t();
     let row = orders::for_buyer(&state.db, buyer, order_no).await?;
-    let checked = check_form(form, &row)?;
     if uploads.len() > MAX_PHOTOS {
         return Err(ShopError::Invalid(s.err_photos.to_owned()));
     }
-    // Pixels are checked (and files written) before the order is locked: decoding is slow.
+    // Everything but the pixels is checked before a photo is decoded (decoding is slow, and
+    // a refused request must leave nothing behind); the order's lock is taken only to write.
+    let (kinds, left) = {
+        let mut tx = state.db.pool().begin().await?;
+        may_ask(state, &mut tx, &row).await?
+    };
+    let checked = check_form(form, &row, left)?;
+    if !kinds.contains(&checked.kind) {
+        return Err(ShopError::Invalid(s.err_kind.to_owned()));
+    }
     let mut stored: Vec<Photo> = Vec::with_capacity(uploads.len());
     for bytes in uploads {
-        stored.push(photos::store(state, bytes).await?);
+        match photos::store(state, bytes).await {
+            Ok(p) => stored.push(p),
+            Err(e) => {
+                photos::remove(state, &stored).await;
+                return Err(e);
+            }
+        }
     }
+    let written = open_case(state, &row, &checked, &stored).await;
+    if written.is_err() {
+        photos::remove(state, &stored).await;
+    }
+    written
+}
 
+/// Records the request and its photos under the order's lock, after checking again.
+async fn open_case(
+    state: &ShopState,
+    row: &orders::OrderRow,
+    checked: &Checked,
+    stored: &[Photo],
+) -> Result<String, ShopError> {
+    let s = after_sales_t();
     let mut tx = state.db.begin_write().await?;
     let order = orders::lock_order(&mut tx, state.db.backend(), row.id).await?;
     let (kinds, left) = may_ask(state, &mut tx, &order).await?;
@@ -264,6 +307,16 @@ async fn buyers_case(
     buyer: &Openid,
     case_no: &str,
 ) -> Result<(CaseDbRow, orders::OrderRow), ShopError> {
+    // Whose it is, before anything is locked.
+    let owner: Option<String> = sqlx::query_scalar(
+        "SELECT o.openid FROM after_sales a JOIN orders o ON o.id = a.order_id WHERE a.case_no = $1",
+    )
+    .bind(case_no)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if owner.as_deref() != Some(buyer.as_str()) {
+        return Err(ShopError::NotFound);
+    }
     let (case, order) = lock_case(tx, &state.db, case_no).await?;
     if &order.openid != buyer {
         return Err(ShopError::NotFound);
@@ -456,12 +509,19 @@ async fn open_refund(
     }
     let claimed = refunds::claimed(tx, order.id).await?;
     let left = (order.total_minor - claimed.minor).max(0);
-    let minor = case.amount_minor.min(left);
-    if minor <= 0 {
+    if left <= 0 {
         return Err(ShopError::Conflict(
             after_sales_t().err_nothing_left.to_owned(),
         ));
     }
+    if left < case.amount_minor {
+        // Refunded in part meanwhile (the order's refund form): never less than the buyer
+        // was promised without saying so.
+        return Err(ShopError::Conflict((after_sales_t().err_less_left)(
+            &Money::new(left, order.currency).to_string(),
+        )));
+    }
+    let minor = case.amount_minor;
     let amount = Money::new(minor, order.currency);
     staff_may_refund(
         state,
@@ -471,7 +531,7 @@ async fn open_refund(
     )?;
     let n = claimed.count + 1;
     let refund_no = format!("{}R{n}", order.order_no);
-    let key = format!("after-sale-{}-{n}", case.case_no);
+    let key = format!("{AFTER_SALE_KEY_PREFIX}{}-{n}", case.case_no);
     let reason = format!("{} {}", case.case_no, case.reason);
     // Nothing left to ship: an unshipped order refunded in full gets its stock back.
     let restock = order.status == OrderStatus::Paid && minor == left;

@@ -235,12 +235,16 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
     let events: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT to_status, created_at, event FROM order_events
          WHERE order_id = $1
-             AND (from_status IS NULL OR from_status <> to_status OR event = $2 OR event LIKE $3)
+             AND (from_status IS NULL OR from_status <> to_status OR event = $2
+                  OR event LIKE $3 ESCAPE '!')
          ORDER BY id",
     )
     .bind(row.id)
     .bind(StepKind::ADDRESS_CHANGED)
-    .bind(format!("{}%", crate::after_sales::STEP_PREFIX))
+    .bind(format!(
+        "{}%",
+        crate::after_sales::STEP_PREFIX.replace('_', "!_")
+    ))
     .fetch_all(db.pool())
     .await?;
     Ok(OrderDetail {
