@@ -24,6 +24,12 @@ pub struct Dashboard {
     /// Refund and return requests waiting for the merchant.
     #[serde(default)]
     pub after_sales: i64,
+    /// New-order alerts given up, or retrying after three failures, and the latest error
+    /// (never the webhook's address: it carries the robot's key).
+    #[serde(default)]
+    pub alerts_failing: i64,
+    #[serde(default)]
+    pub alert_error: String,
     /// Net revenue per day (China time), oldest first, in the shop's currency: `(MM-DD, amount)`.
     pub daily: Vec<(String, Money)>,
 }

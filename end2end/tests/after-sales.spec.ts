@@ -144,4 +144,10 @@ test('without JavaScript a buyer asks for a refund, is told what is wrong, and w
   await expect(page.getByTestId('case')).toHaveAttribute('data-status', 'withdrawn');
   await expect(page.getByTestId('ask-after-sale')).toBeVisible();
   await expect(page.getByTestId('timeline')).toContainText('撤销售后申请');
+
+  // The same order page in English.
+  await page.goto(`/lang?to=en&back=${encodeURIComponent(`/orders/${orderNo}`)}`);
+  await expect(page.getByTestId('case-status')).toHaveText('Withdrawn');
+  await expect(page.getByTestId('timeline')).toContainText('Request withdrawn');
+  await expect(page.getByTestId('ask-after-sale')).toHaveText('Ask for a refund or return');
 });

@@ -115,6 +115,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     note: "Note",
     ledger: "Stock ledger",
     low_stock: "Low stock",
+    alerts_failing: |n, why| {
+        format!("{n} new-order alerts did not reach the webhook (latest: {why}). Check SHOP_ALERT_WEBHOOK_URL and that the robot still exists; alerts still retrying are sent once it answers. Orders are not affected.")
+    },
     saved: "Saved",
     err_title: "Enter a title (at most 200 characters)",
     err_price: "The price is not a number like 12.50",

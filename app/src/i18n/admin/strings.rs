@@ -113,6 +113,8 @@ pub struct AdminStrings {
     pub note: &'static str,
     pub ledger: &'static str,
     pub low_stock: &'static str,
+    /// New-order alerts that did not reach the webhook: how many, and the latest error.
+    pub alerts_failing: fn(i64, &str) -> String,
     pub saved: &'static str,
     pub err_title: &'static str,
     pub err_price: &'static str,

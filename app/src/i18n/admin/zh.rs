@@ -119,6 +119,9 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     note: "备注",
     ledger: "库存流水",
     low_stock: "库存不足",
+    alerts_failing: |n, why| {
+        format!("{n} 条新订单提醒没有送达（最近一次：{why}）。请检查 SHOP_ALERT_WEBHOOK_URL 和群机器人是否可用；恢复后仍在重试的会自动补发，订单本身不受影响。")
+    },
     saved: "已保存",
     err_title: "请填写商品名称（不超过 200 字）",
     err_price: "价格格式不对，例如 12.50",

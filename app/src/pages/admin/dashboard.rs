@@ -55,6 +55,11 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => view! {
+                        {(d.alerts_failing > 0).then(|| view! {
+                            <p class="notice notice-error" role="alert" data-testid="alerts-failing">
+                                {(a.alerts_failing)(d.alerts_failing, &d.alert_error)}
+                            </p>
+                        })}
                         <div class="stat-grid">
                             <PeriodCard title=a.today period=d.today testid="today"/>
                             <PeriodCard title=a.last_7_days period=d.last_7_days testid="week"/>

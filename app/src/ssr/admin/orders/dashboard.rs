@@ -174,7 +174,24 @@ pub async fn dashboard(db: &Database, currency: Currency) -> Result<Dashboard, S
     let flagged: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE needs_attention = 1")
         .fetch_one(db.pool())
         .await?;
+    let failing = "(status = 'failed' OR (status = 'pending' AND attempts >= 3))";
+    let alerts_failing: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM alert_outbox WHERE {failing}"
+    ))
+    .fetch_one(db.pool())
+    .await?;
+    let alert_error: Option<String> = if alerts_failing > 0 {
+        sqlx::query_scalar(&format!(
+            "SELECT last_error FROM alert_outbox WHERE {failing} ORDER BY id DESC LIMIT 1"
+        ))
+        .fetch_optional(db.pool())
+        .await?
+    } else {
+        None
+    };
     Ok(Dashboard {
+        alerts_failing,
+        alert_error: alert_error.unwrap_or_default().chars().take(200).collect(),
         today: period(db, today).await?,
         last_7_days: period(db, today - 6 * 86_400_000).await?,
         to_ship,
