@@ -137,3 +137,89 @@ async fn a_paid_order_alerts_the_merchant_once_through_an_outage_and_a_restart()
         task.abort();
     }
 }
+
+/// A stand-in for a WeCom group robot on `port`: it refuses the first message the way WeCom
+/// does (HTTP 200 with a non-zero `errcode`), then takes every message.
+async fn wecom_robot(port: u16) -> (Arc<Mutex<Vec<Value>>>, tokio::task::JoinHandle<()>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new().route(
+        "/cgi-bin/webhook/send",
+        post({
+            let got = got.clone();
+            move |Json(body): Json<Value>| {
+                let got = got.clone();
+                async move {
+                    let Ok(mut all) = got.lock() else {
+                        return Json(serde_json::json!({ "errcode": -1 }));
+                    };
+                    all.push(body);
+                    if all.len() == 1 {
+                        Json(serde_json::json!({ "errcode": 45009, "errmsg": "api freq out of limit" }))
+                    } else {
+                        Json(serde_json::json!({ "errcode": 0, "errmsg": "ok" }))
+                    }
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind robot");
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (got, task)
+}
+
+#[tokio::test]
+async fn a_wecom_group_robot_gets_markdown_and_a_refusal_is_retried() {
+    for db in app::ssr::testing::all().await {
+        let port = free_port();
+        let hook = format!("http://127.0.0.1:{port}/cgi-bin/webhook/send?key=robot-key-0001");
+        let (got, task) = wecom_robot(port).await;
+        let stack = Stack::start(
+            db,
+            &[
+                ("SHOP_ALERT_WEBHOOK_URL", hook.as_str()),
+                ("SHOP_ALERT_FORMAT", "wecom"),
+                ("SHOP_ALERT_RETRY_SECS", "1"),
+            ],
+        )
+        .await;
+        let label = stack.shop.label;
+        let buyer = arrive(&stack.shop, "oWeComAlertBuyer00000001").await;
+        let no = buyer
+            .pay_for(&stack, "冻顶乌龙茶", 1, "wecom-alert-key-000000001")
+            .await;
+        let db = stack.shop.db().await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if outbox(&db, &no).await.is_some_and(|r| r.0 == "sent") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{label}: never sent: {:?}",
+                outbox(&db, &no).await
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let bodies = got.lock().map(|g| g.clone()).unwrap_or_default();
+        assert_eq!(
+            bodies.len(),
+            2,
+            "{label}: refused once, then taken: {bodies:?}"
+        );
+        assert_eq!(bodies[0], bodies[1], "the same message again");
+        let msg = &bodies[1];
+        assert_eq!(msg["msgtype"], "markdown");
+        let text = msg["markdown"]["content"].as_str().unwrap_or_default();
+        assert!(text.contains(&no) && text.contains("冻顶乌龙茶"), "{text}");
+        assert!(text.contains("HK$128.00"), "{text}");
+        assert!(
+            !text.contains("13800138000"),
+            "no phone number in a group chat: {text}"
+        );
+        task.abort();
+    }
+}
