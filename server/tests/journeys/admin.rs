@@ -546,6 +546,13 @@ async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
         assert!(body.contains("刷新"), "{body}");
         let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
         assert!(page.contains("陳大文") && page.contains("+852 91234567"));
+        // A slip printed before the change shows the old address: the page says to reprint.
+        assert!(
+            page.contains("data-testid=\"address-changed-after-pay\"")
+                && page.contains("请重新打印"),
+            "{}",
+            shop.label
+        );
         // The export has the number without its `+` (which would read as a formula).
         let csv = page_text(shop, &admin, &format!("/admin/orders.csv?q={no}")).await;
         assert!(csv.contains("\"852 91234567\""), "{csv}");
@@ -554,6 +561,11 @@ async fn a_parcel_never_leaves_for_an_address_the_buyer_has_since_changed() {
         let (status, body) = ship(shop, &admin, &no, "sf", "SF2000000001").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(order_status(shop, &no).await, "shipped");
+        let page = page_text(shop, &admin, &format!("/admin/orders/{no}")).await;
+        assert!(
+            !page.contains("address-changed-after-pay"),
+            "shipped: nothing to reprint"
+        );
     }
 }
 

@@ -115,6 +115,9 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     note: "Note",
     ledger: "Stock ledger",
     low_stock: "Low stock",
+    address_changed_after_pay: |at| {
+        format!("The buyer changed the delivery address at {at}, after paying. If you printed a packing slip before then, print it again and ship to the new address below.")
+    },
     alerts_failing: |n, why| {
         format!("{n} new-order alerts did not reach the webhook (latest: {why}). Check SHOP_ALERT_WEBHOOK_URL and that the robot still exists; alerts still retrying are sent once it answers. Orders are not affected.")
     },

@@ -113,6 +113,9 @@ pub struct AdminStrings {
     pub note: &'static str,
     pub ledger: &'static str,
     pub low_stock: &'static str,
+    /// The buyer changed the delivery address after paying, at this time: a slip printed
+    /// before shows the old one.
+    pub address_changed_after_pay: fn(&str) -> String,
     /// New-order alerts that did not reach the webhook: how many, and the latest error.
     pub alerts_failing: fn(i64, &str) -> String,
     pub saved: &'static str,

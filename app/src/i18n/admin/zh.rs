@@ -119,6 +119,9 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     note: "备注",
     ledger: "库存流水",
     low_stock: "库存不足",
+    address_changed_after_pay: |at| {
+        format!("买家在 {at} 修改了收货地址（付款之后）。如果在此之前打印过发货单，请重新打印，按下面的新地址发货。")
+    },
     alerts_failing: |n, why| {
         format!("{n} 条新订单提醒没有送达（最近一次：{why}）。请检查 SHOP_ALERT_WEBHOOK_URL 和群机器人是否可用；恢复后仍在重试的会自动补发，订单本身不受影响。")
     },

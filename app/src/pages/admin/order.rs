@@ -99,6 +99,18 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             </form>
         })}
     };
+    // A slip printed before the buyer changed the address carries the old one.
+    let paid_at = detail.order.paid_at_ms.unwrap_or(i64::MAX);
+    let moved_after_pay = (status == OrderStatus::Paid)
+        .then(|| {
+            detail
+                .events
+                .iter()
+                .rev()
+                .find(|e| e.event == crate::orders::StepKind::ADDRESS_CHANGED && e.at_ms > paid_at)
+                .map(|e| e.at_ms)
+        })
+        .flatten();
     let shipping = detail.order.shipping.clone();
     let refunds = detail.refunds.clone();
     view! {
@@ -129,6 +141,11 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 <dt>{a.tracking_no}</dt><dd data-testid="admin-tracking">{sh.tracking_no}</dd>
             })}
         </dl>
+        {moved_after_pay.map(|at| view! {
+            <p class="notice notice-error" role="alert" data-testid="address-changed-after-pay">
+                {(a.address_changed_after_pay)(&display_ms(at))}
+            </p>
+        })}
         <div class="admin-actions">{actions}</div>
         <super::CaseAdmin cases=detail.order.after_sales.clone() return_address=detail.return_address.clone()/>
         {(!refunds.is_empty()).then(|| view! {
