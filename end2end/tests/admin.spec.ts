@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 import * as path from 'path';
 
@@ -7,8 +7,6 @@ import * as path from 'path';
 // share the per-address login limit with them).
 test.skip(({ javaScriptEnabled }) => javaScriptEnabled === false, 'server-rendered only');
 
-// Created by the webServer command with `server admin create` (playwright.config.ts).
-export const OWNER = { username: 'e2e-owner', password: 'e2e-tea-shop-2026' };
 const LOCKED = { username: 'e2e-locked', password: 'e2e-tea-shop-2026' };
 
 async function signIn(page: Page, who: { username: string; password: string }) {

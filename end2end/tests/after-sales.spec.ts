@@ -3,8 +3,8 @@
 // JavaScript, refused once and withdrawn.
 import { expect, Page, Browser } from '@playwright/test';
 import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
+import { OWNER } from './fixtures';
 import { sandboxURL } from '../playwright.config';
-import { OWNER } from './admin.spec';
 import * as path from 'path';
 
 const jsOn = () => test.info().project.use.javaScriptEnabled !== false;
@@ -21,7 +21,7 @@ async function paidInContainer(browser: Browser, openid: string) {
   await shopper.getByTestId('add-to-cart').click();
   await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
   await shopper.getByRole('link', { name: '购物车' }).click();
-  await ensureAddress(shopper);
+  await ensureAddress(shopper, true);
   await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
   await shopper.getByTestId('checkout').click();
   await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();

@@ -3,6 +3,10 @@
 import { test as base, expect, Page } from '@playwright/test';
 import { containerSecret } from '../playwright.config';
 
+// The back office's owner, created by the webServer command with `server admin create`
+// (playwright.config.ts).
+export const OWNER = { username: 'e2e-owner', password: 'e2e-tea-shop-2026' };
+
 // Every test gets its own buyer, so journeys running side by side never share a cart.
 export function newOpenid(): string {
   return 'oE2E' + Math.random().toString(36).slice(2).padEnd(12, 'x') + Date.now().toString(36);
@@ -48,8 +52,10 @@ export function expectHttpError(status: number) {
 
 // Chooses 广东省 / 深圳市 / 南山区 in the address form's region picker: hydrated, each level
 // fills at once; without JavaScript, "next" posts the form back for the next level.
-export async function pickRegion(page: Page, province = '44', city = '4403', district = '440305') {
-  const hydrated = test.info().project.use.javaScriptEnabled !== false;
+// `hydrated`: whether the page runs JavaScript (default: as the project says; a page from a
+// context of its own may differ).
+export async function pickRegion(page: Page, province = '44', city = '4403', district = '440305',
+    hydrated = test.info().project.use.javaScriptEnabled !== false) {
   if (hydrated) {
     await expect(page.getByTestId('save-address')).toHaveAttribute('data-ready', '');
     await expect(page.getByTestId('region-picker')).toHaveAttribute('data-ready', '');
@@ -61,21 +67,23 @@ export async function pickRegion(page: Page, province = '44', city = '4403', dis
 }
 
 // Fills and saves the address form the page shows (a mainland address in 南山区).
-export async function fillAddress(page: Page, recipient = '张三', mobile = '13800138000') {
+export async function fillAddress(page: Page, recipient = '张三', mobile = '13800138000',
+    hydrated = test.info().project.use.javaScriptEnabled !== false) {
   await page.getByTestId('recipient').fill(recipient);
   await page.getByTestId('mobile').fill(mobile);
   await page.getByTestId('detail').fill('科技园南区 1 栋 101');
-  await pickRegion(page);
+  await pickRegion(page, '44', '4403', '440305', hydrated);
   await page.getByTestId('save-address').click();
 }
 
 // On the cart page: adds a delivery address through the form when the buyer has none,
 // and comes back to the cart with it chosen.
-export async function ensureAddress(page: Page) {
+export async function ensureAddress(page: Page,
+    hydrated = test.info().project.use.javaScriptEnabled !== false) {
   await expect(page.getByTestId('ship-to').or(page.getByTestId('add-ship-to'))).toBeVisible();
   if (await page.getByTestId('ship-to').count()) return;
   await page.getByTestId('add-ship-to').click();
   await expect(page.getByTestId('address-form')).toBeVisible();
-  await fillAddress(page);
+  await fillAddress(page, '张三', '13800138000', hydrated);
   await expect(page.getByTestId('ship-to-recipient')).toHaveText('张三');
 }

@@ -66,6 +66,25 @@ test('a buyer in WeChat checks out, pays in the pay sheet, and sees the order pa
   await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已支付');
 });
 
+test('a note with hidden characters is refused at checkout with a clear message, and the corrected note reaches the order', async ({ page, consoleProblems }) => {
+  await enterContainer(page, newOpenid());
+  await buy(page, '零食', '黑芝麻糊 即冲 10 包');
+  await ensureAddress(page);
+  await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  // A right-to-left override would print the note reversed on the packing slip.
+  await page.getByTestId('remark').fill('请放门口\u202E谢谢');
+  expectHttpError(400);
+  await page.getByTestId('checkout').click();
+  await expect(page.getByTestId('checkout-error')).toHaveText('订单备注中不能含有不可见字符，请删去后再结算');
+  await expect(page.getByTestId('cart-line')).toHaveCount(1);
+  await page.getByTestId('remark').fill('请放门口，谢谢');
+  await page.getByTestId('checkout').click();
+  await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
+  await page.getByTestId('sandbox-pay').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  await expect(page.getByTestId('order-remark')).toHaveText('请放门口，谢谢');
+});
+
 test('cancelling in the pay sheet keeps the order payable, and paying again settles it', async ({ page, consoleProblems }) => {
   await enterContainer(page, newOpenid());
   await buy(page, '生活好物', '棉麻环保购物袋');

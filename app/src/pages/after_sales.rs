@@ -358,7 +358,7 @@ pub fn CasePhotos(photos: Vec<crate::after_sales::CasePhoto>) -> impl IntoView {
             <div class="case-photos" data-testid="case-photos">
                 {photos.into_iter().map(|p| view! {
                     <a href=format!("{base}{}", p.url) target="_blank" rel="noopener">
-                        <img src=format!("{base}{}", p.thumb_url) alt="" width="96" height="96" loading="lazy"/>
+                        <img src=format!("{base}{}", p.thumb_url) alt="" width="72" height="72" loading="lazy"/>
                     </a>
                 }).collect_view()}
             </div>

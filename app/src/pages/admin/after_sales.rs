@@ -35,7 +35,7 @@ pub fn AfterSalesPage() -> impl IntoView {
                 match list.await {
                     Ok(rows) if rows.is_empty() => view! { <p class="muted" data-testid="no-cases">{s.no_cases}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <ul class="order-list order-table" data-testid="cases">
+                        <ul class="order-list case-list" data-testid="cases">
                             {rows.into_iter().map(|c| view! {
                                 <li class="order-row" data-testid="case-row" data-case-no=c.case_no.clone() data-status=c.status.code()>
                                     <a href=format!("/admin/orders/{}#after-sales", c.order_no)>
