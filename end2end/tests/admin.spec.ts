@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER } from './fixtures';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER, paidInContainer } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 import * as path from 'path';
 
@@ -17,23 +17,8 @@ async function signIn(page: Page, who: { username: string; password: string }) {
 
 test('the owner signs in, sees a paid order with its notification, ships it, refunds part, and signs out', async ({ page, browser, consoleProblems }) => {
   // A buyer pays in the sandbox container first.
-  const buyer = await browser.newContext();
-  const shopper = await buyer.newPage();
   const openid = newOpenid();
-  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
-  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
-  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
-  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('add-to-cart').click();
-  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
-  await shopper.getByRole('link', { name: '购物车' }).click();
-  await ensureAddress(shopper);
-  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('checkout').click();
-  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
-  await shopper.getByTestId('sandbox-pay').click();
-  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
-  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
+  const { context: buyer, shopper, orderNo } = await paidInContainer(browser, openid);
 
   await page.goto('/admin/orders');
   await expect(page).toHaveURL(/\/admin\/login\?next=%2Fadmin%2Forders/);

@@ -1,35 +1,12 @@
 // After-sales, as buyers and merchants do it: a return from the payment container (with a
 // photo), approved, sent back, received and refunded; and a refund request without
 // JavaScript, refused once and withdrawn.
-import { expect, Page, Browser } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
-import { OWNER } from './fixtures';
+import { expect, Page } from '@playwright/test';
+import { test, arriveAs, expectHttpError, newOpenid, paidInContainer, OWNER } from './fixtures';
 import { sandboxURL } from '../playwright.config';
 import * as path from 'path';
 
 const jsOn = () => test.info().project.use.javaScriptEnabled !== false;
-
-// A buyer pays for one 桂花红茶 inside the payment container (which needs JavaScript);
-// answers the page, its context and the order number.
-async function paidInContainer(browser: Browser, openid: string) {
-  const context = await browser.newContext({ javaScriptEnabled: true });
-  const shopper = await context.newPage();
-  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
-  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
-  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
-  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('add-to-cart').click();
-  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
-  await shopper.getByRole('link', { name: '购物车' }).click();
-  await ensureAddress(shopper, true);
-  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('checkout').click();
-  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
-  await shopper.getByTestId('sandbox-pay').click();
-  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
-  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
-  return { context, shopper, orderNo };
-}
 
 async function signIn(page: Page) {
   await page.goto('/admin/login');
@@ -150,4 +127,23 @@ test('without JavaScript a buyer asks for a refund, is told what is wrong, and w
   await expect(page.getByTestId('case-status')).toHaveText('Withdrawn');
   await expect(page.getByTestId('timeline')).toContainText('Request withdrawn');
   await expect(page.getByTestId('ask-after-sale')).toHaveText('Ask for a refund or return');
+
+  // The merchant ships it; the buyer follows the parcel and confirms it arrived (a plain
+  // form post without JavaScript).
+  const merchant = await browser.newContext();
+  const desk = await merchant.newPage();
+  await signIn(desk);
+  await desk.goto(`/admin/orders/${orderNo}`);
+  await desk.getByTestId('carrier').selectOption('ems');
+  await desk.getByTestId('tracking-no').fill('EE123456789CN');
+  await desk.getByTestId('ship').click();
+  await expect(desk.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'shipped');
+  await merchant.close();
+  await page.reload();
+  await expect(page.getByTestId('carrier')).toHaveText('EMS');
+  await expect(page.getByTestId('track-parcel')).toHaveAttribute('href', /EE123456789CN/);
+  if (jsOn()) await expect(page.getByTestId('confirm-receipt')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('confirm-receipt').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'completed');
+  await expect(page.getByTestId('order-notice')).toBeVisible();
 });

@@ -1,7 +1,7 @@
 // Shared by every spec: a fresh buyer per test, and a fixture that fails a test on any
 // console error or warning or unexpected HTTP error.
-import { test as base, expect, Page } from '@playwright/test';
-import { containerSecret } from '../playwright.config';
+import { test as base, expect, Page, Browser } from '@playwright/test';
+import { containerSecret, sandboxURL } from '../playwright.config';
 
 // The back office's owner, created by the webServer command with `server admin create`
 // (playwright.config.ts).
@@ -86,4 +86,26 @@ export async function ensureAddress(page: Page,
   await expect(page.getByTestId('address-form')).toBeVisible();
   await fillAddress(page, '张三', '13800138000', hydrated);
   await expect(page.getByTestId('ship-to-recipient')).toHaveText('张三');
+}
+
+// A buyer (a context of its own, with JavaScript: the container needs it) pays for one
+// 桂花红茶 inside the payment container. Answers the context, its page and the order number.
+export async function paidInContainer(browser: Browser, openid: string) {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const shopper = await context.newPage();
+  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
+  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
+  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
+  await shopper.getByRole('link', { name: '购物车' }).click();
+  await ensureAddress(shopper, true);
+  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('checkout').click();
+  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
+  await shopper.getByTestId('sandbox-pay').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
+  return { context, shopper, orderNo };
 }

@@ -3,10 +3,10 @@
 //! sandbox, on SQLite and PostgreSQL, over HTTP.
 
 use crate::admin::{
-    act, admin_client, create_admin, gateway_refunds, page_text, refund, refunded_minor,
-    set_faults, ship, OWNER, PASSWORD,
+    act, admin_client, gateway_refunds, page_text, refund, refunded_minor, set_faults, ship,
 };
 use crate::common::{arrive, status_of, stock, wait_for_status, Buyer, Stack};
+use crate::receipt::paid_order;
 use app::ssr::db::Database;
 use reqwest::header::{ACCEPT, LOCATION};
 use reqwest::multipart::{Form, Part};
@@ -155,16 +155,6 @@ async fn wait_for_case(db: &Database, no: &str, want: &str, secs: u64) {
     panic!("{no}: request never {want}: {:?}", case_of(db, no).await);
 }
 
-async fn paid(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Client) {
-    assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
-    let admin = admin_client(&stack.shop).await;
-    let buyer = arrive(&stack.shop, openid).await;
-    let no = buyer
-        .pay_for(stack, "冻顶乌龙茶", 1, &format!("{openid}-key"))
-        .await;
-    (buyer, no, admin)
-}
-
 fn case_no(body: &Value) -> String {
     body.as_str().expect("the request's number").to_owned()
 }
@@ -179,7 +169,7 @@ async fn a_buyer_sends_goods_back_and_the_merchant_refunds_once_they_arrive() {
         .await;
         let shop = &stack.shop;
         let label = shop.label;
-        let (buyer, no, admin) = paid(&stack, "oReturnBuyer000000000001").await;
+        let (buyer, no, admin) = paid_order(&stack, "oReturnBuyer000000000001").await;
         let (status, body) = ship(shop, &admin, &no, "sf", "SF5000000001").await;
         assert_eq!(status, StatusCode::OK, "{body}");
 
@@ -366,7 +356,7 @@ async fn two_approvals_at_once_pay_the_buyer_once() {
     for db in app::ssr::testing::all().await {
         let stack = Stack::start(db, &[]).await;
         let shop = &stack.shop;
-        let (buyer, no, admin) = paid(&stack, "oDoubleApproveBuyer00001").await;
+        let (buyer, no, admin) = paid_order(&stack, "oDoubleApproveBuyer00001").await;
         let db = shop.db().await;
         let tea = buyer.product("冻顶乌龙茶");
         let before = stock(&db, tea).await;
@@ -405,7 +395,7 @@ async fn a_request_refused_withdrawn_or_out_of_time_moves_no_money() {
         let stack = Stack::start(db, &[("SHOP_AFTER_SALES_SECS", "2")]).await;
         let shop = &stack.shop;
         let label = shop.label;
-        let (buyer, no, admin) = paid(&stack, "oRefusedBuyer00000000001").await;
+        let (buyer, no, admin) = paid_order(&stack, "oRefusedBuyer00000000001").await;
 
         // Nothing to send back before it ships; no reason is no request.
         let mut request = Ask::refund_only();
@@ -508,7 +498,7 @@ async fn a_refund_the_gateway_refuses_is_sent_again_by_the_merchant() {
         let stack = Stack::start(db, &[]).await;
         let shop = &stack.shop;
         let openid = "oAfterSaleRetryBuyer0001";
-        let (buyer, no, admin) = paid(&stack, openid).await;
+        let (buyer, no, admin) = paid_order(&stack, openid).await;
         let (status, body) = ship(shop, &admin, &no, "zto", "7310000000001").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let mut request = Ask::refund_only();

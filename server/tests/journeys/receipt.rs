@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// A buyer with one paid order of 冻顶乌龙茶; the merchant signed in.
-async fn paid_order(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Client) {
+pub(crate) async fn paid_order(stack: &Stack, openid: &str) -> (Buyer, String, reqwest::Client) {
     assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
     let admin = admin_client(&stack.shop).await;
     let buyer = arrive(&stack.shop, openid).await;
