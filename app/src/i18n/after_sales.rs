@@ -51,6 +51,8 @@ pub struct AfterSalesStrings {
     pub err_carrier: &'static str,
     pub err_moved_on: &'static str,
     pub err_too_many: &'static str,
+    /// Why the shop closed a return nobody sent back (stored with the request).
+    pub return_lapsed: fn(u64) -> String,
     pub err_less_left: fn(&str) -> String,
     // The merchant's side.
     pub list_title: &'static str,
@@ -156,6 +158,9 @@ pub static AFTER_SALES_ZH: AfterSalesStrings = AfterSalesStrings {
     err_carrier: "请选择快递公司",
     err_moved_on: "这个售后申请的状态已变化，请刷新页面",
     err_too_many: "这个订单的售后申请次数已达上限，请联系商家",
+    return_lapsed: |days| {
+        format!("买家未在 {days} 天内寄回商品，申请已自动关闭；如仍需退货，可以重新申请")
+    },
     err_less_left: |left| {
         format!("这个订单只剩 {left} 可退，少于申请的金额：请拒绝这个申请并说明原因，买家可按剩余金额重新申请")
     },
@@ -268,6 +273,9 @@ pub static AFTER_SALES_EN: AfterSalesStrings = AfterSalesStrings {
     err_carrier: "Choose a carrier",
     err_moved_on: "This request has moved on; reload the page",
     err_too_many: "This order has had as many requests as it can; contact the shop",
+    return_lapsed: |days| {
+        format!("Not sent back within {days} days, so the request was closed; ask again if you still want to return it")
+    },
     err_less_left: |left| {
         format!("Only {left} is left to refund on this order, less than asked: refuse this request with a reason, and the buyer can ask again for what is left")
     },

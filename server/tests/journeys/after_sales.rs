@@ -564,3 +564,53 @@ async fn a_refund_the_gateway_refuses_is_sent_again_by_the_merchant() {
         wait_for_case(&db, &no, "refused", 5).await;
     }
 }
+
+#[tokio::test]
+async fn a_return_never_sent_back_is_closed_by_the_shop_and_can_be_asked_again() {
+    for db in app::ssr::testing::all().await {
+        // "Days" of 2 seconds to send a return back.
+        let stack = Stack::start(db, &[("SHOP_RETURN_SECS", "2")]).await;
+        let shop = &stack.shop;
+        let (buyer, no, admin) = paid_order(&stack, "oLapsedReturnBuyer000001").await;
+        let (status, body) = ship(shop, &admin, &no, "jd", "JD0012345678").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let mut request = Ask::refund_only();
+        request.kind = "return_refund";
+        request.reason = "quality";
+        let (status, body) = ask(&stack, &buyer, &no, &request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let case = case_no(&body);
+        let (status, body) = act(
+            shop,
+            &admin,
+            "after-sales/approve",
+            &[("case_no", &case), ("return_to", "深圳市南山区退货仓")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let db = shop.db().await;
+        wait_for_case(&db, &no, "refused", 20).await;
+        let page = page_text(shop, &buyer.client, &format!("/orders/{no}")).await;
+        assert!(
+            page.contains("申请已自动关闭"),
+            "{}: the buyer reads why",
+            shop.label
+        );
+        // Too late to send it now; but the buyer may ask again.
+        let (status, _) = buyer
+            .post(
+                shop,
+                "/api/after-sales/send-back",
+                &[
+                    ("case_no", &case),
+                    ("carrier", "sf"),
+                    ("tracking_no", "SF1"),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, body) = ask(&stack, &buyer, &no, &request).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(refunded_minor(&db, &no).await, 0);
+    }
+}

@@ -24,10 +24,12 @@ pub enum Event {
     RefundFailed,
     /// The merchant sends a refused refund again.
     Retry,
+    /// An approved return was not sent back within `SHOP_RETURN_DAYS`: the shop closes it.
+    ReturnLapsed,
 }
 
 impl Event {
-    pub const ALL: [Event; 8] = [
+    pub const ALL: [Event; 9] = [
         Event::Approve,
         Event::Refuse,
         Event::Withdraw,
@@ -36,6 +38,7 @@ impl Event {
         Event::RefundSucceeded,
         Event::RefundFailed,
         Event::Retry,
+        Event::ReturnLapsed,
     ];
 
     /// Whether this move asks the gateway for the money (a refund is created with it).
@@ -88,6 +91,9 @@ pub fn decide(kind: CaseKind, from: CaseStatus, event: Event) -> Decision {
         (_, Refunded, Event::RefundSucceeded) => Already,
         (_, Refunding, Event::RefundFailed) => Move(RefundFailed),
         (_, RefundFailed, Event::RefundFailed) => Already,
+
+        (ReturnRefund, AwaitingReturn, Event::ReturnLapsed) => Move(Refused),
+        (_, Refused, Event::ReturnLapsed) => Already,
 
         (_, RefundFailed, Event::Retry) => Move(Refunding),
         (_, Refunding | Refunded, Event::Retry) => Already,
@@ -178,6 +184,15 @@ mod tests {
         assert_eq!(
             decide(k, RefundFailed, Event::Refuse),
             Decision::Move(Refused)
+        );
+        // Or the shop closes it when the time to send it back has passed, not once sent.
+        assert_eq!(
+            decide(k, AwaitingReturn, Event::ReturnLapsed),
+            Decision::Move(Refused)
+        );
+        assert_eq!(
+            decide(k, Returning, Event::ReturnLapsed),
+            Decision::Forbidden
         );
         // Not while the money is on its way.
         assert_eq!(decide(k, Refunding, Event::Refuse), Decision::Forbidden);

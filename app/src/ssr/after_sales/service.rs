@@ -623,3 +623,54 @@ mod tests {
         assert_eq!(merchant_note(&"退".repeat(MAX_MERCHANT_NOTE + 1)), None);
     }
 }
+
+/// One pass of the settlement job: closes approved returns not sent back within
+/// `SHOP_RETURN_DAYS` of approval (at most 100 a pass, oldest first), with a reason in both
+/// languages. Answers how many it closed. Safe with several app servers: each is decided
+/// under its order's lock, and one the buyer sent back meanwhile is left alone.
+pub async fn close_lapsed_returns(state: &ShopState) -> Result<usize, ShopError> {
+    use crate::i18n::after_sales::{AFTER_SALES_EN, AFTER_SALES_ZH};
+    let window = state.config.orders.return_window;
+    let cutoff = now_ms().saturating_sub(i64::try_from(window.as_millis()).unwrap_or(i64::MAX));
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT case_no FROM after_sales WHERE status = $1 AND updated_at <= $2
+         ORDER BY updated_at LIMIT 100",
+    )
+    .bind(CaseStatus::AwaitingReturn.code())
+    .bind(cutoff)
+    .fetch_all(state.db.pool())
+    .await?;
+    let days = window.as_secs().div_ceil(86_400);
+    let reason = format!(
+        "{} / {}",
+        (AFTER_SALES_ZH.return_lapsed)(days),
+        (AFTER_SALES_EN.return_lapsed)(days)
+    );
+    let mut closed = 0;
+    for case_no in due {
+        let mut tx = state.db.begin_write().await?;
+        let (case, order) = lock_case(&mut tx, &state.db, &case_no).await?;
+        let step = Step {
+            event: Event::ReturnLapsed,
+            source: "auto",
+            detail: "",
+            changes: CaseChanges {
+                refusal: Some(reason.clone()),
+                ..CaseChanges::default()
+            },
+        };
+        match store::apply(&mut tx, &case, order.status, step).await {
+            Ok(store::Applied::Moved { .. }) => {
+                tx.commit().await?;
+                closed += 1;
+            }
+            Ok(store::Applied::Unchanged(_)) => {}
+            // Sent back (or withdrawn) since the query: not this pass's business.
+            Err(ShopError::Conflict(_)) => {}
+            Err(other) => {
+                tracing::error!(case = %case_no, ?other, "closing a lapsed return failed")
+            }
+        }
+    }
+    Ok(closed)
+}

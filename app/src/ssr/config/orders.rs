@@ -21,6 +21,9 @@ pub struct OrderConfig {
     /// A completed order may still get an after-sales request this long after completion
     /// (`SHOP_AFTER_SALES_DAYS`, default 7; `SHOP_AFTER_SALES_SECS` for tests).
     pub after_sales: Duration,
+    /// An approved return the buyer has not sent back this long after approval is closed
+    /// (`SHOP_RETURN_DAYS`, default 7; `SHOP_RETURN_SECS` for tests).
+    pub return_window: Duration,
     /// Where returns go (`SHOP_RETURN_ADDRESS`): the approval form starts with it. Empty:
     /// the merchant types it when approving a return.
     pub return_address: String,
@@ -37,6 +40,7 @@ impl OrderConfig {
                 .unwrap_or(3),
             auto_complete: src.duration("SHOP_AUTO_COMPLETE_DAYS", 86_400, 7, 1..=90)?,
             after_sales: src.duration("SHOP_AFTER_SALES_DAYS", 86_400, 7, 1..=90)?,
+            return_window: src.duration("SHOP_RETURN_DAYS", 86_400, 7, 1..=30)?,
             return_address: src
                 .get("SHOP_RETURN_ADDRESS")
                 .map(|a| {
