@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::api::call::admin_call;
 #[cfg(feature = "ssr")]
-use crate::ssr::after_sales::{service, store};
+use crate::ssr::after_sales::{merchant, store};
 
 /// `POST /api/admin/after-sales`: the requests waiting for the merchant (`all` empty), or
 /// every request.
@@ -30,7 +30,7 @@ pub async fn admin_after_sale_approve(
     #[server(default)] return_to: String,
 ) -> Result<CaseStatus, ShopError> {
     admin_call(|call| async move {
-        service::approve(&call.state, &call.admin, &case_no, &return_to).await
+        merchant::approve(&call.state, &call.admin, &case_no, &return_to).await
     })
     .await
 }
@@ -46,7 +46,7 @@ pub async fn admin_after_sale_refuse(
     reason: String,
 ) -> Result<CaseStatus, ShopError> {
     admin_call(
-        |call| async move { service::refuse(&call.state, &call.admin, &case_no, &reason).await },
+        |call| async move { merchant::refuse(&call.state, &call.admin, &case_no, &reason).await },
     )
     .await
 }
@@ -58,7 +58,7 @@ pub async fn admin_after_sale_refuse(
 )]
 #[server(endpoint = "admin/after-sales/received")]
 pub async fn admin_after_sale_received(case_no: String) -> Result<CaseStatus, ShopError> {
-    admin_call(|call| async move { service::goods_back(&call.state, &call.admin, &case_no).await })
+    admin_call(|call| async move { merchant::goods_back(&call.state, &call.admin, &case_no).await })
         .await
 }
 
@@ -69,5 +69,6 @@ pub async fn admin_after_sale_received(case_no: String) -> Result<CaseStatus, Sh
 )]
 #[server(endpoint = "admin/after-sales/retry")]
 pub async fn admin_after_sale_retry(case_no: String) -> Result<CaseStatus, ShopError> {
-    admin_call(|call| async move { service::retry(&call.state, &call.admin, &case_no).await }).await
+    admin_call(|call| async move { merchant::retry(&call.state, &call.admin, &case_no).await })
+        .await
 }

@@ -1,6 +1,6 @@
 //! After-sales: refunds and returns the buyer asks for. The pure table of what moves a
 //! request where ([`machine`]), the one transition function and the queries ([`store`]),
-//! the photos ([`photos`]), and what buyers and merchants do ([`service`]).
+//! the photos ([`photos`]), what buyers do ([`service`]) and what merchants do ([`merchant`]).
 //!
 //! A request's money goes through the shop's one refund path (`orders::refunds`): approving
 //! a refund-only request, or confirming a return's goods came back, records a pending refund
@@ -9,6 +9,7 @@
 //! the order's timeline, which both the buyer and the merchant read.
 
 pub mod machine;
+pub mod merchant;
 pub mod photos;
 pub mod service;
 pub mod store;

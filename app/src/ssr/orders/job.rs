@@ -70,7 +70,7 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(completed) => tracing::info!(completed, "completed orders shipped long ago"),
                 Err(err) => tracing::error!(?err, "auto-completion pass failed"),
             }
-            match crate::ssr::after_sales::service::close_lapsed_returns(&state).await {
+            match crate::ssr::after_sales::merchant::close_lapsed_returns(&state).await {
                 Ok(0) => {}
                 Ok(closed) => tracing::info!(closed, "closed returns not sent back in time"),
                 Err(err) => tracing::error!(?err, "closing lapsed returns failed"),
