@@ -103,6 +103,16 @@ impl CaseStatus {
         CaseStatus::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// `'requested', 'awaiting_return', …`: a SQL list of these statuses' codes (constant
+    /// text of the shop's own, never input).
+    pub fn sql_list(statuses: &[CaseStatus]) -> String {
+        statuses
+            .iter()
+            .map(|s| format!("'{}'", s.code()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn is_open(self) -> bool {
         CaseStatus::OPEN.contains(&self)
     }

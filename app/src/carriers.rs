@@ -155,6 +155,14 @@ impl Carrier {
 }
 
 /// How an order's stored carrier reads to the buyer, with its tracking link: a listed
+/// A tracking number as typed (the merchant's parcel, the buyer's return): trimmed, 1 to 64
+/// of letters, digits and `-`.
+pub fn tracking_no(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    (!t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then(|| t.to_owned())
+}
+
 /// carrier by its name in `lang`, an older typed name as it is.
 pub fn describe(stored: &str, tracking_no: &str, lang: Lang) -> (String, Option<String>) {
     match Carrier::from_code(stored) {
@@ -206,5 +214,13 @@ mod tests {
         );
         assert_eq!(describe("sf", "SF1", Lang::En).0, "SF Express");
         assert_eq!(describe("yunda", "1", Lang::Zh).0, "韵达快递");
+    }
+
+    #[test]
+    fn tracking_numbers_are_plain() {
+        assert_eq!(tracking_no(" SF123-4 "), Some("SF123-4".to_owned()));
+        assert_eq!(tracking_no("SF 123"), None);
+        assert_eq!(tracking_no(""), None);
+        assert_eq!(tracking_no(&"9".repeat(65)), None);
     }
 }

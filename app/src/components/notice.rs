@@ -41,19 +41,6 @@ pub fn LoadError(err: ShopError) -> impl IntoView {
 /// server and browser must render the same notice.
 pub fn form_error<S>() -> Option<ShopError>
 where
-    S: server_fn::ServerFn<Error = ShopError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    ServerAction::<S>::new()
-        .value()
-        .get_untracked()
-        .and_then(Result::err)
-}
-
-/// [`form_error`] for a server function whose input cannot be cloned (a multipart upload):
-/// the same `__path`/`__err` from the URL, read without a `ServerAction`.
-pub fn upload_error<S>() -> Option<ShopError>
-where
     S: server_fn::ServerFn<Error = ShopError>,
 {
     use server_fn::error::ServerFnUrlError;

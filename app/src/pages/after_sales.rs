@@ -9,7 +9,7 @@ use crate::api::after_sales::{
     after_sale_offer, RequestAfterSale, SendBackAfterSale, WithdrawAfterSale,
 };
 use crate::carriers::{describe, Carrier};
-use crate::components::notice::{form_error, upload_error, ActionNotice, LoadError};
+use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::after_sales::after_sales_t;
 use crate::i18n::{t, use_lang};
@@ -38,7 +38,7 @@ pub fn RequestPage() -> impl IntoView {
             move |no| after_sale_offer(token.clone(), no)
         },
     );
-    let url_error = upload_error::<RequestAfterSale>();
+    let url_error = form_error::<RequestAfterSale>();
     view! {
         <crate::components::PageTitle text=s.ask_title/>
         <h1 class="page-title">{s.ask_title}</h1>

@@ -26,12 +26,6 @@ async fn order(state: &ShopState, order_no: &str) -> Result<OrderRow, ShopError>
         .ok_or(ShopError::NotFound)
 }
 
-fn plain(value: &str, max: usize) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control))
-        .then(|| value.to_owned())
-}
-
 /// What the ship form posts.
 pub struct Parcel<'a> {
     /// A [`Carrier::code`].
@@ -56,8 +50,7 @@ pub async fn ship(
         .ok_or_else(|| ShopError::Invalid(a.err_carrier.to_owned()))?
         .code()
         .to_owned();
-    let tracking_no = plain(parcel.tracking_no, 64)
-        .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    let tracking_no = crate::carriers::tracking_no(parcel.tracking_no)
         .ok_or_else(|| ShopError::Invalid(a.err_tracking.to_owned()))?;
     let row = order(state, order_no).await?;
     // Under the order's lock: a second ship (another tab) or the buyer's address change

@@ -347,8 +347,8 @@ pub async fn send_back(
     let s = after_sales_t();
     let carrier = Carrier::from_code(carrier.trim())
         .ok_or_else(|| ShopError::Invalid(s.err_carrier.to_owned()))?;
-    let tracking_no =
-        tracking(tracking_no).ok_or_else(|| ShopError::Invalid(s.err_tracking.to_owned()))?;
+    let tracking_no = crate::carriers::tracking_no(tracking_no)
+        .ok_or_else(|| ShopError::Invalid(s.err_tracking.to_owned()))?;
     let mut tx = state.db.begin_write().await?;
     let (case, order) = buyers_case(state, &mut tx, buyer, case_no).await?;
     let detail = format!("{} {tracking_no}", carrier.code());
@@ -365,13 +365,6 @@ pub async fn send_back(
     store::apply(&mut tx, &case, order.status, step).await?;
     tx.commit().await?;
     Ok(order.order_no)
-}
-
-/// A tracking number: letters, digits and `-`, at most 64.
-fn tracking(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    (!t.is_empty() && t.len() <= 64 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .then(|| t.to_owned())
 }
 
 #[cfg(test)]
@@ -414,12 +407,5 @@ mod tests {
         ] {
             assert_eq!(kinds_for(status, None, now, week), Err(Ineligible::Status));
         }
-    }
-
-    #[test]
-    fn tracking_numbers_are_plain() {
-        assert_eq!(tracking(" SF123-4 "), Some("SF123-4".to_owned()));
-        assert_eq!(tracking("SF 123"), None);
-        assert_eq!(tracking(""), None);
     }
 }

@@ -42,6 +42,14 @@ pub struct CaseDbRow {
 const CASE_COLUMNS: &str = "id, case_no, order_id, kind, status, reason, description, amount_minor,
     refusal, return_to, return_carrier, return_tracking_no, refund_id, created_at, updated_at";
 
+/// A request with its refund's number, as the pages show it.
+#[derive(sqlx::FromRow)]
+struct ViewDbRow {
+    #[sqlx(flatten)]
+    case: CaseDbRow,
+    refund_no: Option<String>,
+}
+
 /// What a move writes besides the status (each `Some` replaces the stored value).
 #[derive(Debug, Clone, Default)]
 pub struct CaseChanges {
@@ -213,9 +221,7 @@ pub async fn refund_settled(
 
 /// The open request of an order, if any (under the caller's lock).
 pub async fn open_case(tx: &mut Tx, order_id: OrderId) -> Result<Option<CaseDbRow>, ShopError> {
-    let open = CaseStatus::OPEN
-        .map(|s| format!("'{}'", s.code()))
-        .join(", ");
+    let open = CaseStatus::sql_list(&CaseStatus::OPEN);
     Ok(sqlx::query_as(&format!(
         "SELECT {CASE_COLUMNS} FROM after_sales WHERE order_id = $1 AND status IN ({open})"
     ))
@@ -243,29 +249,28 @@ pub async fn for_order(
     order_no: &str,
     currency: Currency,
 ) -> Result<Vec<CaseView>, ShopError> {
-    let cases: Vec<CaseDbRow> = sqlx::query_as(&format!(
-        "SELECT {CASE_COLUMNS} FROM after_sales WHERE order_id = $1 ORDER BY id DESC"
+    // Two queries for the whole order (its requests with their refund's number, and all
+    // their photos), whatever the number of requests.
+    let cases: Vec<ViewDbRow> = sqlx::query_as(&format!(
+        "SELECT {CASE_COLUMNS},
+             (SELECT r.refund_no FROM refunds r WHERE r.id = after_sales.refund_id) AS refund_no
+         FROM after_sales WHERE order_id = $1 ORDER BY id DESC"
     ))
     .bind(order_id)
     .fetch_all(db.pool())
     .await?;
+    let mut photos: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT p.after_sale_id, p.url, p.thumb_url FROM after_sale_photos p
+         JOIN after_sales a ON a.id = p.after_sale_id
+         WHERE a.order_id = $1 ORDER BY p.after_sale_id, p.sort_order",
+    )
+    .bind(order_id)
+    .fetch_all(db.pool())
+    .await?;
     let mut out = Vec::with_capacity(cases.len());
-    for c in cases {
-        let photos: Vec<(String, String)> = sqlx::query_as(
-            "SELECT url, thumb_url FROM after_sale_photos WHERE after_sale_id = $1 ORDER BY sort_order",
-        )
-        .bind(c.id)
-        .fetch_all(db.pool())
-        .await?;
-        let refund_no: Option<String> = match c.refund_id {
-            Some(id) => {
-                sqlx::query_scalar("SELECT refund_no FROM refunds WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db.pool())
-                    .await?
-            }
-            None => None,
-        };
+    for ViewDbRow { case: c, refund_no } in cases {
+        let (mine, rest): (Vec<_>, Vec<_>) = photos.into_iter().partition(|p| p.0 == c.id);
+        photos = rest;
         out.push(CaseView {
             order_no: order_no.to_owned(),
             kind: c.kind,
@@ -273,9 +278,9 @@ pub async fn for_order(
             reason: Reason::from_code(&c.reason).unwrap_or(Reason::Other),
             description: c.description,
             amount: Money::new(c.amount_minor, currency),
-            photos: photos
+            photos: mine
                 .into_iter()
-                .map(|(url, thumb_url)| CasePhoto { url, thumb_url })
+                .map(|(_, url, thumb_url)| CasePhoto { url, thumb_url })
                 .collect(),
             refusal: c.refusal,
             return_to: c.return_to,
@@ -310,9 +315,7 @@ struct ListDbRow {
 /// first served), or every request (newest first). At most 200.
 pub async fn list(db: &Database, to_handle: bool) -> Result<Vec<CaseRow>, ShopError> {
     let sql = if to_handle {
-        let mine = CaseStatus::FOR_MERCHANT
-            .map(|s| format!("'{}'", s.code()))
-            .join(", ");
+        let mine = CaseStatus::sql_list(&CaseStatus::FOR_MERCHANT);
         format!(
             "SELECT a.case_no, o.order_no, a.kind, a.status, a.reason, a.amount_minor, o.currency,
                     a.created_at, a.updated_at
@@ -344,9 +347,7 @@ pub async fn list(db: &Database, to_handle: bool) -> Result<Vec<CaseRow>, ShopEr
 
 /// How many requests wait for the merchant (the dashboard's count).
 pub async fn to_handle_count(db: &Database) -> Result<i64, ShopError> {
-    let mine = CaseStatus::FOR_MERCHANT
-        .map(|s| format!("'{}'", s.code()))
-        .join(", ");
+    let mine = CaseStatus::sql_list(&CaseStatus::FOR_MERCHANT);
     Ok(sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM after_sales WHERE status IN ({mine})"
     ))

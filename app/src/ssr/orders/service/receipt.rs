@@ -54,18 +54,14 @@ pub async fn confirm_receipt(
 pub async fn complete_due(state: &ShopState) -> Result<usize, ShopError> {
     let after = i64::try_from(state.config.orders.auto_complete.as_millis()).unwrap_or(i64::MAX);
     let cutoff = now_ms().saturating_sub(after);
-    let due: Vec<OrderId> = sqlx::query_scalar(
+    let due: Vec<OrderId> = sqlx::query_scalar(&format!(
         "SELECT id FROM orders o WHERE status = $1 AND shipped_at <= $2
-             AND NOT EXISTS (SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ($3, $4, $5, $6, $7))
+             AND NOT EXISTS (SELECT 1 FROM after_sales a WHERE a.order_id = o.id AND a.status IN ({}))
          ORDER BY shipped_at LIMIT 100",
-    )
+        CaseStatus::sql_list(&CaseStatus::OPEN)
+    ))
     .bind(OrderStatus::Shipped.code())
     .bind(cutoff)
-    .bind(CaseStatus::OPEN[0].code())
-    .bind(CaseStatus::OPEN[1].code())
-    .bind(CaseStatus::OPEN[2].code())
-    .bind(CaseStatus::OPEN[3].code())
-    .bind(CaseStatus::OPEN[4].code())
     .fetch_all(state.db.pool())
     .await?;
     let mut completed = 0;
