@@ -46,6 +46,12 @@ fn spawn_server(port: u16, db_url: &str, env: &[(String, String)]) -> Child {
         .env("DATABASE_URL", db_url)
         .env("SHOP_LISTEN_ADDR", format!("127.0.0.1:{port}"))
         .env("GATEWAY_CONTAINER_SECRET", CONTAINER_SECRET)
+        // Uploads (product images, after-sales photos) in a directory of the test's own,
+        // never in the checkout.
+        .env(
+            "SHOP_DATA_DIR",
+            std::env::temp_dir().join(format!("shop-test-data-{port}")),
+        )
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
