@@ -2,7 +2,9 @@
 //! repeats the extraction.
 
 use super::config::Config;
+use super::config::PaymentConfig;
 use super::db::Database;
+use super::pay::useepay::UseePay;
 use super::pay::wisecashier::{Wisecashier, WisecashierConfig};
 use super::pay::{GatewayError, PaymentProvider};
 use super::session::{Purpose, SessionKeys};
@@ -49,18 +51,21 @@ pub struct ShopState {
 }
 
 impl ShopState {
-    /// The state for a configured, connected shop, with the Wisecashier provider.
+    /// The state for a configured, connected shop, with the configured gateway.
     pub fn new(config: Arc<Config>, db: Database) -> Result<ShopState, GatewayError> {
-        let g = &config.gateway;
-        let provider = Wisecashier::new(WisecashierConfig {
-            base_url: g.base_url.clone(),
-            merchant_no: g.merchant_no.clone(),
-            private_key: g.private_key.clone(),
-            gateway_public_key: g.public_key.clone(),
-            is_rmb: g.is_rmb,
-            wallet: g.wallet,
-            timeout: g.timeout,
-        })?;
+        let provider: Arc<dyn PaymentProvider> = match &config.payment {
+            PaymentConfig::Wisecashier(g) => Arc::new(Wisecashier::new(WisecashierConfig {
+                base_url: g.base_url.clone(),
+                merchant_no: g.merchant_no.clone(),
+                private_key: g.private_key.clone(),
+                gateway_public_key: g.public_key.clone(),
+                is_rmb: g.is_rmb,
+                wallet: g.wallet,
+                timeout: g.timeout,
+                notify_max_age: g.notify_max_age,
+            })?),
+            PaymentConfig::UseePay(u) => Arc::new(UseePay::new(u.clone())?),
+        };
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
@@ -70,7 +75,7 @@ impl ShopState {
             keys: SessionKeys::new(config.session_secret.expose_secret()),
             db,
             config,
-            pay: Arc::new(provider),
+            pay: provider,
         })
     }
 

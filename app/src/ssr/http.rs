@@ -177,13 +177,15 @@ pub async fn bind_buyer(State(state): State<ShopState>, mut req: Request, next: 
             if let super::config::OAuthMode::OfficialAccount(oa) = &state.config.oauth {
                 return super::wechat_oauth::start(&state, oa, &wanted);
             }
-            let mut entry = state.config.gateway.oauth_url.clone();
-            entry
-                .query_pairs_mut()
-                .append_pair("merchant_no", &state.config.gateway.merchant_no)
-                .append_pair("currency", state.config.currency.code())
-                .append_pair("return_to", &wanted);
-            return redirect(StatusCode::FOUND, entry.as_str());
+            if let Some(gateway) = state.config.payment.wisecashier() {
+                let mut entry = gateway.oauth_url.clone();
+                entry
+                    .query_pairs_mut()
+                    .append_pair("merchant_no", &gateway.merchant_no)
+                    .append_pair("currency", state.config.currency.code())
+                    .append_pair("return_to", &wanted);
+                return redirect(StatusCode::FOUND, entry.as_str());
+            }
         }
         return next.run(req).await;
     };
@@ -250,7 +252,12 @@ pub async fn refuse_cross_site(
     let allowed = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         Some(origin) => {
             origin == state.config.public_origin()
-                || (container_allowed && origin == state.config.gateway.container_origin)
+                || (container_allowed
+                    && state
+                        .config
+                        .payment
+                        .wisecashier()
+                        .is_some_and(|g| origin == g.container_origin))
                 || same_host(origin, headers)
         }
         // Browsers send Origin on every cross-origin POST; without it, trust only what
@@ -282,13 +289,21 @@ pub async fn refuse_cross_site(
 /// does on the shop's own origin.
 pub fn cors_layer(state: &ShopState) -> CorsLayer {
     let public = state.config.public_origin();
-    let container = state.config.gateway.container_origin.clone();
+    // Only Wisecashier serves the shop's pages from a container of its own.
+    let container = state
+        .config
+        .payment
+        .wisecashier()
+        .map(|g| g.container_origin.clone())
+        .unwrap_or_default();
     let allowed = move |origin: &HeaderValue, parts: &axum::http::request::Parts| {
         let path = parts.uri.path();
         let origin = origin.as_bytes();
         if path.starts_with("/api/") {
             origin == public.as_bytes()
-                || (origin == container.as_bytes() && !super::admin::http::is_admin_path(path))
+                || (!container.is_empty()
+                    && origin == container.as_bytes()
+                    && !super::admin::http::is_admin_path(path))
         } else {
             // A file: the last segment has an extension (pages and functions have none).
             path.rsplit('/')

@@ -16,6 +16,7 @@ mod shop;
 mod source;
 #[cfg(test)]
 mod tests;
+mod useepay;
 mod wisecashier;
 
 pub use admin::AdminConfig;
@@ -25,8 +26,8 @@ pub use database::redact_url;
 pub use oauth::{OAuthMode, OfficialAccount};
 pub use orders::OrderConfig;
 pub use sandbox::{
-    DEV_CONTAINER_SECRET, SANDBOX_GATEWAY_PUBLIC_KEY, SANDBOX_MERCHANT_PRIVATE_KEY,
-    SANDBOX_MERCHANT_PUBLIC_KEY,
+    DEV_CONTAINER_SECRET, DEV_USEEPAY_APP_ID, DEV_USEEPAY_MERCHANT_NO, SANDBOX_GATEWAY_PUBLIC_KEY,
+    SANDBOX_MERCHANT_PRIVATE_KEY, SANDBOX_MERCHANT_PUBLIC_KEY, SANDBOX_USEEPAY_MD5_KEY,
 };
 pub use shop::DEFAULT_STAFF_REFUND_LIMIT;
 pub use source::ConfigError;
@@ -42,6 +43,59 @@ use url::Url;
 pub enum Environment {
     Development,
     Production,
+}
+
+/// The payment gateway the shop sells through.
+#[derive(Debug, Clone)]
+pub enum PaymentConfig {
+    /// Wisecashier (HipoPay), seed 000: the gateway's payment container.
+    Wisecashier(GatewayConfig),
+    /// UseePay, seed 002: the merchant's own official account.
+    UseePay(crate::ssr::pay::useepay::UseePayConfig),
+}
+
+impl PaymentConfig {
+    /// `PAYMENT_PROVIDER`: `wisecashier` (the default) or `useepay`.
+    fn read(
+        src: &Source,
+        currency: Currency,
+        oauth: &OAuthMode,
+    ) -> Result<PaymentConfig, ConfigError> {
+        match src.get("PAYMENT_PROVIDER").as_deref().map(str::trim) {
+            None | Some("wisecashier") => Ok(PaymentConfig::Wisecashier(GatewayConfig::read(
+                src, currency,
+            )?)),
+            Some("useepay") => Ok(PaymentConfig::UseePay(useepay::read(src, oauth)?)),
+            Some(other) => Err(bad(
+                "PAYMENT_PROVIDER",
+                format!("expected `wisecashier` or `useepay`, got `{other}`"),
+            )),
+        }
+    }
+
+    /// Wisecashier's settings (its OAuth entry and payment container), when it is the one.
+    pub fn wisecashier(&self) -> Option<&GatewayConfig> {
+        match self {
+            PaymentConfig::Wisecashier(g) => Some(g),
+            PaymentConfig::UseePay(_) => None,
+        }
+    }
+
+    /// The timeout of one gateway call.
+    pub fn timeout(&self) -> std::time::Duration {
+        match self {
+            PaymentConfig::Wisecashier(g) => g.timeout,
+            PaymentConfig::UseePay(u) => u.timeout,
+        }
+    }
+
+    /// The longest unpaid-order expiry the gateway's payable window allows, in minutes.
+    fn max_expiry_minutes(&self) -> u64 {
+        match self {
+            PaymentConfig::Wisecashier(_) => 110,
+            PaymentConfig::UseePay(_) => crate::ssr::pay::useepay::protocol::MAX_EXPIRATION_MINUTES,
+        }
+    }
 }
 
 /// Every setting. Secrets (the session key, the database URL, which may carry a password,
@@ -63,7 +117,8 @@ pub struct Config {
     pub site_root: String,
     /// Where the shop keeps uploaded files (`media/` inside).
     pub data_dir: String,
-    pub gateway: GatewayConfig,
+    /// The payment gateway (`PAYMENT_PROVIDER`) and its settings.
+    pub payment: PaymentConfig,
     pub orders: OrderConfig,
     pub oauth: OAuthMode,
     pub admin: AdminConfig,
@@ -120,9 +175,9 @@ impl Config {
         let data_dir = src
             .get("SHOP_DATA_DIR")
             .unwrap_or_else(|| "data".to_owned());
-        let gateway = GatewayConfig::read(&src, currency)?;
-        let orders = OrderConfig::read(&src)?;
         let oauth = OAuthMode::read(&src)?;
+        let payment = PaymentConfig::read(&src, currency, &oauth)?;
+        let orders = OrderConfig::read(&src, payment.max_expiry_minutes())?;
         let admin = AdminConfig::read(&src)?;
         let (behind_proxy, trusted_proxies) = proxy::read(&src)?;
         let staff_refund_limit = shop::staff_refund_limit(&src, currency)?;
@@ -140,7 +195,7 @@ impl Config {
             seed_demo,
             site_root,
             data_dir,
-            gateway,
+            payment,
             orders,
             oauth,
             admin,

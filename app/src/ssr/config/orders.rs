@@ -30,10 +30,17 @@ pub struct OrderConfig {
 }
 
 impl OrderConfig {
-    pub(super) fn read(src: &Source) -> Result<OrderConfig, ConfigError> {
+    /// `max_expiry_minutes`: the gateway's longest payable window (UseePay: 20 minutes), which
+    /// the shop's expiry must not exceed; it is also the default when shorter than 30.
+    pub(super) fn read(src: &Source, max_expiry_minutes: u64) -> Result<OrderConfig, ConfigError> {
         Ok(OrderConfig {
             // WeChat keeps a prepay order for two hours at most.
-            expiry: src.duration("SHOP_ORDER_EXPIRY_MINUTES", 60, 30, 1..=110)?,
+            expiry: src.duration(
+                "SHOP_ORDER_EXPIRY_MINUTES",
+                60,
+                max_expiry_minutes.min(30),
+                1..=max_expiry_minutes.min(110),
+            )?,
             check_after: src.seconds("SHOP_PAYMENT_CHECK_AFTER_SECS", 60, 1..=3600)?,
             job_interval: src.seconds("SHOP_SETTLE_INTERVAL_SECS", 5, 1..=600)?,
             max_unpaid: i64::try_from(src.number("SHOP_MAX_UNPAID_ORDERS", 3, 1..=50)?)

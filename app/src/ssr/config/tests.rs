@@ -41,6 +41,13 @@ fn production(private: &str, public: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Wisecashier's settings, the default gateway.
+fn wc(cfg: &Config) -> &GatewayConfig {
+    cfg.payment
+        .wisecashier()
+        .expect("Wisecashier is the default gateway")
+}
+
 fn load_owned(vars: &[(&'static str, String)]) -> Result<Config, ConfigError> {
     let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     load(&borrowed)
@@ -59,10 +66,10 @@ fn development_defaults_need_no_configuration() {
     assert_eq!(cfg.currency, Currency::Hkd);
     assert!(cfg.seed_demo);
     assert_eq!(
-        cfg.gateway.oauth_url.as_str(),
+        wc(&cfg).oauth_url.as_str(),
         "http://127.0.0.1:3100/mp_pay/oauth"
     );
-    assert_eq!(cfg.gateway.container_origin, "http://127.0.0.1:3100");
+    assert_eq!(wc(&cfg).container_origin, "http://127.0.0.1:3100");
 }
 
 #[test]
@@ -258,7 +265,7 @@ fn sandbox_credentials_are_refused_for_a_gateway_elsewhere_whatever_shop_env_say
         "http://[::1]:3100",
     ] {
         let cfg = load(&[("GATEWAY_BASE_URL", local)]).expect(local);
-        assert_eq!(cfg.gateway.merchant_no, DEV_MERCHANT_NO);
+        assert_eq!(wc(&cfg).merchant_no, DEV_MERCHANT_NO);
     }
     assert!(load(&[("GATEWAY_BASE_URL", "http://localhost.example.com")]).is_err());
 }
@@ -271,13 +278,8 @@ fn is_rmb_needs_prices_in_cny() {
     let err = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "USD")]).expect_err("USD");
     assert_eq!(err.setting, "GATEWAY_IS_RMB");
     let cfg = load(&[("GATEWAY_IS_RMB", "true"), ("SHOP_CURRENCY", "CNY")]).expect("CNY");
-    assert!(cfg.gateway.is_rmb);
-    assert!(
-        !load(&[("SHOP_CURRENCY", "CNY")])
-            .expect("CNY")
-            .gateway
-            .is_rmb
-    );
+    assert!(wc(&cfg).is_rmb);
+    assert!(!wc(&load(&[("SHOP_CURRENCY", "CNY")]).expect("CNY")).is_rmb);
 }
 
 #[test]
@@ -385,4 +387,126 @@ fn unpaid_orders_and_login_locks_have_safe_defaults() {
     .expect("set");
     assert_eq!(cfg.orders.max_unpaid, 5);
     assert_eq!(cfg.admin.login_lock_ms(), 2000);
+}
+
+/// The settings of a shop selling through UseePay in its own official account.
+const USEEPAY_DEV: [(&str, &str); 4] = [
+    ("PAYMENT_PROVIDER", "useepay"),
+    ("SHOP_OAUTH", "official_account"),
+    ("WECHAT_APPID", "wx_sandbox_appid"),
+    ("WECHAT_APPSECRET", "sandbox-official-account-secret"),
+];
+
+fn useepay(cfg: &Config) -> &crate::ssr::pay::useepay::UseePayConfig {
+    match &cfg.payment {
+        PaymentConfig::UseePay(u) => u,
+        PaymentConfig::Wisecashier(_) => panic!("expected UseePay"),
+    }
+}
+
+#[test]
+fn useepay_works_in_development_with_the_sandbox_and_needs_the_official_account() {
+    let cfg = load(&USEEPAY_DEV).expect("UseePay in development");
+    let u = useepay(&cfg);
+    assert_eq!(u.base_url.as_str(), "http://127.0.0.1:3100/useepay/");
+    assert_eq!(u.merchant_no, DEV_USEEPAY_MERCHANT_NO);
+    assert_eq!(u.app_id, DEV_USEEPAY_APP_ID);
+    assert_eq!(u.wechat_appid, "wx_sandbox_appid");
+    assert_eq!(
+        u.signer.sign_type(),
+        crate::ssr::pay::useepay::protocol::SignType::Rsa
+    );
+    // UseePay's payable window is 20 minutes at most: so is the shop's expiry.
+    assert_eq!(cfg.orders.expiry, Duration::from_secs(20 * 60));
+    assert!(cfg.payment.wisecashier().is_none());
+    // A base without a trailing slash still calls `{base}/api`.
+    let mut vars = USEEPAY_DEV.to_vec();
+    vars.push(("USEEPAY_BASE_URL", "http://127.0.0.1:3100/useepay"));
+    let cfg = load(&vars).expect("no slash");
+    assert_eq!(
+        useepay(&cfg).base_url.as_str(),
+        "http://127.0.0.1:3100/useepay/"
+    );
+
+    let err = load(&[("PAYMENT_PROVIDER", "useepay")]).expect_err("gateway OAuth");
+    assert_eq!(err.setting, "SHOP_OAUTH");
+    let err = load(&[("PAYMENT_PROVIDER", "alipay")]).expect_err("unknown");
+    assert_eq!(err.setting, "PAYMENT_PROVIDER");
+    let mut long = USEEPAY_DEV.to_vec();
+    long.push(("SHOP_ORDER_EXPIRY_MINUTES", "30"));
+    let err = load(&long).expect_err("longer than UseePay's window");
+    assert_eq!(err.setting, "SHOP_ORDER_EXPIRY_MINUTES");
+    let mut md5 = USEEPAY_DEV.to_vec();
+    md5.push(("USEEPAY_SIGN_TYPE", "md5"));
+    let cfg = load(&md5).expect("MD5 with the sandbox key");
+    assert_eq!(
+        useepay(&cfg).signer.sign_type(),
+        crate::ssr::pay::useepay::protocol::SignType::Md5
+    );
+    let debug = format!("{cfg:?}");
+    assert!(
+        !debug.contains(SANDBOX_USEEPAY_MD5_KEY),
+        "MD5 key leaked: {debug}"
+    );
+    let mut bad = USEEPAY_DEV.to_vec();
+    bad.push(("USEEPAY_SIGN_TYPE", "SHA1"));
+    assert_eq!(load(&bad).expect_err("SHA1").setting, "USEEPAY_SIGN_TYPE");
+}
+
+#[test]
+fn useepay_in_production_refuses_sandbox_credentials_and_plain_http() {
+    let base = |extra: &[(&'static str, String)]| {
+        let mut vars: Vec<(&'static str, String)> = vec![
+            ("SHOP_ENV", "production".into()),
+            ("DATABASE_URL", "postgres://shop:pw@db/shop".into()),
+            ("SHOP_PUBLIC_URL", "https://shop.example.com".into()),
+            ("SHOP_SESSION_SECRET", "s".repeat(64)),
+            ("PAYMENT_PROVIDER", "useepay".into()),
+            ("SHOP_OAUTH", "official_account".into()),
+            ("WECHAT_APPID", "wx2421b1c4370ec43b".into()),
+            ("WECHAT_APPSECRET", "app-secret-value".into()),
+            ("USEEPAY_BASE_URL", "https://pay-gateway.useepay.com".into()),
+            ("USEEPAY_MERCHANT_NO", "500000000000001".into()),
+            ("USEEPAY_APP_ID", "shop.example.com".into()),
+            ("USEEPAY_PRIVATE_KEY_PATH", testdata("test_private.pem")),
+            ("USEEPAY_PUBLIC_KEY_PATH", testdata("test_public.pem")),
+        ];
+        for (k, v) in extra {
+            vars.retain(|(key, _)| key != k);
+            vars.push((k, v.clone()));
+        }
+        load_owned(&vars)
+    };
+    let cfg = base(&[]).expect("a complete UseePay production configuration");
+    assert_eq!(useepay(&cfg).merchant_no, "500000000000001");
+    for (key, value) in [
+        (
+            "USEEPAY_BASE_URL",
+            "http://pay-gateway.useepay.com".to_owned(),
+        ),
+        ("USEEPAY_MERCHANT_NO", DEV_USEEPAY_MERCHANT_NO.to_owned()),
+        ("USEEPAY_MERCHANT_NO", "12345678901234567".to_owned()),
+        ("USEEPAY_APP_ID", DEV_USEEPAY_APP_ID.to_owned()),
+        (
+            "USEEPAY_PRIVATE_KEY_PATH",
+            sandbox_key("merchant_private.pem"),
+        ),
+        ("USEEPAY_PUBLIC_KEY_PATH", sandbox_key("gateway_public.pem")),
+    ] {
+        let err = base(&[(key, value.clone())]).expect_err(&value);
+        assert_eq!(err.setting, key, "{value}: {err}");
+    }
+    let err = base(&[("USEEPAY_SIGN_TYPE", "MD5".into())]).expect_err("no MD5 key");
+    assert_eq!(err.setting, "USEEPAY_MD5_KEY");
+    let err = base(&[
+        ("USEEPAY_SIGN_TYPE", "MD5".into()),
+        ("USEEPAY_MD5_KEY", SANDBOX_USEEPAY_MD5_KEY.into()),
+    ])
+    .expect_err("sandbox MD5 key");
+    assert_eq!(err.setting, "USEEPAY_MD5_KEY");
+    base(&[
+        ("USEEPAY_SIGN_TYPE", "MD5".into()),
+        ("USEEPAY_MD5_KEY", "merchant-own-md5-key".into()),
+    ])
+    .expect("own MD5 key");
 }

@@ -166,7 +166,7 @@ fn keys(
 
 /// The gateway is on this machine (`localhost`, 127.0.0.0/8, `::1`): only then may the
 /// committed sandbox credentials be used.
-fn is_loopback(url: &Url) -> bool {
+pub(super) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -1,25 +1,30 @@
-//! `POST /api/pay/notify`: the gateway's payment notifications.
+//! `POST /api/pay/notify`: the gateway's payment (and, at UseePay, refund) notifications.
 //!
 //! A notification is a **trigger, never the proof**. If the gateway signs every merchant's
 //! notifications with one platform key, another merchant could pay an order of its own that
 //! carries this shop's order number and `notify_url`, and its correctly signed `PAID` would
 //! reach us. So a verified notification makes the shop ask the gateway itself, with its own
-//! signed `GET /payment` for the order number it placed, and only that answer (for this
-//! order, amount, currency and buyer) moves the order. If the gateway cannot be asked, the
-//! answer is non-200 and the gateway retries on its schedule; the notification is never
-//! trusted instead.
+//! signed query for the order number it placed, and only that answer (for this order,
+//! amount, currency and buyer) moves the order. If the gateway cannot be asked, the answer is
+//! non-200 and the gateway retries on its schedule; the notification is never trusted
+//! instead. A refund notification likewise makes the shop ask about the refund
+//! ([`refunds::settle`]).
 //!
-//! Before that, in order: a small body limit, the signature over exactly the fields
-//! received, and the age of the signed `Timestamp` (replays). Requests that fail these are
-//! not stored against any order: they are counted per day and reason with one truncated
-//! sample ([`reject`]), so a flood can neither fill the disk nor show up on an order's page.
-//! Verified notifications are stored raw with their verdict, and `success` is answered only
-//! after the order's new state is committed.
+//! Before that, in order: a small body limit, then the gateway's own checks
+//! ([`PaymentProvider::verify_notification`](crate::ssr::pay::PaymentProvider)): the
+//! signature over exactly the fields received, the signed Timestamp's age where the gateway
+//! signs one (Wisecashier), the merchant number where it sends one (UseePay). Requests that
+//! fail these are not stored against any order: they are counted per day and reason with one
+//! truncated sample ([`reject`]), so a flood can neither fill the disk nor show up on an
+//! order's page. Verified notifications are stored raw with their verdict, and the gateway's
+//! acknowledgement is answered only after the order's new state is committed.
 
+use super::refunds;
 use super::service::{settle, SettleError, Settled};
 use super::store::Applied;
+use crate::admin::RefundStatus;
 use crate::ssr::context::ShopState;
-use crate::ssr::pay::{Notification, NotificationError, PayStatus, PaymentReport};
+use crate::ssr::pay::{Notification, NotificationError, Notified, PayStatus, PaymentReport};
 use crate::ssr::web::now_ms;
 use axum::body::Body;
 use axum::extract::State;
@@ -28,8 +33,6 @@ use axum::response::{IntoResponse, Response};
 
 /// Notifications are a dozen short fields; anything larger is not one.
 pub const MAX_BODY_BYTES: usize = 8 * 1024;
-/// A signed Timestamp may run this far ahead of the shop's clock.
-const MAX_CLOCK_SKEW_SECS: i64 = 300;
 /// The sample kept of a refused request.
 const SAMPLE_CHARS: usize = 512;
 
@@ -39,14 +42,6 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-}
-
-/// Whether a signed `Timestamp` (unix seconds) is recent enough at `now_secs`.
-pub fn timestamp_is_fresh(timestamp: &str, now_secs: i64, max_age_secs: i64) -> bool {
-    match timestamp.trim().parse::<i64>() {
-        Ok(t) => t <= now_secs + MAX_CLOCK_SKEW_SECS && now_secs - t <= max_age_secs,
-        Err(_) => false,
-    }
 }
 
 /// What became of a verified notification.
@@ -83,33 +78,28 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
             reject(&state, "bad_signature", &body).await;
             return (StatusCode::UNAUTHORIZED, "bad_signature").into_response();
         }
+        Err(NotificationError::Stale) => {
+            reject(&state, "stale_timestamp", &body).await;
+            return (StatusCode::UNAUTHORIZED, "stale_timestamp").into_response();
+        }
+        Err(NotificationError::WrongMerchant) => {
+            reject(&state, "wrong_merchant", &body).await;
+            return (StatusCode::BAD_REQUEST, "wrong_merchant").into_response();
+        }
         other => other,
     };
-    // The signature covers the Timestamp: an old one is a replay of a real notification.
-    let max_age = i64::try_from(state.config.gateway.notify_max_age.as_secs()).unwrap_or(i64::MAX);
-    let timestamp = notification.timestamp.clone().unwrap_or_default();
-    if !timestamp_is_fresh(&timestamp, now_ms() / 1000, max_age) {
-        reject(&state, "stale_timestamp", &body).await;
-        return (StatusCode::UNAUTHORIZED, "stale_timestamp").into_response();
-    }
-
-    let field = |name: &str| {
-        notification
-            .fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let order_no = field("agent_order_id").or_else(|| field("out_trade_id"));
-    let payment_no = field("no").or_else(|| field("payment_no"));
-    let status_field = field("status");
+    let summary = state.pay.notification_summary(&notification);
 
     let result = match verified {
         Err(err) => {
-            tracing::warn!(order = ?order_no, %err, "refused a malformed notification");
+            tracing::warn!(order = ?summary.order_no, %err, "refused a malformed notification");
             outcome(StatusCode::BAD_REQUEST, "malformed", err.to_string())
         }
-        Ok(report) => confirm_and_settle(&state, &report).await,
+        Ok(Notified::Payment(report)) => confirm_and_settle(&state, &report).await,
+        Ok(Notified::Refund { refund_no }) => confirm_refund(&state, &refund_no).await,
+        Ok(Notified::Other(kind)) => {
+            outcome(StatusCode::OK, "noted", format!("transaction type {kind}"))
+        }
     };
 
     let logged = sqlx::query(
@@ -118,9 +108,9 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(now_ms())
-    .bind(order_no)
-    .bind(payment_no)
-    .bind(status_field)
+    .bind(summary.order_no)
+    .bind(summary.payment_no)
+    .bind(summary.status)
     .bind(result.verdict)
     .bind(&result.detail)
     .bind(notification.timestamp.clone())
@@ -139,6 +129,52 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
         (StatusCode::OK, state.pay.notification_ack()).into_response()
     } else {
         (result.status, result.verdict).into_response()
+    }
+}
+
+/// A verified notification about one of the shop's refunds: the shop asks the gateway about
+/// it and records the answer, exactly as the settlement job would. A refund the gateway
+/// cannot be asked about now stays pending (the job keeps asking); the notification is
+/// answered with 503 so the gateway sends it again too.
+async fn confirm_refund(state: &ShopState, refund_no: &str) -> Outcome {
+    let found: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT id FROM refunds WHERE refund_no = $1")
+            .bind(refund_no)
+            .fetch_optional(state.db.pool())
+            .await;
+    let id = match found {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            tracing::warn!(refund = refund_no, "notification for an unknown refund");
+            return outcome(StatusCode::NOT_FOUND, "unknown_refund", "");
+        }
+        Err(err) => {
+            tracing::error!(%err, "could not look up a notified refund");
+            return outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", "");
+        }
+    };
+    match refunds::settle(state, id, "notification+query").await {
+        Ok(applied) if applied.from == applied.to && applied.to == RefundStatus::Pending => {
+            outcome(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "refund_unsettled",
+                applied.detail,
+            )
+        }
+        Ok(applied) if applied.from == applied.to => outcome(
+            StatusCode::OK,
+            "duplicate",
+            format!("refund already {}", applied.to.code()),
+        ),
+        Ok(applied) => outcome(
+            StatusCode::OK,
+            "refund_applied",
+            format!("refund {} -> {}", applied.from.code(), applied.to.code()),
+        ),
+        Err(err) => {
+            tracing::error!(%err, refund = refund_no, "could not settle a notified refund");
+            outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", "")
+        }
     }
 }
 
@@ -265,29 +301,5 @@ async fn reject(state: &ShopState, reason: &'static str, body: &[u8]) {
         }
         Ok(_) => {}
         Err(err) => tracing::error!(%err, reason, "could not count a refused notification"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_fresh_within_the_window_and_a_little_skew() {
-        let now = 1_800_000_000;
-        assert!(timestamp_is_fresh("1800000000", now, 4200));
-        assert!(
-            timestamp_is_fresh(" 1799995800 ", now, 4200),
-            "70 minutes old"
-        );
-        assert!(!timestamp_is_fresh("1799995799", now, 4200));
-        assert!(
-            timestamp_is_fresh("1800000300", now, 4200),
-            "5 minutes ahead"
-        );
-        assert!(!timestamp_is_fresh("1800000301", now, 4200));
-        for junk in ["", "abc", "1.8e9", "-", "99999999999999999999999"] {
-            assert!(!timestamp_is_fresh(junk, now, 4200), "{junk}");
-        }
     }
 }

@@ -1,7 +1,10 @@
-//! Payment providers. The shop talks to a gateway only through [`PaymentProvider`], so a
-//! second gateway (UseePay, say) is one new module next to [`wisecashier`].
+//! Payment providers. The shop talks to a gateway only through [`PaymentProvider`]:
+//! [`wisecashier`] (the payment container, seed 000) or [`useepay`] (the merchant's own
+//! official account, seed 002). Nothing outside this module knows which one is configured,
+//! beyond the configuration and the pay parameters the browser hands to `WeixinJSBridge`.
 
 pub mod signing;
+pub mod useepay;
 pub mod wisecashier;
 
 use crate::money::{Currency, Money};
@@ -37,6 +40,9 @@ pub struct PlaceOrder {
     pub product_info: String,
     pub notify_url: String,
     pub client_ip: String,
+    /// When the shop expires the order if unpaid (unix ms): a gateway with its own payable
+    /// window (UseePay's `transactionExpirationTime`) closes the payment no later.
+    pub expires_at_ms: i64,
 }
 
 /// The gateway's answer to a placed order.
@@ -154,6 +160,19 @@ pub fn read_amount(amount: &str, currency: &str) -> Result<Money, UnreadableAmou
     })
 }
 
+/// A gateway amount in integer minor units (UseePay's `"1211"` for USD 12.11) in
+/// `currency`, read exactly: digits only.
+pub fn read_minor_amount(amount: &str, currency: &str) -> Result<Money, UnreadableAmount> {
+    let code = Currency::from_code(currency.trim())
+        .ok_or_else(|| UnreadableAmount::UnknownCurrency(currency.to_owned()))?;
+    useepay::protocol::parse_minor(amount)
+        .map(|minor| Money::new(minor, code))
+        .ok_or_else(|| UnreadableAmount::Malformed {
+            amount: amount.to_owned(),
+            currency: code,
+        })
+}
+
 /// A received notification: its fields exactly as posted and the two signature headers.
 #[derive(Debug, Clone)]
 pub struct Notification {
@@ -162,12 +181,38 @@ pub struct Notification {
     pub signature: Option<String>,
 }
 
+/// What a verified notification is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notified {
+    /// A payment: the report to confirm with the shop's own query.
+    Payment(Box<PaymentReport>),
+    /// A refund, named by the shop's refund number: the shop asks the gateway about it.
+    Refund { refund_no: String },
+    /// Something the shop does not act on (another transaction type): recorded only.
+    Other(String),
+}
+
+/// The identifying fields of a notification, for the shop's record of it (also of one that
+/// failed its checks).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotificationSummary {
+    pub order_no: Option<String>,
+    pub payment_no: Option<String>,
+    pub status: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NotificationError {
     #[error("missing Timestamp or Signature header")]
     MissingHeaders,
     #[error("signature does not verify")]
     BadSignature,
+    /// Correctly signed, but its signed time is outside the replay window.
+    #[error("signed timestamp too old or in the future")]
+    Stale,
+    /// Correctly signed, for another merchant of the gateway.
+    #[error("notification for another merchant")]
+    WrongMerchant,
     #[error("missing field `{0}`")]
     MissingField(&'static str),
     #[error("unknown payment status `{0}`")]
@@ -176,10 +221,15 @@ pub enum NotificationError {
 
 #[derive(Debug, Clone)]
 pub struct RefundRequest {
+    /// The gateway's payment number.
     pub payment_no: String,
+    /// The shop's order number (the payment's own number at gateways that refund by it).
+    pub order_no: String,
+    /// The shop's refund number (the gateway is idempotent on it).
     pub refund_no: String,
-    /// `None` refunds the whole payment.
-    pub amount: Option<Money>,
+    pub amount: Money,
+    /// Where the gateway may notify the refund's outcome.
+    pub notify_url: String,
 }
 
 /// A refund as the gateway reports it (fields beyond these are not documented).
@@ -192,11 +242,15 @@ pub struct RefundReport {
     pub fields: Vec<(String, String)>,
     /// The payment the refund belongs to, when the answer names it.
     pub payment_no: Option<String>,
+    /// The shop's order number the refund belongs to, when the answer names it.
+    pub order_no: Option<String>,
 }
 
-/// A refund's state in the gateway's words. The refund answer's fields are not documented
-/// publicly: the sandbox answers `PROCESSING` and later `SUCCESS`; the usual spellings of
-/// WeChat Pay and other aggregators are accepted too. Anything else is no final word.
+/// A refund's state in the gateway's words. Wisecashier's refund answer is not documented
+/// publicly: its sandbox answers `PROCESSING` and later `SUCCESS`; the usual spellings of
+/// WeChat Pay and other aggregators are accepted too, and UseePay's `resultCode`s
+/// (`received`… open, `succeed`, `failed`/`cancelled`/`closed`). Anything else is no final
+/// word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundState {
     Processing,
@@ -207,11 +261,12 @@ pub enum RefundState {
 impl RefundState {
     pub fn parse(raw: &str) -> Option<RefundState> {
         match raw.trim().to_ascii_uppercase().as_str() {
-            "PROCESSING" | "PENDING" | "REFUNDING" | "INIT" | "ACCEPTED" => {
-                Some(RefundState::Processing)
+            "PROCESSING" | "PENDING" | "REFUNDING" | "INIT" | "ACCEPTED" | "RECEIVED"
+            | "GATHER" | "CHALLENGE" | "PENDING_REVIEW" => Some(RefundState::Processing),
+            "SUCCESS" | "SUCCEEDED" | "SUCCEED" | "REFUNDED" => Some(RefundState::Success),
+            "FAIL" | "FAILED" | "CLOSED" | "ABNORMAL" | "REJECTED" | "CANCELLED" => {
+                Some(RefundState::Failed)
             }
-            "SUCCESS" | "SUCCEEDED" | "REFUNDED" => Some(RefundState::Success),
-            "FAIL" | "FAILED" | "CLOSED" | "ABNORMAL" | "REJECTED" => Some(RefundState::Failed),
             _ => None,
         }
     }
@@ -238,8 +293,11 @@ pub trait PaymentProvider: Send + Sync {
         &'a self,
         refund_no: &'a str,
     ) -> BoxFuture<'a, Result<RefundReport, GatewayError>>;
-    /// Checks a notification's signature and reads it.
-    fn verify_notification(&self, n: &Notification) -> Result<PaymentReport, NotificationError>;
+    /// Checks a notification's signature (and, where the gateway signs one, its age) and
+    /// reads it.
+    fn verify_notification(&self, n: &Notification) -> Result<Notified, NotificationError>;
+    /// The order number, payment number and status a notification carries, as sent.
+    fn notification_summary(&self, n: &Notification) -> NotificationSummary;
     /// The body that acknowledges a durably recorded notification.
     fn notification_ack(&self) -> &'static str;
 }

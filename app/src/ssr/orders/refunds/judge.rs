@@ -34,9 +34,25 @@ impl Said {
     }
 }
 
-/// Reads a gateway answer for refund `refund_no` of `amount` against payment `payment_no`.
-/// Only an answer that names this refund and says SUCCESS settles it as succeeded.
-pub fn judge(report: &RefundReport, refund_no: &str, payment_no: &str, amount: Money) -> Said {
+/// The refund the shop asked for: its number, its payment and order, and its amount.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    pub refund_no: &'a str,
+    pub payment_no: &'a str,
+    pub order_no: &'a str,
+    pub amount: Money,
+}
+
+/// Reads a gateway answer against the refund the shop asked for. Only an answer that names
+/// this refund (and, where it names them, this payment, order and amount) and says SUCCESS
+/// settles it as succeeded.
+pub fn judge(report: &RefundReport, asked: &Asked<'_>) -> Said {
+    let Asked {
+        refund_no,
+        payment_no,
+        order_no,
+        amount,
+    } = *asked;
     match report.out_refund_id.as_deref() {
         Some(named) if named == refund_no => {}
         Some(other) => {
@@ -51,6 +67,11 @@ pub fn judge(report: &RefundReport, refund_no: &str, payment_no: &str, amount: M
     if let Some(other) = report.payment_no.as_deref().filter(|p| *p != payment_no) {
         return Said::mismatch(format!(
             "the gateway's answer is for another payment ({other}); not taken"
+        ));
+    }
+    if let Some(other) = report.order_no.as_deref().filter(|o| *o != order_no) {
+        return Said::mismatch(format!(
+            "the gateway's answer is for another order ({other}); not taken"
         ));
     }
     if let Some(raw) = report.amount.as_deref() {
@@ -104,9 +125,17 @@ mod tests {
             status: get("status"),
             amount: get("refund_amount"),
             payment_no: get("payment_no"),
+            order_no: get("order_no"),
             fields: Vec::new(),
         }
     }
+
+    const ASKED: Asked<'static> = Asked {
+        refund_no: "S1R1",
+        payment_no: "P1",
+        order_no: "S1",
+        amount: HK20,
+    };
 
     const HK20: Money = Money {
         minor: 2000,
@@ -122,7 +151,7 @@ mod tests {
             ("refund_amount", "20.00"),
             ("status", "SUCCESS"),
         ]);
-        let said = judge(&ours, "S1R1", "P1", HK20);
+        let said = judge(&ours, &ASKED);
         assert_eq!(said.event, Event::Succeeded);
         assert_eq!(said.gateway_refund_no.as_deref(), Some("G1"));
 
@@ -141,6 +170,14 @@ mod tests {
                 ],
             ),
             (
+                "another order",
+                vec![
+                    ("out_refund_id", "S1R1"),
+                    ("order_no", "S2"),
+                    ("status", "SUCCESS"),
+                ],
+            ),
+            (
                 "another amount",
                 vec![
                     ("out_refund_id", "S1R1"),
@@ -149,7 +186,7 @@ mod tests {
                 ],
             ),
         ] {
-            let said = judge(&report(&fields), "S1R1", "P1", HK20);
+            let said = judge(&report(&fields), &ASKED);
             assert_eq!(said.event, Event::Unsettled, "{what}");
             assert!(said.mismatch, "{what}");
             assert_eq!(said.gateway_refund_no, None, "{what}");
@@ -161,9 +198,7 @@ mod tests {
         let with = |status: &str| {
             judge(
                 &report(&[("out_refund_id", "S1R1"), ("status", status)]),
-                "S1R1",
-                "P1",
-                HK20,
+                &ASKED,
             )
             .event
         };
@@ -173,12 +208,14 @@ mod tests {
         assert_eq!(with(""), Event::Unsettled);
         assert_eq!(with("REFUNDED"), Event::Succeeded);
         assert_eq!(with("FAIL"), Event::Failed);
+        // UseePay's resultCodes.
+        assert_eq!(with("received"), Event::Unsettled);
+        assert_eq!(with("succeed"), Event::Succeeded);
+        assert_eq!(with("cancelled"), Event::Failed);
         assert!(
             !judge(
                 &report(&[("out_refund_id", "S1R1"), ("status", "PROCESSING")]),
-                "S1R1",
-                "P1",
-                HK20
+                &ASKED
             )
             .mismatch
         );

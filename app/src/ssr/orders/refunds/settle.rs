@@ -3,7 +3,7 @@
 //! [`judge`](super::judge) and written by [`apply`](super::apply).
 
 use super::apply::{apply, Applied};
-use super::judge::{judge, Said};
+use super::judge::{judge, Asked, Said};
 use super::table::Event;
 use crate::admin::RefundStatus;
 use crate::error::ShopError;
@@ -20,12 +20,14 @@ async fn send(state: &ShopState, r: &Pending) -> Said {
         .pay
         .refund(&RefundRequest {
             payment_no: r.payment_no.clone(),
+            order_no: r.order_no.clone(),
             refund_no: r.refund_no.clone(),
-            amount: Some(r.amount),
+            amount: r.amount,
+            notify_url: notify_url(state),
         })
         .await;
     match answer {
-        Ok(report) => judge(&report, &r.refund_no, &r.payment_no, r.amount),
+        Ok(report) => judge(&report, &r.asked()),
         Err(GatewayError::Refused { code, message }) => Said {
             event: Event::Failed,
             detail: format!("gateway refused ({code}): {message}"),
@@ -43,7 +45,7 @@ async fn send(state: &ShopState, r: &Pending) -> Said {
 /// way) is asked for again, which is safe for the same reason.
 async fn query(state: &ShopState, r: &Pending) -> Said {
     match state.pay.query_refund(&r.refund_no).await {
-        Ok(report) => judge(&report, &r.refund_no, &r.payment_no, r.amount),
+        Ok(report) => judge(&report, &r.asked()),
         Err(GatewayError::Refused { code, .. }) if code == "404" => send(state, r).await,
         Err(err) => {
             tracing::warn!(refund = %r.refund_no, %err, "refund query failed; will ask again");
@@ -51,13 +53,35 @@ async fn query(state: &ShopState, r: &Pending) -> Said {
         }
     }
 }
+/// Where the gateway may notify a refund's outcome (the payments' notify URL).
+fn notify_url(state: &ShopState) -> String {
+    state
+        .config
+        .public_url
+        .join("api/pay/notify")
+        .map(|u| u.to_string())
+        .unwrap_or_default()
+}
+
 /// A refund to ask the gateway about, with what the request needs.
 struct Pending {
     id: i64,
     refund_no: String,
     payment_no: String,
+    order_no: String,
     amount: Money,
     status: RefundStatus,
+}
+
+impl Pending {
+    fn asked(&self) -> Asked<'_> {
+        Asked {
+            refund_no: &self.refund_no,
+            payment_no: &self.payment_no,
+            order_no: &self.order_no,
+            amount: self.amount,
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,13 +91,14 @@ struct PendingRow {
     #[sqlx(try_from = "String")]
     status: RefundStatus,
     payment_no: Option<String>,
+    order_no: String,
     #[sqlx(try_from = "String")]
     currency: Currency,
 }
 
 async fn pending(state: &ShopState, refund_id: i64) -> Result<Pending, ShopError> {
     let found: Option<PendingRow> = sqlx::query_as(
-        "SELECT r.refund_no, r.amount_minor, r.status, o.payment_no, o.currency
+        "SELECT r.refund_no, r.amount_minor, r.status, o.payment_no, o.order_no, o.currency
          FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
     )
     .bind(refund_id)
@@ -88,6 +113,7 @@ async fn pending(state: &ShopState, refund_id: i64) -> Result<Pending, ShopError
         id: refund_id,
         refund_no: r.refund_no,
         payment_no,
+        order_no: r.order_no,
         amount: Money::new(r.amount_minor, r.currency),
         status: r.status,
     })
@@ -183,7 +209,7 @@ pub fn backoff(interval: Duration, checks: i64) -> i64 {
 /// not before the request has had its full timeout, so the two do not cross ([`request`]
 /// brings it forward once the request is over).
 pub fn first_check_at(state: &ShopState, now: i64) -> i64 {
-    let wait = state.config.gateway.timeout + state.config.orders.job_interval;
+    let wait = state.config.payment.timeout() + state.config.orders.job_interval;
     now + i64::try_from(wait.as_millis()).unwrap_or(60_000)
 }
 

@@ -138,6 +138,7 @@ async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<Pay
         product_info: row.product_info.clone(),
         notify_url: notify_url.to_string(),
         client_ip: client_ip.to_owned(),
+        expires_at_ms: row.expires_at,
     };
     let backend = state.db.backend();
     match state.pay.place_order(&request).await {

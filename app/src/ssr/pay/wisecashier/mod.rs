@@ -9,8 +9,8 @@ pub mod protocol;
 mod report;
 
 use super::{
-    BoxFuture, GatewayError, Notification, NotificationError, PaymentProvider, PaymentReport,
-    PlaceOrder, Placed, RefundReport, RefundRequest,
+    BoxFuture, GatewayError, Notification, NotificationError, NotificationSummary, Notified,
+    PaymentProvider, PaymentReport, PlaceOrder, Placed, RefundReport, RefundRequest,
 };
 use protocol::{
     encode_params, notification_string_to_verify, request_string_to_sign, PrivateKey, PublicKey,
@@ -51,6 +51,8 @@ pub struct WisecashierConfig {
     pub is_rmb: bool,
     pub wallet: Wallet,
     pub timeout: Duration,
+    /// Notifications whose signed `Timestamp` is older than this are refused as replays.
+    pub notify_max_age: Duration,
 }
 
 pub struct Wisecashier {
@@ -266,13 +268,11 @@ impl PaymentProvider for Wisecashier {
         refund: &'a RefundRequest,
     ) -> BoxFuture<'a, Result<RefundReport, GatewayError>> {
         Box::pin(async move {
-            let mut params = vec![
+            let params = vec![
                 s("payment_no", &refund.payment_no),
                 s("out_refund_id", &refund.refund_no),
+                s("refund_amount", refund.amount.decimal()),
             ];
-            if let Some(amount) = refund.amount {
-                params.push(s("refund_amount", amount.decimal()));
-            }
             let data = self
                 .call(reqwest::Method::POST, "payment_refund", params)
                 .await?;
@@ -296,7 +296,7 @@ impl PaymentProvider for Wisecashier {
         })
     }
 
-    fn verify_notification(&self, n: &Notification) -> Result<PaymentReport, NotificationError> {
+    fn verify_notification(&self, n: &Notification) -> Result<Notified, NotificationError> {
         let (Some(timestamp), Some(signature)) = (&n.timestamp, &n.signature) else {
             return Err(NotificationError::MissingHeaders);
         };
@@ -304,7 +304,21 @@ impl PaymentProvider for Wisecashier {
         if !self.config.gateway_public_key.verify(&message, signature) {
             return Err(NotificationError::BadSignature);
         }
-        report_from_fields(&n.fields)
+        // The signature covers the Timestamp: an old one is a replay of a real notification.
+        let max_age = i64::try_from(self.config.notify_max_age.as_secs()).unwrap_or(i64::MAX);
+        if !timestamp_is_fresh(timestamp, crate::ssr::web::now_ms() / 1000, max_age) {
+            return Err(NotificationError::Stale);
+        }
+        report_from_fields(&n.fields).map(|r| Notified::Payment(Box::new(r)))
+    }
+
+    fn notification_summary(&self, n: &Notification) -> NotificationSummary {
+        let get = |names: &[&str]| field(&n.fields, names).map(str::to_owned);
+        NotificationSummary {
+            order_no: get(&["agent_order_id", "out_trade_id"]),
+            payment_no: get(&PAYMENT_NO_FIELDS),
+            status: get(&["status"]),
+        }
     }
 
     fn notification_ack(&self) -> &'static str {
@@ -312,9 +326,39 @@ impl PaymentProvider for Wisecashier {
     }
 }
 
+/// A signed `Timestamp` may run this far ahead of the shop's clock.
+const MAX_CLOCK_SKEW_SECS: i64 = 300;
+
+/// Whether a signed `Timestamp` (unix seconds) is recent enough at `now_secs`.
+pub fn timestamp_is_fresh(timestamp: &str, now_secs: i64, max_age_secs: i64) -> bool {
+    match timestamp.trim().parse::<i64>() {
+        Ok(t) => t <= now_secs + MAX_CLOCK_SKEW_SECS && now_secs - t <= max_age_secs,
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_fresh_within_the_window_and_a_little_skew() {
+        let now = 1_800_000_000;
+        assert!(timestamp_is_fresh("1800000000", now, 4200));
+        assert!(
+            timestamp_is_fresh(" 1799995800 ", now, 4200),
+            "70 minutes old"
+        );
+        assert!(!timestamp_is_fresh("1799995799", now, 4200));
+        assert!(
+            timestamp_is_fresh("1800000300", now, 4200),
+            "5 minutes ahead"
+        );
+        assert!(!timestamp_is_fresh("1800000301", now, 4200));
+        for junk in ["", "abc", "1.8e9", "-", "99999999999999999999999"] {
+            assert!(!timestamp_is_fresh(junk, now, 4200), "{junk}");
+        }
+    }
 
     #[test]
     fn wallets_parse() {

@@ -103,6 +103,7 @@ pub(super) fn refund_from_fields(fields: Vec<(String, String)>) -> RefundReport 
         amount: get(&["refund_amount", "amount"]),
         // Not `no`: in a refund answer that spelling is taken by the refund number.
         payment_no: get(&["payment_no"]),
+        order_no: None,
         fields: fields.clone(),
     }
 }
