@@ -1,4 +1,6 @@
-// WeixinJSBridge stand-in, injected by the sandbox container into the pages it proxies.
+// WeixinJSBridge stand-in, injected by the sandbox container into the pages it proxies, or
+// (UseePay: no container) into the merchant's own pages before they load, with
+// `window.__WX_SANDBOX_BASE__` naming where that gateway's pay sheet lives.
 // Like WeChat, the bridge arrives shortly after the page and announces itself with the
 // `WeixinJSBridgeReady` event. `getBrandWCPayRequest` shows a pay sheet with Pay / Cancel /
 // Fail and calls back with WeChat's exact `err_msg` values.
@@ -6,6 +8,8 @@
   'use strict';
   if (window.WeixinJSBridge) return;
   var REQUIRED = ['appId', 'timeStamp', 'nonceStr', 'package', 'signType', 'paySign'];
+  // Same origin in the container; another origin (a simple, preflight-free request) outside.
+  var BASE = window.__WX_SANDBOX_BASE__ || '';
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -15,9 +19,9 @@
   }
 
   function post(path, params) {
-    return fetch(path, {
+    return fetch(BASE + path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': BASE ? 'text/plain' : 'application/json' },
       body: JSON.stringify(params),
     }).then(function (r) { return r.json(); });
   }
@@ -51,7 +55,7 @@
       done(msg);
     }
     pay.disabled = true;
-    fetch('/__sandbox/prepay?package=' + encodeURIComponent(params['package']))
+    fetch(BASE + '/__sandbox/prepay?package=' + encodeURIComponent(params['package']))
       .then(function (r) { return r.json(); })
       .then(function (p) {
         if (!p.order_no) { finish('get_brand_wcpay_request:fail'); return; }

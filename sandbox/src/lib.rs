@@ -13,15 +13,20 @@
 //!   Fail, signed notifications on the real retry schedule scaled by
 //!   [`Settings::time_scale`], and fault knobs for tests under `/__sandbox/`.
 //!
-//! A second gateway's stand-in is one more module beside [`wisecashier`], merged into
-//! [`router`]; the container and WeChat's OAuth are shared.
+//! - The UseePay stand-in ([`useepay`]) under `/useepay`: its signed `/api`, notifications on
+//!   UseePay's schedule, and the same pay sheet and fault knobs. UseePay has no container:
+//!   the shop's page runs on its own domain and gets the bridge from `/useepay/bridge.js`.
+//!
+//! The fault knobs ([`faults`]) and WeChat's OAuth are shared.
 
 // Handlers refuse with a ready `Response`; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
 mod clock;
 pub mod container;
+pub mod faults;
 pub mod settings;
+pub mod useepay;
 pub mod wechat;
 pub mod wisecashier;
 
@@ -55,6 +60,7 @@ pub fn router(settings: Settings) -> Result<Router, StartError> {
     Ok(Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(wisecashier::routes(settings.clone(), http.clone()))
+        .merge(useepay::routes(settings.clone(), http.clone()))
         .merge(wechat::routes(settings.clone()))
         // Last: its fallback is the proxy to the merchant's page.
         .merge(container::routes(settings, http)))

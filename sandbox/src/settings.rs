@@ -26,6 +26,20 @@ pub struct Settings {
     pub wechat_appid: String,
     pub wechat_secret: String,
     pub wisecashier: WisecashierSettings,
+    pub useepay: UseePaySettings,
+}
+
+/// The merchant's account at the UseePay stand-in: its number, its approved site domain,
+/// and both signature types' keys (a request says which it uses).
+pub struct UseePaySettings {
+    pub merchant_no: String,
+    pub app_id: String,
+    /// Verifies the merchant's RSA requests.
+    pub merchant_key: PublicKey,
+    /// Signs answers, notifications and `paySign` for RSA merchants.
+    pub gateway_key: PrivateKey,
+    /// The shared MD5 key for MD5 merchants.
+    pub md5_key: String,
 }
 
 /// The merchant's account at the Wisecashier stand-in.
@@ -51,6 +65,13 @@ impl Settings {
                 merchant_key: PublicKey::from_pem(MERCHANT_PUBLIC_KEY.as_bytes())?,
                 gateway_key: PrivateKey::from_pem(GATEWAY_PRIVATE_KEY.as_bytes())?,
                 exchange_rate: "0.92".to_owned(),
+            },
+            useepay: UseePaySettings {
+                merchant_no: app::ssr::config::DEV_USEEPAY_MERCHANT_NO.to_owned(),
+                app_id: app::ssr::config::DEV_USEEPAY_APP_ID.to_owned(),
+                merchant_key: PublicKey::from_pem(MERCHANT_PUBLIC_KEY.as_bytes())?,
+                gateway_key: PrivateKey::from_pem(GATEWAY_PRIVATE_KEY.as_bytes())?,
+                md5_key: app::ssr::config::SANDBOX_USEEPAY_MD5_KEY.to_owned(),
             },
         })
     }

@@ -2,8 +2,9 @@
 //! mutex (never held across an await), so `GET /payment` always answers truthfully.
 
 use crate::clock::now_ms;
+pub use crate::faults::{Faults, MpPayFault, NotifyFault, QueryFault, RefundFault};
 use crate::settings::Settings;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -77,111 +78,6 @@ pub struct Refund {
     pub settle_at_ms: i64,
     /// The payment's buyer, so `only_openid` scopes refund faults too.
     pub openid: String,
-}
-
-/// What `/mp_pay` does to the next calls.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MpPayFault {
-    #[default]
-    None,
-    /// HTTP 503 with an HTML body, like a load balancer in trouble.
-    ServerError,
-    /// Records the order, then answers only after the caller has given up.
-    Timeout,
-    /// A refusal in the gateway's envelope, with a message.
-    Refuse,
-    /// HTTP 200 with a body that is not the envelope.
-    Garbage,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotifyFault {
-    #[default]
-    Normal,
-    /// No notification at all: the shop has to query.
-    Drop,
-}
-
-/// What `GET /payment` answers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum QueryFault {
-    #[default]
-    Truthful,
-    /// The answer describes another payment (the newest other one): a confused or hostile
-    /// gateway, or a man in the middle replaying an answer.
-    OtherOrder,
-    /// HTTP 503: the gateway cannot be asked.
-    ServerError,
-    /// 404 "payment not found" even for a payment it knows.
-    NotFound,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Faults {
-    pub mp_pay: MpPayFault,
-    /// How many `/mp_pay` calls the fault applies to (`None`: until changed).
-    pub mp_pay_times: Option<u32>,
-    pub notify: NotifyFault,
-    /// Delay before the first notification, in ms (before time scaling).
-    pub notify_delay_ms: u64,
-    /// Copies sent concurrently at every attempt (duplicates).
-    pub notify_copies: u32,
-    /// The refusal message for `MpPayFault::Refuse`.
-    pub refuse_message: String,
-    /// Apply the faults only to this buyer's payments, so tests running side by side do
-    /// not trip over each other's faults.
-    pub only_openid: Option<String>,
-    /// What `/payment_refund` does (POST and GET).
-    pub refund: RefundFault,
-    /// How long a refund stays `PROCESSING` before it is `SUCCESS`, in ms (before time
-    /// scaling); 0 answers `SUCCESS` at once.
-    pub refund_settle_ms: u64,
-    /// How `GET /payment` answers for the payments the faults apply to.
-    pub query: QueryFault,
-}
-
-impl Faults {
-    pub fn applies_to(&self, openid: &str) -> bool {
-        self.only_openid.as_deref().is_none_or(|o| o == openid)
-    }
-}
-
-impl Default for Faults {
-    fn default() -> Self {
-        Faults {
-            mp_pay: MpPayFault::None,
-            mp_pay_times: None,
-            notify: NotifyFault::Normal,
-            notify_delay_ms: 0,
-            notify_copies: 1,
-            refuse_message: "商户状态异常 (sandbox refusal)".to_owned(),
-            only_openid: None,
-            refund: RefundFault::None,
-            refund_settle_ms: 2000,
-            query: QueryFault::Truthful,
-        }
-    }
-}
-
-/// What `/payment_refund` does to refunds (of `only_openid`'s payments, when set).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefundFault {
-    #[default]
-    None,
-    /// Refunds are recorded but stay `PROCESSING` (POST and GET) while the fault is set.
-    Processing,
-    /// Records the refund, then answers only after the caller has given up.
-    Timeout,
-    /// A refusal in the gateway's envelope (`refuse_message`); nothing is recorded.
-    Refuse,
-    /// Records the refund but answers (POST and GET) with another refund's record, which
-    /// says `SUCCESS`: the shop must not take it for its own.
-    OtherRefund,
 }
 
 #[derive(Default)]
