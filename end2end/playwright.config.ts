@@ -7,9 +7,14 @@ import * as path from 'path';
 // two different sites, as the gateway's container and the merchant's host are in WeChat.
 const port = Number(process.env.E2E_PORT ?? 3300);
 const sandboxPort = Number(process.env.E2E_SANDBOX_PORT ?? 3400);
+const useepayPort = Number(process.env.E2E_USEEPAY_PORT ?? 3301);
 const dbDir = path.join(os.tmpdir(), `shop-e2e-${process.pid}`);
+const useepayDbDir = path.join(os.tmpdir(), `shop-e2e-useepay-${process.pid}`);
 export const baseURL = `http://127.0.0.1:${port}`;
 export const sandboxURL = `http://localhost:${sandboxPort}`;
+// A second shop selling through UseePay (seed 002): buyers sign in with the merchant's own
+// official account (the sandbox plays WeChat's OAuth), and pages run on the shop's origin.
+export const useepayShopURL = `http://127.0.0.1:${useepayPort}`;
 // The secret path of the page URL the shop registers with its gateway
 // (GATEWAY_CONTAINER_SECRET): only requests under it may bind a buyer from `?openid=`.
 export const containerSecret = 'e2e-container-secret-0123456789';
@@ -94,6 +99,28 @@ export default defineConfig({
         GATEWAY_CONTAINER_SECRET: containerSecret,
         SHOP_SETTLE_INTERVAL_SECS: '1',
         SHOP_RETURN_ADDRESS: '深圳市南山区科技园退货部 李四收 0755-12345678',
+        RUST_LOG: 'warn',
+      },
+    },
+    {
+      command: `rm -rf ${useepayDbDir} && mkdir -p ${useepayDbDir} && exec ../target/release/server`,
+      url: `${useepayShopURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      env: {
+        DATABASE_URL: `sqlite://${useepayDbDir}/shop.db?mode=rwc`,
+        SHOP_DATA_DIR: useepayDbDir,
+        SHOP_LISTEN_ADDR: `127.0.0.1:${useepayPort}`,
+        SHOP_PUBLIC_URL: useepayShopURL,
+        LEPTOS_SITE_ROOT: '../target/site',
+        PAYMENT_PROVIDER: 'useepay',
+        USEEPAY_BASE_URL: `http://127.0.0.1:${sandboxPort}/useepay`,
+        SHOP_OAUTH: 'official_account',
+        WECHAT_APPID: 'wx_sandbox_appid',
+        WECHAT_APPSECRET: 'sandbox-official-account-secret',
+        WECHAT_OAUTH_BASE: sandboxURL,
+        WECHAT_API_BASE: `http://127.0.0.1:${sandboxPort}`,
+        SHOP_SETTLE_INTERVAL_SECS: '1',
         RUST_LOG: 'warn',
       },
     },

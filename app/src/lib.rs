@@ -38,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Absolute asset URLs: inside the payment container the page is served from the
     // gateway's origin, and its scripts, styles and server calls must reach the shop.
     let base = page.asset_base.clone();
+    let dev_bridge = page.dev_wechat_bridge.clone();
     provide_context::<Lang>(lang);
     provide_context::<Page>(page);
     view! {
@@ -53,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true root=base/>
                 <MetaTags/>
+                {dev_bridge.map(|src| view! { <script src=src></script> })}
             </head>
             <body>
                 <App/>

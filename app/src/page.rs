@@ -20,6 +20,8 @@ pub struct Page {
     /// `/lang?to=<the other language>&back=<this page>`: a plain link, so the switch works
     /// before hydration and without JavaScript.
     pub lang_switch: String,
+    /// Development only: the `WeixinJSBridge` stand-in's script (`SHOP_DEV_WECHAT_BRIDGE_URL`).
+    pub dev_wechat_bridge: Option<String>,
 }
 
 /// The current page (a default one where none was provided, as in islands).
@@ -51,6 +53,8 @@ impl Page {
             shop_name: use_context::<context::ShopState>()
                 .map(|s| s.config.shop_name.clone())
                 .unwrap_or_default(),
+            dev_wechat_bridge: use_context::<context::ShopState>()
+                .and_then(|s| s.config.dev_wechat_bridge.as_ref().map(|u| u.to_string())),
             asset_base: context::asset_base().to_owned(),
             lang_switch: format!(
                 "/lang?to={}&back={}",

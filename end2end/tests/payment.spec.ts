@@ -1,6 +1,6 @@
 import { expect, Page, Browser } from '@playwright/test';
 import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
-import { sandboxURL } from '../playwright.config';
+import { sandboxURL, useepayShopURL } from '../playwright.config';
 
 // Paying needs WeChat's bridge, which only exists with JavaScript; the no-JS project
 // covers browsing and the cart.
@@ -16,6 +16,28 @@ async function enterContainer(page: Page, openid: string, returnTo = '/') {
   await page.goto(entry);
   await expect(page).toHaveURL(new RegExp(`^${sandboxURL}${returnTo === '/' ? '/' : returnTo}`));
 }
+
+/// Enters a UseePay shop as WeChat would: the page is the merchant's own, WeChat's browser
+/// provides `WeixinJSBridge` (the sandbox's stand-in, injected before any page loads), and
+/// the shop signs the buyer in with its own official account (WeChat's authorisation page,
+/// played by the sandbox).
+async function enterOwnAccount(page: Page, openid: string, returnTo = '/') {
+  const bridge = await page.request.get(`${sandboxURL}/useepay/bridge.js`);
+  expect(bridge.ok()).toBeTruthy();
+  await page.addInitScript({ content: await bridge.text() });
+  await page.goto(`${useepayShopURL}${returnTo}`);
+  await expect(page).toHaveURL(new RegExp(`^${sandboxURL}/connect/oauth2/authorize`));
+  await page.getByTestId('sandbox-openid').fill(openid);
+  await page.getByTestId('sandbox-custom').click();
+  await expect(page).toHaveURL(new RegExp(`^${useepayShopURL}${returnTo === '/' ? '/' : returnTo}`));
+}
+
+/// The payment journeys run against both gateways: how a buyer enters, where the shop's
+/// pages are, and where the gateway's stand-in is.
+const GATEWAYS = [
+  { name: 'Wisecashier', enter: enterContainer, origin: sandboxURL, stand_in: sandboxURL },
+  { name: 'UseePay', enter: enterOwnAccount, origin: useepayShopURL, stand_in: `${sandboxURL}/useepay` },
+];
 
 async function buy(page: Page, category: string, title: string) {
   await page.getByRole('link', { name: category, exact: true }).click();
@@ -35,17 +57,20 @@ async function checkout(page: Page) {
   await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
 }
 
-async function setFaults(page: Page, faults: object) {
-  const res = await page.request.post(`${sandboxURL}/__sandbox/faults`, { data: faults });
+async function setFaults(page: Page, faults: object, standIn = sandboxURL) {
+  const res = await page.request.post(`${standIn}/__sandbox/faults`, { data: faults });
   expect(res.ok()).toBeTruthy();
 }
 
+for (const gw of GATEWAYS) test.describe(gw.name, () => {
+
 test('a buyer in WeChat checks out, pays in the pay sheet, and sees the order paid', async ({ page, consoleProblems }) => {
   const openid = newOpenid();
-  await enterContainer(page, openid);
+  await gw.enter(page, openid);
   await buy(page, '零食', '黑芝麻糊 即冲 10 包');
-  // The page runs at the gateway's origin, cross-origin from the shop.
-  expect(new URL(page.url()).origin).toBe(sandboxURL);
+  // Wisecashier: the page runs at the gateway's origin, cross-origin from the shop.
+  // UseePay: on the merchant's own domain.
+  expect(new URL(page.url()).origin).toBe(gw.origin);
   await checkout(page);
   await expect(page.getByTestId('sandbox-sheet-amount')).toHaveText('HKD 32.50');
   await page.getByTestId('sandbox-pay').click();
@@ -64,6 +89,80 @@ test('a buyer in WeChat checks out, pays in the pay sheet, and sees the order pa
   await page.getByTestId('my-orders').click();
   await expect(page.getByTestId('order-row')).toHaveCount(1);
   await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已支付');
+});
+
+test('cancelling in the pay sheet keeps the order payable, and paying again settles it', async ({ page, consoleProblems }) => {
+  await gw.enter(page, newOpenid());
+  await buy(page, '生活好物', '棉麻环保购物袋');
+  await checkout(page);
+  await page.getByTestId('sandbox-cancel').click();
+  await expect(page).toHaveURL(/\/orders\/S\d+\?pay=cancel/);
+  await expect(page.getByTestId('order-notice')).toContainText('您已取消支付');
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
+
+  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('pay-again').click();
+  await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
+  await page.getByTestId('sandbox-pay').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+});
+
+test('a failed payment leaves the order payable; cancelling it puts the stock back', async ({ page, consoleProblems }) => {
+  await gw.enter(page, newOpenid());
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  const stock = page.getByTestId('stock');
+  const before = Number((await stock.textContent())?.match(/\d+/)?.[0]);
+  await page.getByTestId('add-to-cart').click();
+  await expect(page.getByTestId('cart-badge')).toHaveText('1');
+  await page.getByRole('link', { name: '购物车' }).click();
+  await checkout(page);
+  await page.getByTestId('sandbox-fail').click();
+  await expect(page).toHaveURL(/\?pay=fail/);
+  await expect(page.getByTestId('order-notice')).toContainText('支付未成功');
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
+  const orderUrl = page.url();
+
+  // The order holds one unit while it can be paid.
+  await page.goto(`${gw.origin}/`);
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  await expect(stock).toContainText(String(before - 1));
+
+  await page.goto(orderUrl);
+  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
+  await page.getByTestId('cancel-order').click();
+  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('order-notice')).toHaveText('订单已取消，商品库存已释放。');
+  await page.goto(`${gw.origin}/`);
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
+  await expect(stock).toContainText(String(before));
+});
+
+test('when the gateway fails at checkout the buyer is told, and the cart and stock are kept', async ({ page, consoleProblems }) => {
+  // An unreachable gateway answers 503 Service Unavailable with the typed error.
+  expectHttpError(503);
+  const openid = newOpenid();
+  await setFaults(page, { mp_pay: 'server_error', only_openid: openid }, gw.stand_in);
+  try {
+    await gw.enter(page, openid);
+    await buy(page, '茶饮', '桂花红茶 茶包 20 入');
+    await ensureAddress(page);
+    await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+    await page.getByTestId('checkout').click();
+    await expect(page.getByTestId('checkout-error')).toHaveText(
+      '支付服务暂时不可用，您未被扣款，购物车商品已保留，请稍后再试');
+    await expect(page.getByTestId('checkout')).toBeEnabled();
+    await page.reload();
+    await expect(page.getByTestId('cart-line')).toHaveCount(1);
+    await page.getByTestId('my-orders').click();
+    await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已取消');
+  } finally {
+    await setFaults(page, {}, gw.stand_in);
+  }
+});
+
 });
 
 test('a note with hidden characters is refused at checkout with a clear message, and the corrected note reaches the order', async ({ page, consoleProblems }) => {
@@ -85,77 +184,6 @@ test('a note with hidden characters is refused at checkout with a clear message,
   await expect(page.getByTestId('order-remark')).toHaveText('请放门口，谢谢');
 });
 
-test('cancelling in the pay sheet keeps the order payable, and paying again settles it', async ({ page, consoleProblems }) => {
-  await enterContainer(page, newOpenid());
-  await buy(page, '生活好物', '棉麻环保购物袋');
-  await checkout(page);
-  await page.getByTestId('sandbox-cancel').click();
-  await expect(page).toHaveURL(/\/orders\/S\d+\?pay=cancel/);
-  await expect(page.getByTestId('order-notice')).toContainText('您已取消支付');
-  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
-
-  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
-  await page.getByTestId('pay-again').click();
-  await expect(page.getByTestId('sandbox-pay')).toBeEnabled();
-  await page.getByTestId('sandbox-pay').click();
-  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
-});
-
-test('a failed payment leaves the order payable; cancelling it puts the stock back', async ({ page, consoleProblems }) => {
-  await enterContainer(page, newOpenid());
-  await page.getByRole('link', { name: '生活好物', exact: true }).click();
-  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
-  const stock = page.getByTestId('stock');
-  const before = Number((await stock.textContent())?.match(/\d+/)?.[0]);
-  await page.getByTestId('add-to-cart').click();
-  await expect(page.getByTestId('cart-badge')).toHaveText('1');
-  await page.getByRole('link', { name: '购物车' }).click();
-  await checkout(page);
-  await page.getByTestId('sandbox-fail').click();
-  await expect(page).toHaveURL(/\?pay=fail/);
-  await expect(page.getByTestId('order-notice')).toContainText('支付未成功');
-  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'awaiting_payment');
-  const orderUrl = page.url();
-
-  // The order holds one unit while it can be paid.
-  await page.goto(`${sandboxURL}/`);
-  await page.getByRole('link', { name: '生活好物', exact: true }).click();
-  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
-  await expect(stock).toContainText(String(before - 1));
-
-  await page.goto(orderUrl);
-  await expect(page.getByTestId('order-actions')).toHaveAttribute('data-ready', '');
-  await page.getByTestId('cancel-order').click();
-  await expect(page.getByTestId('order-status')).toHaveAttribute('data-status', 'cancelled');
-  await expect(page.getByTestId('order-notice')).toHaveText('订单已取消，商品库存已释放。');
-  await page.goto(`${sandboxURL}/`);
-  await page.getByRole('link', { name: '生活好物', exact: true }).click();
-  await page.getByTestId('product-card').filter({ hasText: '白茶香薰蜡烛' }).getByRole('link').click();
-  await expect(stock).toContainText(String(before));
-});
-
-test('when the gateway fails at checkout the buyer is told, and the cart and stock are kept', async ({ page, consoleProblems }) => {
-  // An unreachable gateway answers 503 Service Unavailable with the typed error.
-  expectHttpError(503);
-  const openid = newOpenid();
-  await setFaults(page, { mp_pay: 'server_error', only_openid: openid });
-  try {
-    await enterContainer(page, openid);
-    await buy(page, '茶饮', '桂花红茶 茶包 20 入');
-    await ensureAddress(page);
-    await expect(page.getByTestId('checkout')).toHaveAttribute('data-ready', '');
-    await page.getByTestId('checkout').click();
-    await expect(page.getByTestId('checkout-error')).toHaveText(
-      '支付服务暂时不可用，您未被扣款，购物车商品已保留，请稍后再试');
-    await expect(page.getByTestId('checkout')).toBeEnabled();
-    await page.reload();
-    await expect(page.getByTestId('cart-line')).toHaveCount(1);
-    await page.getByTestId('my-orders').click();
-    await expect(page.getByTestId('order-row').getByTestId('order-status')).toHaveText('已取消');
-  } finally {
-    await setFaults(page, {});
-  }
-});
 
 async function outsideWeChat(browser: Browser) {
   return browser.newContext({

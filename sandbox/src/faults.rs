@@ -68,11 +68,22 @@ pub struct Faults {
     pub refund_settle_ms: u64,
     /// How `GET /payment` answers for the payments the faults apply to.
     pub query: QueryFault,
+    /// How long a payment placed now stays payable, in ms (before time scaling), instead of
+    /// the gateway's own window: a gateway whose closing lags behind the shop's expiry.
+    pub pay_window_ms: Option<u64>,
 }
 
 impl Faults {
     pub fn applies_to(&self, openid: &str) -> bool {
         self.only_openid.as_deref().is_none_or(|o| o == openid)
+    }
+
+    /// The payable window of a payment `openid` places now: `own` unless a fault says.
+    pub fn pay_window(&self, openid: &str, own: std::time::Duration) -> std::time::Duration {
+        match self.pay_window_ms {
+            Some(ms) if self.applies_to(openid) => std::time::Duration::from_millis(ms),
+            _ => own,
+        }
     }
 }
 
@@ -89,6 +100,7 @@ impl Default for Faults {
             refund: RefundFault::None,
             refund_settle_ms: 2000,
             query: QueryFault::Truthful,
+            pay_window_ms: None,
         }
     }
 }

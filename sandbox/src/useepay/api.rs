@@ -257,7 +257,11 @@ async fn pay(gw: Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Response
                 };
                 let window = gw
                     .settings
-                    .scaled(Duration::from_secs(minutes * 60))
+                    .scaled(
+                        inner
+                            .faults
+                            .pay_window(&openid, Duration::from_secs(minutes * 60)),
+                    )
                     .as_millis();
                 let p = Payment {
                     transaction_id: id.clone(),
@@ -335,15 +339,8 @@ fn query(gw: &Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Response {
     let info = if let Some(r) = inner.refunds.get(&id).cloned() {
         let result = inner.refund_result(&r);
         if inner.refund_fault(&r.openid) == RefundFault::OtherRefund {
-            let other = inner
-                .refunds
-                .values()
-                .find(|o| o.transaction_id != r.transaction_id)
-                .cloned();
-            transaction_info(
-                None,
-                Some((other.as_ref().unwrap_or(&r), ResultCode::Succeed)),
-            )
+            let other = other_refund(&inner, &r);
+            transaction_info(None, Some((&other, ResultCode::Succeed)))
         } else {
             transaction_info(None, Some((&r, result)))
         }
@@ -396,6 +393,20 @@ fn query(gw: &Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Response {
             s("transactionInfo", Value::Object(info_obj).to_string()),
         ],
     )
+}
+
+/// Another refund than `r` (fault `other_refund`): one of the ledger's, or one made up.
+fn other_refund(inner: &super::state::Ledger, r: &Refund) -> Refund {
+    inner
+        .refunds
+        .values()
+        .find(|o| o.transaction_id != r.transaction_id)
+        .cloned()
+        .unwrap_or_else(|| Refund {
+            transaction_id: format!("{}-OTHER", r.transaction_id),
+            reference: format!("{}-OTHER", r.reference),
+            ..r.clone()
+        })
 }
 
 async fn refund(gw: Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Response {
@@ -489,13 +500,7 @@ async fn refund(gw: Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Respo
             }
         };
         let shown = if fault == RefundFault::OtherRefund {
-            inner
-                .refunds
-                .values()
-                .find(|o| o.transaction_id != r.transaction_id)
-                .cloned()
-                .map(|o| (o, ResultCode::Succeed))
-                .unwrap_or_else(|| (r.clone(), inner.refund_result(&r)))
+            (other_refund(&inner, &r), ResultCode::Succeed)
         } else {
             let result = inner.refund_result(&r);
             (r, result)

@@ -171,7 +171,9 @@ async fn place(gw: Arc<Gateway>, headers: HeaderMap, body: Bytes, wallet: Wallet
             let prepay_id = format!("wx{}{}", now_ms(), random_hex(8));
             match js_param(&gw, &prepay_id) {
                 Ok(js) => {
-                    let ttl = gw.settings.scaled(gw.settings.prepay_ttl);
+                    let ttl = gw
+                        .settings
+                        .scaled(inner.faults.pay_window(&openid, gw.settings.prepay_ttl));
                     let payment = Payment {
                         payment_no: payment_no.clone(),
                         order_no: order_no.clone(),

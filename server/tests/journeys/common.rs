@@ -13,7 +13,11 @@ pub struct Shop {
     pub base: String,
     /// The database the shop runs on, for checks behind its back.
     pub db_url: String,
+    /// The database (and, for UseePay, the gateway) it runs on, for messages.
     pub label: &'static str,
+    /// Buyers sign in through the merchant's own official account (the sandbox's WeChat
+    /// OAuth at this base), not through the payment container.
+    pub official_account: Option<String>,
     port: u16,
     env: Vec<(String, String)>,
     child: Child,
@@ -77,10 +81,20 @@ impl Shop {
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         let child = spawn_server(port, &db.url, &env);
+        let official_account = env
+            .iter()
+            .any(|(k, v)| k == "SHOP_OAUTH" && v == "official_account")
+            .then(|| {
+                env.iter()
+                    .find(|(k, _)| k == "WECHAT_OAUTH_BASE")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            });
         let mut shop = Shop {
             base: format!("http://127.0.0.1:{port}"),
             db_url: db.url.clone(),
             label: db.label,
+            official_account,
             port,
             env,
             child,
@@ -101,6 +115,7 @@ impl Shop {
             base,
             db_url: self.db_url.clone(),
             label: self.label,
+            official_account: self.official_account.clone(),
             port,
             env: self.env.clone(),
             child,
@@ -222,29 +237,104 @@ impl Sandbox {
     }
 }
 
+/// The gateway a shop sells through. Payment journeys run against both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gateway {
+    /// Wisecashier: buyers arrive through its payment container.
+    Wisecashier,
+    /// UseePay: buyers sign in with the merchant's own official account.
+    UseePay,
+}
+
+impl Gateway {
+    pub const ALL: [Gateway; 2] = [Gateway::Wisecashier, Gateway::UseePay];
+
+    /// Where the gateway's stand-in lives in the sandbox.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Gateway::Wisecashier => "",
+            Gateway::UseePay => "/useepay",
+        }
+    }
+}
+
 /// A shop wired to its own sandbox gateway, on one database.
 pub struct Stack {
     pub shop: Shop,
     pub sandbox: Sandbox,
+    pub gateway: Gateway,
 }
 
 impl Stack {
+    /// A shop selling through Wisecashier.
     pub async fn start(db: TestDatabase, env: &[(&str, &str)]) -> Stack {
+        Stack::start_with(db, Gateway::Wisecashier, env).await
+    }
+
+    /// A shop selling through `gateway`, on its own sandbox.
+    pub async fn start_with(db: TestDatabase, gateway: Gateway, env: &[(&str, &str)]) -> Stack {
         let (shop_port, sandbox_port) = (free_port(), free_port());
         let registered = format!("http://127.0.0.1:{shop_port}/wc/{CONTAINER_SECRET}/");
         let sandbox = Sandbox::start(sandbox_port, &registered).await;
-        let gateway = sandbox.base.clone();
+        let base = sandbox.base.clone();
+        let useepay = format!("{base}/useepay");
         let mut all: Vec<(&str, &str)> = vec![
-            ("GATEWAY_BASE_URL", gateway.as_str()),
             ("SHOP_SETTLE_INTERVAL_SECS", "1"),
             ("GATEWAY_TIMEOUT_SECS", "2"),
         ];
+        match gateway {
+            Gateway::Wisecashier => all.push(("GATEWAY_BASE_URL", base.as_str())),
+            Gateway::UseePay => all.extend_from_slice(&[
+                ("PAYMENT_PROVIDER", "useepay"),
+                ("USEEPAY_BASE_URL", useepay.as_str()),
+                ("SHOP_OAUTH", "official_account"),
+                ("WECHAT_APPID", "wx_sandbox_appid"),
+                ("WECHAT_APPSECRET", "sandbox-official-account-secret"),
+                ("WECHAT_OAUTH_BASE", base.as_str()),
+                ("WECHAT_API_BASE", base.as_str()),
+            ]),
+        }
         all.extend_from_slice(env);
         let public = format!("http://127.0.0.1:{shop_port}");
         all.push(("SHOP_PUBLIC_URL", public.as_str()));
-        let shop = Shop::start_on(shop_port, db, &all).await;
-        Stack { shop, sandbox }
+        let mut shop = Shop::start_on(shop_port, db, &all).await;
+        if gateway == Gateway::UseePay {
+            shop.label = Box::leak(format!("{}+useepay", shop.label).into_boxed_str());
+        }
+        Stack {
+            shop,
+            sandbox,
+            gateway,
+        }
     }
+
+    /// A path of the gateway's stand-in (its test controls, its pay sheet).
+    pub fn gateway_url(&self, path: &str) -> String {
+        self.sandbox
+            .url(&format!("{}{path}", self.gateway.prefix()))
+    }
+
+    /// Sets the gateway's fault knobs.
+    pub async fn set_faults(&self, faults: Value) {
+        let res = reqwest::Client::new()
+            .post(self.gateway_url("/__sandbox/faults"))
+            .json(&faults)
+            .send()
+            .await
+            .expect("faults");
+        assert!(res.status().is_success());
+    }
+}
+
+/// One stack per database and gateway: the payment journeys every gateway must pass.
+pub async fn every_gateway(env: &[(&str, &str)]) -> Vec<Stack> {
+    let mut stacks = Vec::new();
+    for gateway in Gateway::ALL {
+        for db in app::ssr::testing::all().await {
+            stacks.push(Stack::start_with(db, gateway, env).await);
+        }
+    }
+    stacks
 }
 
 /// A browser-like client for one buyer: keeps cookies, does not follow redirects.
@@ -338,14 +428,17 @@ pub async fn save_address(
 /// a product page.
 pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
     let client = buyer_client();
-    let home = client
-        .get(shop.container_url(&format!("/?openid={openid}")))
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("home body");
+    let home = match &shop.official_account {
+        None => client
+            .get(shop.container_url(&format!("/?openid={openid}")))
+            .send()
+            .await
+            .expect("home")
+            .text()
+            .await
+            .expect("home body"),
+        Some(_) => sign_in_with_official_account(shop, &client, openid).await,
+    };
     let product = product_id(&home, "冻顶乌龙茶");
     let page = client
         .get(shop.url(&format!("/product/{product}")))
@@ -366,6 +459,42 @@ pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
         token,
         home,
     }
+}
+
+/// WeChat's `snsapi_base` authorisation as the sandbox plays it: the shop sends the buyer
+/// to WeChat, the buyer (`openid`) agrees, WeChat comes back with a code, the shop exchanges
+/// it and sets its session. The home page, signed in.
+async fn sign_in_with_official_account(
+    shop: &Shop,
+    client: &reqwest::Client,
+    openid: &str,
+) -> String {
+    let location = |res: &reqwest::Response| {
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .expect("a redirect")
+            .to_owned()
+    };
+    let res = client.get(shop.url("/")).send().await.expect("home");
+    assert_eq!(res.status(), StatusCode::FOUND, "to WeChat's authorisation");
+    let authorize = location(&res).replace("#wechat_redirect", "");
+    let res = client
+        .get(format!("{authorize}&sandbox_openid={openid}"))
+        .send()
+        .await
+        .expect("authorize");
+    let callback = location(&res);
+    let res = client.get(&callback).send().await.expect("callback");
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed in");
+    client
+        .get(shop.url("/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("home body")
 }
 
 impl Buyer {
@@ -501,7 +630,7 @@ pub fn order_no(params: &Value) -> String {
 /// What the pay sheet's Pay button does: hand the untouched `js_param` to the gateway.
 pub async fn pay(stack: &Stack, params: &Value) {
     let res: Value = reqwest::Client::new()
-        .post(stack.sandbox.url("/__sandbox/pay"))
+        .post(stack.gateway_url("/__sandbox/pay"))
         .json(&js_param(params))
         .send()
         .await

@@ -2,9 +2,11 @@
 //! between them, on SQLite and PostgreSQL.
 
 use crate::common::{
-    arrive, buyer_client, js_param, key, order_no, pay, status_of, stock, wait_for_status, Stack,
+    arrive, buyer_client, every_gateway, js_param, key, order_no, pay, status_of, stock,
+    wait_for_status, Gateway, Stack,
 };
 use app::ssr::db::Database;
+use app::ssr::pay::useepay::protocol::Signer;
 use app::ssr::pay::wisecashier::protocol::{
     encode_params, notification_string_to_verify, PrivateKey,
 };
@@ -24,13 +26,17 @@ async fn stacks(env: &[(&str, &str)]) -> Vec<Stack> {
 }
 
 async fn set_faults(stack: &Stack, faults: Value) {
-    let res = reqwest::Client::new()
-        .post(stack.sandbox.url("/__sandbox/faults"))
-        .json(&faults)
-        .send()
+    stack.set_faults(faults).await;
+}
+
+/// The gateway's own record of a payment (`/__sandbox/payments/{no}`).
+async fn gateway_payment(stack: &Stack, no: &str) -> Value {
+    reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
         .await
-        .expect("faults");
-    assert!(res.status().is_success());
+        .expect("sandbox state")
+        .json()
+        .await
+        .expect("json")
 }
 
 async fn set_stock(db: &Database, product: i64, stock: i64) {
@@ -55,7 +61,7 @@ const PAID_EVENTS: &str = "SELECT COUNT(*) FROM order_events e JOIN orders o ON 
 
 #[tokio::test]
 async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerPAID0000000001").await;
         let tea = buyer.product("冻顶乌龙茶");
@@ -98,13 +104,16 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         );
 
         // The gateway knows the order with the amount the shop computed: 2 × HK$128.00.
-        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("sandbox state")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(gw["amount"], json!("256.00"));
+        let gw = gateway_payment(&stack, &no).await;
+        match stack.gateway {
+            // Wisecashier takes decimals; UseePay integer minor units.
+            Gateway::Wisecashier => assert_eq!(gw["amount"], json!("256.00")),
+            Gateway::UseePay => {
+                assert_eq!(gw["amount_minor"], json!(25600));
+                assert_eq!(gw["openid"], json!(buyer.openid), "payerInfo.sub_openid");
+                assert_eq!(gw["sub_appid"], json!("wx_sandbox_appid"));
+            }
+        }
         assert_eq!(gw["currency"], json!("HKD"));
         assert_eq!(gw["notify_url"], json!(stack.shop.url("/api/pay/notify")));
 
@@ -120,9 +129,11 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         .await
         .expect("notification stored");
         assert_eq!(verdict, "applied");
+        // Only Wisecashier reports the wallet's side of a cross-currency payment.
+        let wallet_side = (stack.gateway == Gateway::Wisecashier).then_some("235.52");
         assert_eq!(
             pay_amount.as_deref(),
-            Some("235.52"),
+            wallet_side,
             "pay_amount stored (CNY at 0.92)"
         );
 
@@ -166,7 +177,7 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
 
 #[tokio::test]
 async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerDUPL0000000001").await;
         // 20 concurrent copies of every delivery, after a (scaled) delay.
@@ -217,26 +228,65 @@ async fn twenty_concurrent_duplicate_notifications_make_one_transition() {
 
 type Fields = Vec<(String, String)>;
 
-/// A notification's fields as the gateway would send them for `order_no`.
-fn notification(order_no: &str, amount: &str, currency: &str) -> Fields {
-    [
-        ("status", "PAID"),
-        ("no", "P-FORGED-0001"),
-        ("agent_order_id", order_no),
-        ("amount", amount),
-        ("currency", currency),
-        ("openid", "oPayBuyerTAMP0000000001"),
-        ("trade_type", "JSAPI"),
-        ("trade_time", "2026-11-25 12:00:00"),
-        ("pay_currency", "CNY"),
-        ("pay_amount", "1.00"),
-        ("exchange_rate", "0.92"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect()
+fn fields(list: &[(&str, String)]) -> Fields {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
 }
 
+/// A paid notification's fields as `gateway` would send them for `order_no`: `minor` units
+/// of `currency`.
+fn notification(gateway: Gateway, order_no: &str, minor: i64, currency: &str) -> Fields {
+    let money = app::money::Money::new(
+        minor,
+        app::money::Currency::from_code(currency).expect("currency"),
+    );
+    match gateway {
+        Gateway::Wisecashier => fields(&[
+            ("status", "PAID".into()),
+            ("no", "P-FORGED-0001".into()),
+            ("agent_order_id", order_no.into()),
+            ("amount", money.decimal()),
+            ("currency", currency.into()),
+            ("openid", "oPayBuyerTAMP0000000001".into()),
+            ("trade_type", "JSAPI".into()),
+            ("trade_time", "2026-11-25 12:00:00".into()),
+            ("pay_currency", "CNY".into()),
+            ("pay_amount", "1.00".into()),
+            ("exchange_rate", "0.92".into()),
+        ]),
+        Gateway::UseePay => fields(&[
+            ("version", "1.0".into()),
+            (
+                "merchantNo",
+                app::ssr::config::DEV_USEEPAY_MERCHANT_NO.into(),
+            ),
+            ("transactionType", "pay".into()),
+            ("transactionId", order_no.into()),
+            ("reference", "UP-FORGED-0001".into()),
+            ("amount", minor.to_string()),
+            ("currency", currency.into()),
+            ("resultCode", "succeed".into()),
+        ]),
+    }
+}
+
+/// `fields` with `field` set to `value`.
+fn with(fields: Fields, field: &str, value: &str) -> Fields {
+    fields
+        .into_iter()
+        .map(|(k, v)| {
+            if k == field {
+                (k, value.to_owned())
+            } else {
+                (k, v)
+            }
+        })
+        .collect()
+}
+
+/// Posts `fields` to the shop's notify URL, signed as the stack's gateway signs
+/// notifications but with `key`, and with `tamper` changed after signing.
 async fn post_notification(
     stack: &Stack,
     fields: &[(String, String)],
@@ -244,27 +294,36 @@ async fn post_notification(
     tamper: Option<(&str, &str)>,
 ) -> StatusCode {
     let key = PrivateKey::from_pem(key.as_bytes()).expect("key");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs();
-    let timestamp = &now.to_string();
-    let signature = key
-        .sign(&notification_string_to_verify(fields, timestamp))
-        .expect("sign");
-    let mut sent = fields.to_vec();
-    if let Some((field, value)) = tamper {
-        for (k, v) in sent.iter_mut() {
-            if k == field {
-                *v = value.to_owned();
-            }
-        }
-    }
-    reqwest::Client::new()
+    let request = reqwest::Client::new()
         .post(stack.shop.url("/api/pay/notify"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Timestamp", timestamp)
-        .header("Signature", signature)
+        .header("Content-Type", "application/x-www-form-urlencoded");
+    let (request, signed) = match stack.gateway {
+        Gateway::Wisecashier => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock")
+                .as_secs();
+            let timestamp = &now.to_string();
+            let signature = key
+                .sign(&notification_string_to_verify(fields, timestamp))
+                .expect("sign");
+            (
+                request
+                    .header("Timestamp", timestamp)
+                    .header("Signature", signature),
+                fields.to_vec(),
+            )
+        }
+        Gateway::UseePay => (
+            request,
+            Signer::Rsa(key).signed(fields.to_vec()).expect("sign"),
+        ),
+    };
+    let sent = match tamper {
+        Some((field, value)) => with(signed, field, value),
+        None => signed,
+    };
+    request
         .body(encode_params(&sent))
         .send()
         .await
@@ -274,7 +333,8 @@ async fn post_notification(
 
 #[tokio::test]
 async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothing() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
+        let gateway = stack.gateway;
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerTAMP0000000001").await;
         let bag = buyer.product("棉麻环保购物袋");
@@ -286,7 +346,12 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
         let no = order_no(&params);
         let stock_before = stock(&db, bag).await;
 
-        let good = notification(&no, "35.00", "HKD");
+        // HK$35.00, as the gateway writes it.
+        let good = notification(gateway, &no, 3500, "HKD");
+        let paid_amount = match gateway {
+            Gateway::Wisecashier => "0.01",
+            Gateway::UseePay => "1",
+        };
         // (what, expected answer, fields, signing key, a field changed after signing)
         type Case<'a> = (
             &'a str,
@@ -295,7 +360,7 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
             &'a str,
             Option<(&'a str, &'a str)>,
         );
-        let cases: Vec<Case> = vec![
+        let mut cases: Vec<Case> = vec![
             (
                 "signed with another key",
                 StatusCode::UNAUTHORIZED,
@@ -308,42 +373,46 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
                 StatusCode::UNAUTHORIZED,
                 good.clone(),
                 GATEWAY_KEY,
-                Some(("amount", "0.01")),
+                Some(("amount", paid_amount)),
             ),
             (
                 "signed, wrong amount",
                 StatusCode::CONFLICT,
-                notification(&no, "0.35", "HKD"),
+                notification(gateway, &no, 35, "HKD"),
                 GATEWAY_KEY,
                 None,
             ),
             (
                 "signed, wrong currency",
                 StatusCode::CONFLICT,
-                notification(&no, "35.00", "CNY"),
+                notification(gateway, &no, 3500, "CNY"),
                 GATEWAY_KEY,
                 None,
             ),
-            (
+        ];
+        match gateway {
+            // Wisecashier names the buyer who paid.
+            Gateway::Wisecashier => cases.push((
                 "signed, another buyer's openid",
                 StatusCode::CONFLICT,
-                notification(&no, "35.00", "HKD")
-                    .into_iter()
-                    .map(|(k, v)| {
-                        if k == "openid" {
-                            (k, "oPayBuyerSOMEONEELSE001".to_owned())
-                        } else {
-                            (k, v)
-                        }
-                    })
-                    .collect(),
+                with(good.clone(), "openid", "oPayBuyerSOMEONEELSE001"),
                 GATEWAY_KEY,
                 None,
-            ),
+            )),
+            // UseePay names the merchant: another merchant's is refused before anything.
+            Gateway::UseePay => cases.push((
+                "signed, for another merchant",
+                StatusCode::BAD_REQUEST,
+                with(good.clone(), "merchantNo", "SOMEONE-ELSE-001"),
+                GATEWAY_KEY,
+                None,
+            )),
+        }
+        cases.extend([
             (
                 "signed, unknown order",
                 StatusCode::NOT_FOUND,
-                notification("S0000000000000000000", "35.00", "HKD"),
+                notification(gateway, "S0000000000000000000", 3500, "HKD"),
                 GATEWAY_KEY,
                 None,
             ),
@@ -354,7 +423,7 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
                 GATEWAY_KEY,
                 None,
             ),
-        ];
+        ]);
         for (what, want, fields, key, tamper) in cases {
             let got = post_notification(&stack, &fields, key, tamper).await;
             assert_eq!(got, want, "{}: {what}", stack.shop.label);
@@ -375,26 +444,38 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
                 .await
                 .expect("verdicts");
         let verdicts: Vec<&str> = verdicts.iter().map(|(v,)| v.as_str()).collect();
-        assert_eq!(
-            verdicts,
-            [
+        let expected: &[&str] = match gateway {
+            Gateway::Wisecashier => &[
                 "mismatch",
                 "mismatch",
                 "mismatch",
                 "unknown_order",
-                "unconfirmed"
+                "unconfirmed",
             ],
+            Gateway::UseePay => &["mismatch", "mismatch", "unknown_order", "unconfirmed"],
+        };
+        assert_eq!(
+            verdicts, expected,
             "every verified notification is stored with its verdict"
         );
-        // The two that failed verification are counted and sampled, not stored as the
+        // Those that failed verification are counted and sampled, not stored as the
         // order's: they never reach its page.
-        let rejected: i64 = sqlx::query_scalar(
-            "SELECT CAST(SUM(count) AS BIGINT) FROM rejected_notifications WHERE reason = 'bad_signature'",
-        )
-        .fetch_one(db.pool())
-        .await
-        .expect("rejected");
-        assert_eq!(rejected, 2);
+        let rejected = |reason: &'static str| {
+            let pool = db.pool().clone();
+            async move {
+                sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT CAST(SUM(count) AS BIGINT) FROM rejected_notifications WHERE reason = $1",
+                )
+                .bind(reason)
+                .fetch_one(&pool)
+                .await
+                .expect("rejected")
+                .unwrap_or(0)
+            }
+        };
+        assert_eq!(rejected("bad_signature").await, 2);
+        let other_merchant = i64::from(gateway == Gateway::UseePay);
+        assert_eq!(rejected("wrong_merchant").await, other_merchant);
         assert_eq!(count(&db, PAID_EVENTS, &no).await, 0);
 
         // Once the gateway has really taken the money, the same notification is confirmed by
@@ -415,7 +496,7 @@ async fn forged_tampered_and_unknown_notifications_are_refused_and_change_nothin
 
 #[tokio::test]
 async fn without_notifications_the_shop_queries_the_gateway_and_settles() {
-    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+    for stack in every_gateway(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerQUERY000000001").await;
         set_faults(
@@ -458,7 +539,7 @@ async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock()
         ("SHOP_ORDER_EXPIRY_SECS", "2"),
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
     ];
-    for stack in stacks(&env).await {
+    for stack in every_gateway(&env).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerEXPIRE00000001").await;
         let cup = buyer.product("手工陶瓷茶杯");
@@ -485,10 +566,29 @@ async fn unpaid_orders_expire_after_asking_the_gateway_and_release_their_stock()
         .fetch_one(db.pool())
         .await
         .expect("expired event");
-        assert!(
-            detail.contains("gateway status Init"),
-            "the gateway was asked first: {detail}"
-        );
+        match stack.gateway {
+            // Wisecashier's prepay outlives the shop's expiry: the shop asks, then closes.
+            Gateway::Wisecashier => assert!(
+                detail.contains("gateway status Init"),
+                "the gateway was asked first: {detail}"
+            ),
+            // UseePay closes the payment first (the shop asks for a window no longer than
+            // its own expiry); its `closed`, confirmed by the shop's query, closes the order.
+            Gateway::UseePay => {
+                let source: String = sqlx::query_scalar(
+                    "SELECT e.source FROM order_events e JOIN orders o ON o.id = e.order_id
+                     WHERE o.order_no = $1 AND e.to_status = 'expired'",
+                )
+                .bind(&no)
+                .fetch_one(db.pool())
+                .await
+                .expect("expired event");
+                assert!(
+                    source == "notification+query" || source == "query",
+                    "closed on the gateway's confirmed word: {source}: {detail}"
+                );
+            }
+        }
     }
 }
 
@@ -498,10 +598,16 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
         ("SHOP_ORDER_EXPIRY_SECS", "2"),
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
     ];
-    for stack in stacks(&env).await {
+    for stack in every_gateway(&env).await {
         let db = stack.shop.db().await;
-        // Stock still there: the order is paid again and the merchant told.
+        // Stock still there: the order is paid again and the merchant told. (The gateway's
+        // payable window outlasts the shop's expiry, as a gateway that closes late would.)
         let buyer = arrive(&stack.shop, "oPayBuyerLATE0000000001").await;
+        set_faults(
+            &stack,
+            json!({ "pay_window_ms": 600_000, "only_openid": buyer.openid }),
+        )
+        .await;
         let candle = buyer.product("白茶香薰蜡烛");
         let before = stock(&db, candle).await;
         buyer.add(&stack.shop, candle, 1).await;
@@ -523,6 +629,11 @@ async fn a_payment_arriving_after_expiry_is_recorded_and_flagged_never_lost() {
 
         // Stock gone meanwhile: the order is paid but marked for refund.
         let other = arrive(&stack.shop, "oPayBuyerLATE0000000002").await;
+        set_faults(
+            &stack,
+            json!({ "pay_window_ms": 600_000, "only_openid": other.openid }),
+        )
+        .await;
         let puer = other.product("云南普洱熟茶饼");
         other.add(&stack.shop, puer, 1).await;
         let params = other
@@ -648,7 +759,7 @@ async fn a_buyer_holds_only_a_few_unpaid_orders_so_no_script_can_reserve_the_sto
 
 #[tokio::test]
 async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerFAULT000000001").await;
         let chopsticks = buyer.product("天然竹筷");
@@ -708,7 +819,7 @@ async fn a_gateway_failure_at_checkout_is_a_clear_error_and_leaks_no_stock() {
 
 #[tokio::test]
 async fn a_double_click_places_one_order_and_paying_again_reuses_it() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerTWICE000000001").await;
         let tote = buyer.product("棉麻环保购物袋");
@@ -882,7 +993,7 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
         let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
         let params = buyer.order_one(&stack.shop, "天然竹筷").await;
         let no = order_no(&params);
-        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
+        let gw: Value = reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
             .await
             .expect("sandbox state")
             .json()
@@ -922,95 +1033,130 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
     }
 }
 
+/// The stack's gateway client, as the shop configures it for the sandbox.
+fn client_for(stack: &Stack) -> Box<dyn app::ssr::pay::PaymentProvider> {
+    use app::ssr::pay::signing::PublicKey;
+    use app::ssr::pay::useepay::protocol::Verifier;
+    use app::ssr::pay::useepay::{UseePay, UseePayConfig};
+    use app::ssr::pay::wisecashier::{Wallet, Wisecashier, WisecashierConfig};
+    let merchant = PrivateKey::from_pem(MERCHANT_KEY.as_bytes()).expect("key");
+    let gateway_public =
+        PublicKey::from_pem(app::ssr::config::SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
+            .expect("public key");
+    match stack.gateway {
+        Gateway::Wisecashier => Box::new(
+            Wisecashier::new(WisecashierConfig {
+                base_url: stack.sandbox.base.parse().expect("url"),
+                merchant_no: "SANDBOX-MERCHANT-001".into(),
+                private_key: merchant,
+                gateway_public_key: gateway_public,
+                is_rmb: false,
+                wallet: Wallet::Mainland,
+                timeout: Duration::from_secs(5),
+                notify_max_age: Duration::from_secs(4200),
+            })
+            .expect("client"),
+        ),
+        Gateway::UseePay => Box::new(
+            UseePay::new(UseePayConfig {
+                base_url: format!("{}/useepay/", stack.sandbox.base)
+                    .parse()
+                    .expect("url"),
+                merchant_no: app::ssr::config::DEV_USEEPAY_MERCHANT_NO.into(),
+                app_id: app::ssr::config::DEV_USEEPAY_APP_ID.into(),
+                wechat_appid: "wx_sandbox_appid".into(),
+                signer: Signer::Rsa(merchant),
+                verifier: Verifier::Rsa(gateway_public),
+                timeout: Duration::from_secs(5),
+            })
+            .expect("client"),
+        ),
+    }
+}
+
 #[tokio::test]
 async fn refunds_go_through_the_signed_api() {
     use app::money::{Currency, Money};
-    use app::ssr::pay::wisecashier::{Wallet, Wisecashier, WisecashierConfig};
-    use app::ssr::pay::{GatewayError, PaymentProvider, RefundRequest};
+    use app::ssr::pay::{GatewayError, RefundRequest, RefundState};
 
-    let db = app::ssr::testing::sqlite();
-    let stack = Stack::start(db, &[]).await;
-    let shop_db = Database::connect(&stack.shop.db_url).await.expect("db");
-    let buyer = arrive(&stack.shop, "oPayBuyerREFUND00000001").await;
-    buyer
-        .add(&stack.shop, buyer.product("白茶香薰蜡烛"), 1)
-        .await;
-    let params = buyer
-        .checkout(&stack.shop, &key(&buyer.openid, 1))
-        .await
-        .expect("checkout");
-    let no = order_no(&params);
-    pay(&stack, &params).await;
-    wait_for_status(&shop_db, &no, "paid", 10).await;
-    let payment_no: String =
-        sqlx::query_scalar("SELECT payment_no FROM orders WHERE order_no = $1")
-            .bind(&no)
-            .fetch_one(shop_db.pool())
+    for gateway in Gateway::ALL {
+        let stack = Stack::start_with(app::ssr::testing::sqlite(), gateway, &[]).await;
+        let shop_db = Database::connect(&stack.shop.db_url).await.expect("db");
+        let buyer = arrive(&stack.shop, "oPayBuyerREFUND00000001").await;
+        buyer
+            .add(&stack.shop, buyer.product("白茶香薰蜡烛"), 1)
+            .await;
+        let params = buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 1))
             .await
-            .expect("payment_no stored");
+            .expect("checkout");
+        let no = order_no(&params);
+        pay(&stack, &params).await;
+        wait_for_status(&shop_db, &no, "paid", 10).await;
+        let payment_no: String =
+            sqlx::query_scalar("SELECT payment_no FROM orders WHERE order_no = $1")
+                .bind(&no)
+                .fetch_one(shop_db.pool())
+                .await
+                .expect("payment_no stored");
 
-    let client = Wisecashier::new(WisecashierConfig {
-        base_url: stack.sandbox.base.parse().expect("url"),
-        merchant_no: "SANDBOX-MERCHANT-001".into(),
-        private_key: PrivateKey::from_pem(MERCHANT_KEY.as_bytes()).expect("key"),
-        gateway_public_key: app::ssr::pay::signing::PublicKey::from_pem(
-            app::ssr::config::SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes(),
-        )
-        .expect("public key"),
-        is_rmb: false,
-        wallet: Wallet::Mainland,
-        timeout: Duration::from_secs(5),
-    })
-    .expect("client");
-    let partial = client
-        .refund(&RefundRequest {
+        let client = client_for(&stack);
+        let refund = |n: u32, minor: i64| RefundRequest {
             payment_no: payment_no.clone(),
-            refund_no: format!("{no}-R1"),
-            amount: Some(Money::new(2000, Currency::Hkd)),
-        })
-        .await
-        .expect("partial refund");
-    assert_eq!(partial.amount.as_deref(), Some("20.00"));
-    assert_eq!(partial.out_refund_id, Some(format!("{no}-R1")));
-    // Accepted, not yet done: the gateway settles refunds a little later.
-    assert_eq!(partial.status.as_deref(), Some("PROCESSING"));
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let queried = client
-        .query_refund(&format!("{no}-R1"))
-        .await
-        .expect("query refund");
-    assert_eq!(queried.refund_no, partial.refund_no);
-    assert_eq!(queried.status.as_deref(), Some("SUCCESS"));
-    // More than what is left (HK$120 − HK$20) is refused, in the gateway's words.
-    let too_much = client
-        .refund(&RefundRequest {
-            payment_no: payment_no.clone(),
-            refund_no: format!("{no}-R2"),
-            amount: Some(Money::new(10_001, Currency::Hkd)),
-        })
-        .await
-        .expect_err("over-refund");
-    assert!(
-        matches!(too_much, GatewayError::Refused { .. }),
-        "{too_much:?}"
-    );
-    // The rest, in full.
-    let rest = client
-        .refund(&RefundRequest {
-            payment_no,
-            refund_no: format!("{no}-R3"),
-            amount: None,
-        })
-        .await
-        .expect("full refund of the rest");
-    assert_eq!(rest.amount.as_deref(), Some("100.00"));
-    // A query for a payment the gateway does not know is `None`, not an error.
-    assert_eq!(client.query_payment("S-NOT-A-REAL-ORDER").await, Ok(None));
+            order_no: no.clone(),
+            refund_no: format!("{no}-R{n}"),
+            amount: Money::new(minor, Currency::Hkd),
+            notify_url: String::new(),
+        };
+        let state = |report: &app::ssr::pay::RefundReport| {
+            RefundState::parse(report.status.as_deref().unwrap_or_default())
+        };
+        let partial = client
+            .refund(&refund(1, 2000))
+            .await
+            .expect("partial refund");
+        assert_eq!(partial.amount.as_deref(), Some("20.00"), "{gateway:?}");
+        assert_eq!(partial.out_refund_id, Some(format!("{no}-R1")));
+        // Accepted, not yet done: the gateway settles refunds a little later.
+        assert_eq!(state(&partial), Some(RefundState::Processing));
+        // Asked again with the same number: the same refund, not a second one.
+        let again = client.refund(&refund(1, 2000)).await.expect("again");
+        assert_eq!(again.refund_no, partial.refund_no);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let queried = client
+            .query_refund(&format!("{no}-R1"))
+            .await
+            .expect("query refund");
+        assert_eq!(queried.refund_no, partial.refund_no);
+        assert_eq!(state(&queried), Some(RefundState::Success), "{gateway:?}");
+        // More than what is left (HK$120 − HK$20) is refused, in the gateway's words.
+        let too_much = client
+            .refund(&refund(2, 10_001))
+            .await
+            .expect_err("over-refund");
+        assert!(
+            matches!(too_much, GatewayError::Refused { .. }),
+            "{too_much:?}"
+        );
+        // The rest, in full.
+        let rest = client
+            .refund(&refund(3, 10_000))
+            .await
+            .expect("full refund of the rest");
+        assert_eq!(rest.amount.as_deref(), Some("100.00"));
+        // A refund the gateway never heard of is "not found", so the shop asks for it again.
+        assert!(matches!(
+            client.query_refund(&format!("{no}-R9")).await,
+            Err(GatewayError::Refused { code, .. }) if code == "404"
+        ));
+        // A query for a payment the gateway does not know is `None`, not an error.
+        assert_eq!(client.query_payment("S-NOT-A-REAL-ORDER").await, Ok(None));
+    }
 }
 
 #[tokio::test]
 async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
-    for mut stack in stacks(&[]).await {
+    for mut stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerCRASH000000001").await;
         let params = buyer.order_one(&stack.shop, "黑芝麻糊").await;
@@ -1021,12 +1167,7 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         stack.shop.restart().await;
         wait_for_status(&db, &no, "paid", 15).await;
-        let gw: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("sandbox state")
-            .json()
-            .await
-            .expect("json");
+        let gw = gateway_payment(&stack, &no).await;
         let deliveries = gw["deliveries"].as_array().expect("deliveries");
         assert!(
             deliveries.len() >= 2,
@@ -1059,7 +1200,7 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
 
 #[tokio::test]
 async fn an_order_the_gateway_expires_is_closed_and_its_stock_released() {
-    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+    for stack in every_gateway(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerGWEXP000000001").await;
         let tote = buyer.product("棉麻环保购物袋");
@@ -1071,7 +1212,7 @@ async fn an_order_the_gateway_expires_is_closed_and_its_stock_released() {
             .expect("checkout");
         let no = order_no(&params);
         let res = reqwest::Client::new()
-            .post(stack.sandbox.url("/__sandbox/expire"))
+            .post(stack.gateway_url("/__sandbox/expire"))
             .json(&json!({ "order_no": no }))
             .send()
             .await
@@ -1086,7 +1227,7 @@ async fn an_order_the_gateway_expires_is_closed_and_its_stock_released() {
         );
         // The expired prepay can no longer be paid at the gateway either.
         let res: Value = reqwest::Client::new()
-            .post(stack.sandbox.url("/__sandbox/pay"))
+            .post(stack.gateway_url("/__sandbox/pay"))
             .json(&js_param(&params))
             .send()
             .await
@@ -1132,8 +1273,128 @@ async fn the_sandbox_refuses_requests_with_a_bad_signature() {
 }
 
 #[tokio::test]
+async fn the_useepay_sandbox_refuses_bad_signatures_of_either_type() {
+    let stack = Stack::start_with(app::ssr::testing::sqlite(), Gateway::UseePay, &[]).await;
+    let pay_fields = || {
+        fields(&[
+            ("transactionType", "pay".into()),
+            ("version", "1.0".into()),
+            (
+                "merchantNo",
+                app::ssr::config::DEV_USEEPAY_MERCHANT_NO.into(),
+            ),
+            ("transactionId", "S-SIGNATURE-TEST-1".into()),
+            ("appId", app::ssr::config::DEV_USEEPAY_APP_ID.into()),
+            ("amount", "100".into()),
+            ("currency", "HKD".into()),
+            ("notifyUrl", stack.shop.url("/api/pay/notify")),
+            (
+                "payerInfo",
+                app::ssr::pay::useepay::protocol::payer_info(
+                    "wx_sandbox_appid",
+                    "oPayBuyerSIG0000000001",
+                ),
+            ),
+        ])
+    };
+    let post = |form: Fields| {
+        let url = stack.gateway_url("/api");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("api")
+                .json::<Value>()
+                .await
+                .expect("JSON")
+        }
+    };
+    let md5 = Signer::Md5(app::ssr::config::SANDBOX_USEEPAY_MD5_KEY.to_owned().into());
+    let rsa = Signer::Rsa(PrivateKey::from_pem(MERCHANT_KEY.as_bytes()).expect("key"));
+    let wrong_rsa = Signer::Rsa(PrivateKey::from_pem(GATEWAY_KEY.as_bytes()).expect("key"));
+    let wrong_md5 = Signer::Md5("not-the-key".to_owned().into());
+    for (what, signer, accepted) in [
+        ("RSA, the merchant's key", &rsa, true),
+        ("MD5, the merchant's key", &md5, true),
+        ("RSA, another key", &wrong_rsa, false),
+        ("MD5, another key", &wrong_md5, false),
+    ] {
+        let mut form = signer.signed(pay_fields()).expect("signed");
+        // A second transaction per signature type (the first placed one is reused).
+        let id = format!("S-SIGNATURE-{}", signer.sign_type().code());
+        form = with(form, "transactionId", &id);
+        let form = signer
+            .signed(form.into_iter().filter(|(k, _)| k != "sign").collect())
+            .expect("re-signed");
+        let answer = post(form).await;
+        if accepted {
+            assert_eq!(answer["resultCode"], json!("pending"), "{what}: {answer}");
+            assert!(answer["redirectParam"].is_string(), "{what}");
+            assert_eq!(
+                answer["signType"],
+                json!(signer.sign_type().code()),
+                "{what}: answered in the merchant's signature type"
+            );
+        } else {
+            assert_eq!(answer["resultCode"], json!("failed"), "{what}");
+            assert_eq!(answer["errorCode"], json!("SIGN_ERROR"), "{what}");
+        }
+    }
+    // A field changed after signing, or a sign type the request does not carry, fails too.
+    let tampered = with(rsa.signed(pay_fields()).expect("signed"), "amount", "1");
+    assert_eq!(post(tampered).await["errorCode"], json!("SIGN_ERROR"));
+    let claimed_md5 = with(rsa.signed(pay_fields()).expect("signed"), "signType", "MD5");
+    assert_eq!(post(claimed_md5).await["errorCode"], json!("SIGN_ERROR"));
+}
+
+#[tokio::test]
+async fn a_useepay_merchant_signing_with_md5_sells_and_refunds_settled_by_notifications() {
+    let stack = Stack::start_with(
+        app::ssr::testing::sqlite(),
+        Gateway::UseePay,
+        &[("USEEPAY_SIGN_TYPE", "MD5")],
+    )
+    .await;
+    let db = stack.shop.db().await;
+    use crate::admin::{admin_client, create_admin, refund, OWNER, PASSWORD};
+    assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+    let buyer = arrive(&stack.shop, "oPayBuyerMD5000000001").await;
+    let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
+    let no = order_no(&params);
+    assert_eq!(
+        gateway_payment(&stack, &no).await["sign_type"],
+        json!("MD5")
+    );
+    pay(&stack, &params).await;
+    wait_for_status(&db, &no, "paid", 10).await;
+    assert_eq!(verdicts(&db, &no).await, ["applied"]);
+
+    // A refund: the gateway answers `pending`, then notifies `succeed`; the shop asks
+    // about it itself and records it, before the settlement job gets round to it.
+    let admin = admin_client(&stack.shop).await;
+    let (status, body) = refund(&stack.shop, &admin, &no, "", &[]).await;
+    assert!(status.is_success(), "{status}: {body}");
+    wait_for_status(&db, &no, "refunded", 15).await;
+    let notified: Vec<(String, String)> = sqlx::query_as(
+        "SELECT status, verdict FROM payment_notifications WHERE order_no = $1 AND status LIKE 'refund:%'",
+    )
+    .bind(&no)
+    .fetch_all(db.pool())
+    .await
+    .expect("refund notifications");
+    assert!(
+        notified
+            .iter()
+            .any(|(s, v)| s == "refund:succeed" && (v == "refund_applied" || v == "duplicate")),
+        "{notified:?}"
+    );
+}
+
+#[tokio::test]
 async fn several_app_servers_on_one_database_settle_each_order_exactly_once() {
-    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+    for stack in every_gateway(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let second = stack.shop.second_server().await;
         let third = stack.shop.second_server().await;
         let db = stack.shop.db().await;
@@ -1244,16 +1505,35 @@ async fn through_the_gateways_container_a_buyer_is_bound_and_a_stranger_with_the
     }
 }
 
-/// Asks the sandbox to send one correctly signed notification claiming `status` for the
+/// What a forged notification claims, in each gateway's words.
+#[derive(Clone, Copy)]
+enum Claim {
+    Paid,
+    Expired,
+}
+
+impl Claim {
+    fn word(self, gateway: Gateway) -> &'static str {
+        match (gateway, self) {
+            (Gateway::Wisecashier, Claim::Paid) => "PAID",
+            (Gateway::Wisecashier, Claim::Expired) => "EXPIRED",
+            (Gateway::UseePay, Claim::Paid) => "succeed",
+            (Gateway::UseePay, Claim::Expired) => "closed",
+        }
+    }
+}
+
+/// Asks the sandbox to send one correctly signed notification claiming `claim` for the
 /// order, whatever the gateway's own record says; answers the shop's (HTTP status, body).
 async fn forged_notification(
     stack: &Stack,
     order_no: &str,
-    status: &str,
+    claim: Claim,
     age_secs: i64,
 ) -> (u16, String) {
+    let status = claim.word(stack.gateway);
     let res: Value = reqwest::Client::new()
-        .post(stack.sandbox.url("/__sandbox/notify_forged"))
+        .post(stack.gateway_url("/__sandbox/notify_forged"))
         .json(&json!({ "order_no": order_no, "status": status, "timestamp_age_secs": age_secs }))
         .send()
         .await
@@ -1277,7 +1557,7 @@ async fn verdicts(db: &Database, order_no: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_signed_paid_notification_for_an_unpaid_payment_leaves_the_order_unpaid() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerFORGED00000001").await;
         let bag = buyer.product("棉麻环保购物袋");
@@ -1291,7 +1571,7 @@ async fn a_signed_paid_notification_for_an_unpaid_payment_leaves_the_order_unpai
 
         // Signed by the gateway's own key, for the right order, amount and buyer, but the
         // gateway itself has taken no money: the shop's query says so, and the order stays.
-        let (status, _) = forged_notification(&stack, &no, "PAID", 0).await;
+        let (status, _) = forged_notification(&stack, &no, Claim::Paid, 0).await;
         assert_eq!(status, 409, "{}: not acknowledged", stack.shop.label);
         assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
         assert_eq!(stock(&db, bag).await, reserved);
@@ -1299,7 +1579,7 @@ async fn a_signed_paid_notification_for_an_unpaid_payment_leaves_the_order_unpai
         assert_eq!(verdicts(&db, &no).await, ["unconfirmed"]);
 
         // A signed EXPIRED the gateway does not confirm closes nothing either.
-        let (status, _) = forged_notification(&stack, &no, "EXPIRED", 0).await;
+        let (status, _) = forged_notification(&stack, &no, Claim::Expired, 0).await;
         assert_eq!(status, 409);
         assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
         assert_eq!(stock(&db, bag).await, reserved);
@@ -1308,7 +1588,7 @@ async fn a_signed_paid_notification_for_an_unpaid_payment_leaves_the_order_unpai
 
 #[tokio::test]
 async fn when_the_gateway_cannot_be_asked_the_notification_is_retried_never_trusted() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerQUERYDOWN00001").await;
         let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
@@ -1337,12 +1617,7 @@ async fn when_the_gateway_cannot_be_asked_the_notification_is_retried_never_trus
         // The gateway answers again: the next retry is confirmed and settles.
         set_faults(&stack, json!({})).await;
         wait_for_status(&db, &no, "paid", 15).await;
-        let state: Value = reqwest::get(stack.sandbox.url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("state")
-            .json()
-            .await
-            .expect("json");
+        let state = gateway_payment(&stack, &no).await;
         let statuses: Vec<u64> = state["deliveries"]
             .as_array()
             .expect("deliveries")
@@ -1373,7 +1648,7 @@ async fn a_replayed_notification_with_an_old_timestamp_is_refused_within_the_ret
         pay(&stack, &params).await;
 
         // Three hours old: a replay, refused and only counted.
-        let (status, body) = forged_notification(&stack, &no, "PAID", 3 * 3600).await;
+        let (status, body) = forged_notification(&stack, &no, Claim::Paid, 3 * 3600).await;
         assert_eq!((status, body.as_str()), (401, "stale_timestamp"));
         assert_eq!(status_of(&db, &no).await.0, "awaiting_payment");
         assert!(
@@ -1390,7 +1665,7 @@ async fn a_replayed_notification_with_an_old_timestamp_is_refused_within_the_ret
 
         // 55 minutes old, like the gateway's last retry if it kept the first Timestamp:
         // accepted, and confirmed by the shop's query.
-        let (status, body) = forged_notification(&stack, &no, "PAID", 55 * 60).await;
+        let (status, body) = forged_notification(&stack, &no, Claim::Paid, 55 * 60).await;
         assert_eq!(
             (status, body.as_str()),
             (200, "success"),
@@ -1403,7 +1678,7 @@ async fn a_replayed_notification_with_an_old_timestamp_is_refused_within_the_ret
 
 #[tokio::test]
 async fn a_query_answer_about_another_order_settles_nothing() {
-    for stack in stacks(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
+    for stack in every_gateway(&[("SHOP_PAYMENT_CHECK_AFTER_SECS", "1")]).await {
         let db = stack.shop.db().await;
         // Someone else's order is paid at the gateway.
         let payer = arrive(&stack.shop, "oPayBuyerOTHERORDER0001").await;
@@ -1423,7 +1698,7 @@ async fn a_query_answer_about_another_order_settles_nothing() {
             json!({ "query": "other_order", "only_openid": buyer.openid }),
         )
         .await;
-        let (status, _) = forged_notification(&stack, &no, "PAID", 0).await;
+        let (status, _) = forged_notification(&stack, &no, Claim::Paid, 0).await;
         assert_eq!(
             status, 503,
             "{}: no usable answer, retry later",
@@ -1447,12 +1722,12 @@ async fn a_late_payment_is_found_on_an_expired_order_even_with_every_notificatio
         ("SHOP_ORDER_EXPIRY_SECS", "2"),
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "1"),
     ];
-    for stack in stacks(&env).await {
+    for stack in every_gateway(&env).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerLATENONOTIFY01").await;
         set_faults(
             &stack,
-            json!({ "notify": "drop", "only_openid": buyer.openid }),
+            json!({ "notify": "drop", "pay_window_ms": 600_000, "only_openid": buyer.openid }),
         )
         .await;
         let candle = buyer.product("白茶香薰蜡烛");
@@ -1490,7 +1765,7 @@ async fn an_order_the_gateway_says_it_does_not_know_is_asked_again_before_it_exp
         ("SHOP_ORDER_EXPIRY_SECS", "2"),
         ("SHOP_PAYMENT_CHECK_AFTER_SECS", "3"),
     ];
-    for stack in stacks(&env).await {
+    for stack in every_gateway(&env).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerUNKNOWN0000001").await;
         set_faults(
@@ -1516,7 +1791,7 @@ async fn an_order_the_gateway_says_it_does_not_know_is_asked_again_before_it_exp
 
 #[tokio::test]
 async fn cancelling_waits_for_the_gateway_and_never_goes_ahead_blind() {
-    for stack in stacks(&[]).await {
+    for stack in every_gateway(&[]).await {
         let db = stack.shop.db().await;
         let buyer = arrive(&stack.shop, "oPayBuyerCANCELBLIND001").await;
         let cup = buyer.product("手工陶瓷茶杯");

@@ -137,6 +137,11 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// New-order alerts (`SHOP_ALERT_WEBHOOK_URL`, `SHOP_ALERT_FORMAT`).
     pub alerts: AlertConfig,
+    /// Development only (`SHOP_DEV_WECHAT_BRIDGE_URL`): a script every page loads that stands
+    /// in for WeChat's `WeixinJSBridge` (the sandbox's pay sheet), so `make run` can pay
+    /// through UseePay in an ordinary browser. In WeChat the browser provides the bridge;
+    /// production refuses the setting.
+    pub dev_wechat_bridge: Option<Url>,
 }
 
 impl Config {
@@ -183,6 +188,14 @@ impl Config {
         let staff_refund_limit = shop::staff_refund_limit(&src, currency)?;
         let container = ContainerConfig::read(&src, &oauth)?;
         let alerts = AlertConfig::read(&src)?;
+        let dev_wechat_bridge = match src.get("SHOP_DEV_WECHAT_BRIDGE_URL") {
+            Some(_) if src.prod => return Err(bad(
+                "SHOP_DEV_WECHAT_BRIDGE_URL",
+                "is for development only: in WeChat the browser provides WeixinJSBridge; unset it",
+            )),
+            Some(raw) => Some(source::parse_base_url("SHOP_DEV_WECHAT_BRIDGE_URL", &raw)?),
+            None => None,
+        };
 
         Ok(Config {
             environment,
@@ -204,6 +217,7 @@ impl Config {
             container,
             trusted_proxies,
             alerts,
+            dev_wechat_bridge,
         })
     }
 

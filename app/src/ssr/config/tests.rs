@@ -510,3 +510,20 @@ fn useepay_in_production_refuses_sandbox_credentials_and_plain_http() {
     ])
     .expect("own MD5 key");
 }
+
+#[test]
+fn the_development_bridge_is_refused_in_production() {
+    let cfg = load(&[(
+        "SHOP_DEV_WECHAT_BRIDGE_URL",
+        "http://127.0.0.1:3100/useepay/bridge.js",
+    )])
+    .expect("development");
+    assert!(cfg.dev_wechat_bridge.is_some());
+    let mut vars = production(&testdata("test_private.pem"), &testdata("test_public.pem"));
+    vars.push((
+        "SHOP_DEV_WECHAT_BRIDGE_URL",
+        "https://shop.example.com/bridge.js".into(),
+    ));
+    let err = load_owned(&vars).expect_err("production");
+    assert_eq!(err.setting, "SHOP_DEV_WECHAT_BRIDGE_URL");
+}

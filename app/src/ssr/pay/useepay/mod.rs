@@ -201,6 +201,24 @@ impl UseePay {
     }
 }
 
+/// A pay or refund answer that refuses: a final `failed`, `cancelled` or `closed`, with
+/// UseePay's reason (`errorCode`, `errorMsg`).
+fn refusal(fields: &[(String, String)]) -> Option<GatewayError> {
+    let code = field(fields, "resultCode").unwrap_or_default();
+    let refused = matches!(
+        protocol::ResultCode::parse(code),
+        Some(
+            protocol::ResultCode::Failed
+                | protocol::ResultCode::Cancelled
+                | protocol::ResultCode::Closed
+        )
+    );
+    refused.then(|| GatewayError::Refused {
+        code: field(fields, "errorCode").unwrap_or(code).to_owned(),
+        message: field(fields, "errorMsg").unwrap_or_default().to_owned(),
+    })
+}
+
 fn transport(err: &reqwest::Error) -> String {
     if err.is_connect() {
         "connection failed".to_owned()
@@ -242,25 +260,13 @@ impl PaymentProvider for UseePay {
                     s("orderInfo", order_info(&order.product_info)),
                 ])
                 .await?;
+            if let Some(refused) = refusal(&fields) {
+                return Err(refused);
+            }
             if field(&fields, "transactionId") != Some(order.order_no.as_str()) {
                 return Err(GatewayError::Garbage(
                     "pay answer for another transaction".to_owned(),
                 ));
-            }
-            let code = field(&fields, "resultCode").unwrap_or_default();
-            let result = protocol::ResultCode::parse(code);
-            if matches!(
-                result,
-                Some(
-                    protocol::ResultCode::Failed
-                        | protocol::ResultCode::Cancelled
-                        | protocol::ResultCode::Closed
-                )
-            ) {
-                return Err(GatewayError::Refused {
-                    code: field(&fields, "errorCode").unwrap_or(code).to_owned(),
-                    message: field(&fields, "errorMsg").unwrap_or_default().to_owned(),
-                });
             }
             let raw = field(&fields, "redirectParam")
                 .ok_or_else(|| GatewayError::Garbage("no `redirectParam` in the answer".into()))?;
@@ -311,7 +317,10 @@ impl PaymentProvider for UseePay {
                     s("notifyUrl", &refund.notify_url),
                 ])
                 .await?;
-            Ok(refund_report(fields))
+            match refusal(&fields) {
+                Some(refused) => Err(refused),
+                None => Ok(refund_report(fields)),
+            }
         })
     }
 
