@@ -3,7 +3,23 @@
 //! refunds do for the payments they apply to. The names are Wisecashier's (`mp_pay` is the
 //! call that places a payment: UseePay's `transactionType=pay`).
 
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+
+/// What a gateway in trouble answers: a load balancer's 503 page (`server_error`), or an
+/// HTML page with 200 (`garbage`).
+pub fn broken_answer(server_error: bool) -> Response {
+    let (status, body) = if server_error {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+        )
+    } else {
+        (StatusCode::OK, "<html>upstream error</html>")
+    };
+    (status, [(header::CONTENT_TYPE, "text/html")], body).into_response()
+}
 
 /// What `/mp_pay` does to the next calls.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +92,31 @@ pub struct Faults {
 impl Faults {
     pub fn applies_to(&self, openid: &str) -> bool {
         self.only_openid.as_deref().is_none_or(|o| o == openid)
+    }
+
+    /// Takes one use of the placement fault (`mp_pay`) for a payment of `openid`: none for
+    /// other buyers when `only_openid` is set, and none once `mp_pay_times` is used up.
+    pub fn take_placement(&mut self, openid: &str) -> MpPayFault {
+        let fault = self.mp_pay;
+        if fault == MpPayFault::None || !self.applies_to(openid) {
+            return MpPayFault::None;
+        }
+        if let Some(n) = self.mp_pay_times.as_mut() {
+            if *n == 0 {
+                return MpPayFault::None;
+            }
+            *n -= 1;
+        }
+        fault
+    }
+
+    /// The refund fault for a payment of `openid`.
+    pub fn refund_for(&self, openid: &str) -> RefundFault {
+        if self.applies_to(openid) {
+            self.refund
+        } else {
+            RefundFault::None
+        }
     }
 
     /// The payable window of a payment `openid` places now: `own` unless a fault says.

@@ -18,7 +18,7 @@ use app::ssr::pay::useepay::protocol::{
 };
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -196,23 +196,10 @@ async fn pay(gw: Arc<Gateway>, sign_type: SignType, fields: &Fields) -> Response
         .and_then(|v| v.get("subject").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_default();
 
-    let fault = gw.lock().take_pay_fault(&openid);
+    let fault = gw.lock().faults.take_placement(&openid);
     match fault {
-        MpPayFault::ServerError => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CONTENT_TYPE, "text/html")],
-                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-            )
-                .into_response()
-        }
-        MpPayFault::Garbage => {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/html")],
-                "<html>upstream error</html>",
-            )
-                .into_response()
+        MpPayFault::ServerError | MpPayFault::Garbage => {
+            return crate::faults::broken_answer(fault == MpPayFault::ServerError)
         }
         MpPayFault::Refuse => {
             let message = gw.lock().faults.refuse_message.clone();

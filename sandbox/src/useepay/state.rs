@@ -2,7 +2,7 @@
 //! merchant's `transactionId`) and the fault knobs. One mutex, never held across an await.
 
 use crate::clock::now_ms;
-use crate::faults::{Faults, MpPayFault, RefundFault};
+use crate::faults::{Faults, RefundFault};
 use crate::settings::Settings;
 use app::ssr::pay::useepay::protocol::{ResultCode, SignType, Signer, Verifier};
 use serde::Serialize;
@@ -97,27 +97,9 @@ impl Ledger {
         Some((p, lapsed))
     }
 
-    /// Takes one use of the placement fault.
-    pub fn take_pay_fault(&mut self, openid: &str) -> MpPayFault {
-        let fault = self.faults.mp_pay;
-        if fault == MpPayFault::None || !self.faults.applies_to(openid) {
-            return fault;
-        }
-        if let Some(n) = self.faults.mp_pay_times.as_mut() {
-            if *n == 0 {
-                return MpPayFault::None;
-            }
-            *n -= 1;
-        }
-        fault
-    }
-
+    /// The refund fault for a payment of `openid`.
     pub fn refund_fault(&self, openid: &str) -> RefundFault {
-        if self.faults.applies_to(openid) {
-            self.faults.refund
-        } else {
-            RefundFault::None
-        }
+        self.faults.refund_for(openid)
     }
 
     /// A refund's `resultCode` now: `pending` until it settles (or while a fault holds it).

@@ -8,7 +8,7 @@ use crate::clock::{now_ms, random_hex};
 use app::money::{Currency, Money};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -114,23 +114,10 @@ async fn place(gw: Arc<Gateway>, headers: HeaderMap, body: Bytes, wallet: Wallet
             )
         }
     };
-    let fault = gw.lock().take_mp_pay_fault(&get(&["openid"]));
+    let fault = gw.lock().faults.take_placement(&get(&["openid"]));
     match fault {
-        MpPayFault::ServerError => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::CONTENT_TYPE, "text/html")],
-                "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-            )
-                .into_response()
-        }
-        MpPayFault::Garbage => {
-            return (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "text/html")],
-                "<html>upstream error</html>",
-            )
-                .into_response()
+        MpPayFault::ServerError | MpPayFault::Garbage => {
+            return crate::faults::broken_answer(fault == MpPayFault::ServerError)
         }
         MpPayFault::Refuse => {
             let message = gw.lock().faults.refuse_message.clone();

@@ -106,28 +106,9 @@ impl Ledger {
         Some(p)
     }
 
-    /// Takes one use of the `/mp_pay` fault.
-    pub fn take_mp_pay_fault(&mut self, openid: &str) -> MpPayFault {
-        let fault = self.faults.mp_pay;
-        if fault == MpPayFault::None || !self.faults.applies_to(openid) {
-            return fault;
-        }
-        if let Some(n) = self.faults.mp_pay_times.as_mut() {
-            if *n == 0 {
-                return MpPayFault::None;
-            }
-            *n -= 1;
-        }
-        fault
-    }
-
     /// The refund fault for a payment of `openid`.
     pub fn refund_fault(&self, openid: &str) -> RefundFault {
-        if self.faults.applies_to(openid) {
-            self.faults.refund
-        } else {
-            RefundFault::None
-        }
+        self.faults.refund_for(openid)
     }
 
     /// A refund's status now: `PROCESSING` until it settles (or while a fault holds it).

@@ -321,13 +321,7 @@ pub(crate) async fn gateway_refunds(stack: &Stack, no: &str) -> serde_json::Valu
 }
 
 pub(crate) async fn set_faults(stack: &Stack, faults: serde_json::Value) {
-    let res = reqwest::Client::new()
-        .post(stack.gateway_url("/__sandbox/faults"))
-        .json(&faults)
-        .send()
-        .await
-        .expect("faults");
-    assert!(res.status().is_success());
+    stack.set_faults(faults).await;
 }
 
 #[tokio::test]

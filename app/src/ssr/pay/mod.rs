@@ -30,6 +30,33 @@ pub enum GatewayError {
     Garbage(String),
 }
 
+/// Sends a gateway request and reads its answer as text. A timeout (connecting, sending or
+/// reading) is [`GatewayError::Timeout`]; any other failure on the way, and a 5xx answer, is
+/// [`GatewayError::Unreachable`], described without the URL (a GET's query carries signed
+/// parameters).
+pub(crate) async fn send_for_text(
+    req: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), GatewayError> {
+    fn failed(err: reqwest::Error) -> GatewayError {
+        if err.is_timeout() {
+            GatewayError::Timeout
+        } else if err.is_connect() {
+            GatewayError::Unreachable("connection failed".to_owned())
+        } else if err.is_request() {
+            GatewayError::Unreachable("request failed".to_owned())
+        } else {
+            GatewayError::Unreachable("transport error".to_owned())
+        }
+    }
+    let res = req.send().await.map_err(failed)?;
+    let status = res.status();
+    let body = res.text().await.map_err(failed)?;
+    if status.is_server_error() {
+        return Err(GatewayError::Unreachable(format!("HTTP {status}")));
+    }
+    Ok((status, body))
+}
+
 /// A JSAPI order to place with the gateway.
 #[derive(Debug, Clone)]
 pub struct PlaceOrder {

@@ -79,10 +79,14 @@ impl UseePay {
     }
 
     /// Signs `fields`, posts them to `{base}/api`, and answers the verified fields of the
-    /// reply. A reply without a valid signature is believed only when it refuses.
+    /// reply. A reply without a valid signature is garbage, except a refusal to place a
+    /// payment (`unsigned_refusal_ok`): believing that one can only stop the shop from going
+    /// ahead, whereas an unsigned "not found" or "refused" about a query or a refund could
+    /// close an order or fail a refund the gateway did not.
     async fn call(
         &self,
         fields: Vec<(String, String)>,
+        unsigned_refusal_ok: bool,
     ) -> Result<Vec<(String, String)>, GatewayError> {
         let signed = self
             .config
@@ -94,30 +98,7 @@ impl UseePay {
             .base_url
             .join(API_PATH)
             .map_err(|e| GatewayError::Unreachable(format!("bad gateway URL: {e}")))?;
-        let res = self
-            .http
-            .post(url)
-            .form(&signed)
-            .send()
-            .await
-            .map_err(|e| {
-                if e.is_timeout() {
-                    GatewayError::Timeout
-                } else {
-                    GatewayError::Unreachable(transport(&e))
-                }
-            })?;
-        let status = res.status();
-        let body = res.text().await.map_err(|e| {
-            if e.is_timeout() {
-                GatewayError::Timeout
-            } else {
-                GatewayError::Unreachable(transport(&e))
-            }
-        })?;
-        if status.is_server_error() {
-            return Err(GatewayError::Unreachable(format!("HTTP {status}")));
-        }
+        let (status, body) = super::send_for_text(self.http.post(url).form(&signed)).await?;
         let fields = match serde_json::from_str::<Value>(&body) {
             Ok(Value::Object(obj)) => fields_of(&obj),
             _ => {
@@ -134,11 +115,11 @@ impl UseePay {
             message: field(&fields, "errorMsg").unwrap_or_default().to_owned(),
         };
         if !self.config.verifier.verify(&fields) {
-            // A refusal may come unsigned (a malformed request, a bad signature of ours):
-            // believing it can only stop the shop from going ahead.
-            if field(&fields, "resultCode").is_some_and(|c| c.eq_ignore_ascii_case("failed"))
-                || field(&fields, "errorCode").is_some()
-            {
+            // A refusal may come unsigned (a malformed request, a bad signature of ours).
+            let refuses = field(&fields, "resultCode")
+                .is_some_and(|c| c.eq_ignore_ascii_case("failed"))
+                || field(&fields, "errorCode").is_some();
+            if unsigned_refusal_ok && refuses {
                 return Err(refusal());
             }
             return Err(GatewayError::Garbage(
@@ -160,12 +141,15 @@ impl UseePay {
     async fn query(&self, transaction_id: &str) -> Result<Option<TransactionInfo>, GatewayError> {
         let c = &self.config;
         let fields = self
-            .call(vec![
-                s("transactionType", "query"),
-                s("version", VERSION),
-                s("merchantNo", &c.merchant_no),
-                s("transactionId", transaction_id),
-            ])
+            .call(
+                vec![
+                    s("transactionType", "query"),
+                    s("version", VERSION),
+                    s("merchantNo", &c.merchant_no),
+                    s("transactionId", transaction_id),
+                ],
+                false,
+            )
             .await;
         let fields = match fields {
             Ok(fields) => fields,
@@ -219,16 +203,6 @@ fn refusal(fields: &[(String, String)]) -> Option<GatewayError> {
     })
 }
 
-fn transport(err: &reqwest::Error) -> String {
-    if err.is_connect() {
-        "connection failed".to_owned()
-    } else if err.is_request() {
-        "request failed".to_owned()
-    } else {
-        "transport error".to_owned()
-    }
-}
-
 fn now_ms() -> i64 {
     crate::ssr::web::now_ms()
 }
@@ -246,19 +220,22 @@ impl PaymentProvider for UseePay {
             let c = &self.config;
             let minutes = expiration_minutes(order.expires_at_ms, now_ms());
             let fields = self
-                .call(vec![
-                    s("transactionType", "pay"),
-                    s("version", VERSION),
-                    s("merchantNo", &c.merchant_no),
-                    s("transactionId", &order.order_no),
-                    s("transactionExpirationTime", minutes.to_string()),
-                    s("appId", &c.app_id),
-                    s("amount", minor_units(order.amount)),
-                    s("currency", order.amount.currency.code()),
-                    s("notifyUrl", &order.notify_url),
-                    s("payerInfo", payer_info(&c.wechat_appid, &order.openid)),
-                    s("orderInfo", order_info(&order.product_info)),
-                ])
+                .call(
+                    vec![
+                        s("transactionType", "pay"),
+                        s("version", VERSION),
+                        s("merchantNo", &c.merchant_no),
+                        s("transactionId", &order.order_no),
+                        s("transactionExpirationTime", minutes.to_string()),
+                        s("appId", &c.app_id),
+                        s("amount", minor_units(order.amount)),
+                        s("currency", order.amount.currency.code()),
+                        s("notifyUrl", &order.notify_url),
+                        s("payerInfo", payer_info(&c.wechat_appid, &order.openid)),
+                        s("orderInfo", order_info(&order.product_info)),
+                    ],
+                    true,
+                )
                 .await?;
             if let Some(refused) = refusal(&fields) {
                 return Err(refused);
@@ -306,16 +283,19 @@ impl PaymentProvider for UseePay {
         Box::pin(async move {
             let c = &self.config;
             let fields = self
-                .call(vec![
-                    s("transactionType", "refund"),
-                    s("version", VERSION),
-                    s("merchantNo", &c.merchant_no),
-                    s("transactionId", &refund.refund_no),
-                    s("originalTransactionId", &refund.order_no),
-                    s("amount", minor_units(refund.amount)),
-                    s("currency", refund.amount.currency.code()),
-                    s("notifyUrl", &refund.notify_url),
-                ])
+                .call(
+                    vec![
+                        s("transactionType", "refund"),
+                        s("version", VERSION),
+                        s("merchantNo", &c.merchant_no),
+                        s("transactionId", &refund.refund_no),
+                        s("originalTransactionId", &refund.order_no),
+                        s("amount", minor_units(refund.amount)),
+                        s("currency", refund.amount.currency.code()),
+                        s("notifyUrl", &refund.notify_url),
+                    ],
+                    false,
+                )
                 .await?;
             match refusal(&fields) {
                 Some(refused) => Err(refused),

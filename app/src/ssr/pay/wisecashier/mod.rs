@@ -121,38 +121,9 @@ impl Wisecashier {
         for (name, value) in headers {
             req = req.header(name, value);
         }
-        let res = req.send().await.map_err(|e| {
-            if e.is_timeout() {
-                GatewayError::Timeout
-            } else {
-                GatewayError::Unreachable(without_url(&e))
-            }
-        })?;
-        let status = res.status();
-        let body = res.text().await.map_err(|e| {
-            if e.is_timeout() {
-                GatewayError::Timeout
-            } else {
-                GatewayError::Unreachable(without_url(&e))
-            }
-        })?;
-        if status.is_server_error() {
-            return Err(GatewayError::Unreachable(format!("HTTP {status}")));
-        }
+        let (status, body) = super::send_for_text(req).await?;
         parse_envelope(status.as_u16(), &body)
     }
-}
-
-fn without_url(err: &reqwest::Error) -> String {
-    // reqwest's message includes the URL, which carries signed query parameters on GETs.
-    let kind = if err.is_connect() {
-        "connection failed"
-    } else if err.is_request() {
-        "request failed"
-    } else {
-        "transport error"
-    };
-    kind.to_owned()
 }
 
 fn unix_secs() -> u64 {
