@@ -76,6 +76,20 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    match app::ssr::orders::other_gateway_work(&state.db, state.pay.name()).await {
+        Ok((0, 0)) => {}
+        Ok((orders, refunds)) => {
+            eprintln!(
+                "configuration error: PAYMENT_PROVIDER is `{}`, but {orders} order(s) and {refunds} pending refund(s) were made through another gateway and still need its answers. Start with the previous PAYMENT_PROVIDER until they are settled (unpaid orders expire after SHOP_ORDER_EXPIRY_MINUTES and are watched for late payments for about two hours more), then switch.",
+                state.pay.name()
+            );
+            return ExitCode::from(2);
+        }
+        Err(err) => {
+            eprintln!("database error: {err}");
+            return ExitCode::from(1);
+        }
+    }
     app::ssr::context::set_asset_base(config.public_url.as_str());
     // Settles orders whose notifications are late and expires unpaid ones.
     let settlement = app::ssr::orders::job::spawn(state.clone());

@@ -257,7 +257,7 @@ pub(crate) async fn refund(
 }
 
 /// The order's refunds in the shop's database: (refund number, status, amount, checks).
-async fn refunds_of(db: &Database, no: &str) -> Vec<(String, String, i64, i64)> {
+pub(crate) async fn refunds_of(db: &Database, no: &str) -> Vec<(String, String, i64, i64)> {
     sqlx::query_as(
         "SELECT r.refund_no, r.status, r.amount_minor, r.checks FROM refunds r
          JOIN orders o ON o.id = r.order_id WHERE o.order_no = $1 ORDER BY r.id",

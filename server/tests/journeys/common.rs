@@ -123,6 +123,53 @@ impl Shop {
         }
     }
 
+    /// Another app server on the same database with the settings changed by `changes` (the
+    /// merchant reconfiguring the shop): the server, or how it exited at start-up.
+    pub async fn reconfigured(
+        &self,
+        changes: &[(&str, &str)],
+    ) -> Result<Shop, std::process::ExitStatus> {
+        let port = free_port();
+        let mut env = self.env.clone();
+        for (k, v) in changes {
+            env.retain(|(key, _)| key != k);
+            env.push(((*k).to_owned(), (*v).to_owned()));
+        }
+        let mut child = spawn_server(port, &self.db_url, &env);
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(status);
+            }
+            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
+                if res.status().is_success() {
+                    break;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "reconfigured server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let official_account = env
+            .iter()
+            .any(|(k, v)| k == "SHOP_OAUTH" && v == "official_account")
+            .then(String::new);
+        Ok(Shop {
+            base,
+            db_url: self.db_url.clone(),
+            label: self.label,
+            official_account,
+            port,
+            env,
+            child,
+            _db: None,
+        })
+    }
+
     /// Kills the server outright (SIGKILL: no graceful shutdown), like a crash.
     pub fn crash(&mut self) {
         let _ = self.child.kill();

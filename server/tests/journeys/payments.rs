@@ -1167,7 +1167,15 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         stack.shop.restart().await;
         wait_for_status(&db, &no, "paid", 15).await;
-        let gw = gateway_payment(&stack, &no).await;
+        // The gateway records a delivery once the shop has answered it.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let gw = loop {
+            let gw = gateway_payment(&stack, &no).await;
+            if gw["acknowledged"] == json!(true) || Instant::now() > deadline {
+                break gw;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
         let deliveries = gw["deliveries"].as_array().expect("deliveries");
         assert!(
             deliveries.len() >= 2,
@@ -1390,6 +1398,191 @@ async fn a_useepay_merchant_signing_with_md5_sells_and_refunds_settled_by_notifi
             .any(|(s, v)| s == "refund:succeed" && (v == "refund_applied" || v == "duplicate")),
         "{notified:?}"
     );
+}
+
+#[tokio::test]
+async fn switching_gateways_waits_for_the_old_ones_orders_and_never_refunds_through_the_new_one() {
+    use crate::admin::{admin_client, create_admin, refund, OWNER, PASSWORD};
+    let stack = Stack::start(app::ssr::testing::sqlite(), &[]).await;
+    let db = stack.shop.db().await;
+    assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+    let buyer = arrive(&stack.shop, "oPayBuyerSWITCH00000001").await;
+    let paid = buyer
+        .pay_for(&stack, "澳门杏仁饼", 1, &key(&buyer.openid, 1))
+        .await;
+    buyer.add(&stack.shop, buyer.product("黑芝麻糊"), 1).await;
+    let open = order_no(
+        &buyer
+            .checkout(&stack.shop, &key(&buyer.openid, 2))
+            .await
+            .expect("an unpaid order"),
+    );
+    let useepay = [
+        ("PAYMENT_PROVIDER", "useepay"),
+        (
+            "USEEPAY_BASE_URL",
+            &*format!("{}/useepay", stack.sandbox.base),
+        ),
+        ("SHOP_OAUTH", "official_account"),
+        ("WECHAT_APPID", "wx_sandbox_appid"),
+        ("WECHAT_APPSECRET", "sandbox-official-account-secret"),
+        ("WECHAT_OAUTH_BASE", &*stack.sandbox.base),
+        ("WECHAT_API_BASE", &*stack.sandbox.base),
+    ];
+    // An unpaid Wisecashier order still needs Wisecashier's answer: UseePay is refused.
+    let refused = stack
+        .shop
+        .reconfigured(&useepay)
+        .await
+        .err()
+        .expect("refused to start");
+    assert_eq!(refused.code(), Some(2));
+
+    // Once nothing is left to ask Wisecashier about (the order closed and its watch over),
+    // the shop starts on UseePay; a refund of the Wisecashier payment is not sent to
+    // UseePay: it fails, saying where to refund it.
+    sqlx::query("UPDATE orders SET status = 'expired', next_check_at = $1 WHERE order_no = $2")
+        .bind(i64::MAX / 2)
+        .bind(&open)
+        .execute(db.pool())
+        .await
+        .expect("closed");
+    let switched = stack
+        .shop
+        .reconfigured(&useepay)
+        .await
+        .expect("starts on UseePay");
+    let admin = admin_client(&switched).await;
+    let (_, body) = refund(&switched, &admin, &paid, "", &[]).await;
+    let refunds = crate::admin::refunds_of(&db, &paid).await;
+    assert_eq!(refunds.len(), 1, "{body}");
+    assert_eq!(refunds[0].1, "failed", "{body}");
+    let detail: String = sqlx::query_scalar("SELECT detail FROM refunds WHERE refund_no = $1")
+        .bind(&refunds[0].0)
+        .fetch_one(db.pool())
+        .await
+        .expect("detail");
+    assert!(detail.contains("paid through wisecashier"), "{detail}");
+    let at_useepay: Value =
+        reqwest::get(stack.gateway_url(&format!("/useepay/__sandbox/refunds/{paid}")))
+            .await
+            .expect("useepay")
+            .json()
+            .await
+            .expect("json");
+    assert!(
+        at_useepay.get("refunds").is_none(),
+        "UseePay never heard of it: {at_useepay}"
+    );
+}
+
+#[tokio::test]
+async fn useepay_notifications_the_shop_cannot_apply_are_put_before_the_merchant() {
+    use crate::admin::{admin_client, create_admin, refund, refunds_of, OWNER, PASSWORD};
+    let stack = Stack::start_with(app::ssr::testing::sqlite(), Gateway::UseePay, &[]).await;
+    let db = stack.shop.db().await;
+    assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
+    let buyer = arrive(&stack.shop, "oPayBuyerUNAPPLIED00001").await;
+    let no = buyer
+        .pay_for(&stack, "澳门杏仁饼", 1, &key(&buyer.openid, 1))
+        .await;
+    let flagged = || async {
+        let (_, flag): (String, i64) = status_of(&db, &no).await;
+        let note: Option<String> =
+            sqlx::query_scalar("SELECT attention_note FROM orders WHERE order_no = $1")
+                .bind(&no)
+                .fetch_one(db.pool())
+                .await
+                .expect("note");
+        (flag, note.unwrap_or_default())
+    };
+    let merchant = app::ssr::config::DEV_USEEPAY_MERCHANT_NO;
+    let signed = |list: &[(&str, String)]| {
+        let mut all = fields(&[("version", "1.0".into()), ("merchantNo", merchant.into())]);
+        all.extend(fields(list));
+        all
+    };
+
+    // A replayed `succeed` for the paid order: a duplicate, settled without asking again.
+    let replay = notification(Gateway::UseePay, &no, 4500, "HKD");
+    assert_eq!(
+        post_notification(&stack, &replay, GATEWAY_KEY, None).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        verdicts(&db, &no).await.last().map(String::as_str),
+        Some("duplicate")
+    );
+
+    // A refund made in UseePay's console, which the shop never asked for.
+    let console_refund = signed(&[
+        ("transactionType", "refund".into()),
+        ("transactionId", "CONSOLE-REFUND-1".into()),
+        ("originalTransactionId", no.clone()),
+        ("amount", "100".into()),
+        ("currency", "HKD".into()),
+        ("resultCode", "succeed".into()),
+    ]);
+    assert_eq!(
+        post_notification(&stack, &console_refund, GATEWAY_KEY, None).await,
+        StatusCode::OK
+    );
+    let (flag, note) = flagged().await;
+    assert_eq!(flag, 1);
+    assert!(note.contains("CONSOLE-REFUND-1"), "{note}");
+
+    // Another kind of transaction (a chargeback) about the order.
+    let chargeback = signed(&[
+        ("transactionType", "chargeback".into()),
+        ("transactionId", "CB-1".into()),
+        ("originalTransactionId", no.clone()),
+        ("amount", "4500".into()),
+        ("currency", "HKD".into()),
+        ("resultCode", "succeed".into()),
+    ]);
+    assert_eq!(
+        post_notification(&stack, &chargeback, GATEWAY_KEY, None).await,
+        StatusCode::OK
+    );
+    assert!(flagged().await.1.contains("chargeback"));
+
+    // A refund the shop recorded as failed that the gateway reports as succeeded: the
+    // merchant is told, the record is not rewritten on the notification's word.
+    let admin = admin_client(&stack.shop).await;
+    let (status, body) = refund(&stack.shop, &admin, &no, "10.00", &[]).await;
+    assert!(status.is_success(), "{body}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let refund_no = loop {
+        let refunds = refunds_of(&db, &no).await;
+        if refunds.first().is_some_and(|r| r.1 == "succeeded") {
+            break refunds[0].0.clone();
+        }
+        assert!(Instant::now() < deadline, "refund settled: {refunds:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    sqlx::query("UPDATE refunds SET status = 'failed' WHERE refund_no = $1")
+        .bind(&refund_no)
+        .execute(db.pool())
+        .await
+        .expect("recorded failed");
+    let succeeded = signed(&[
+        ("transactionType", "refund".into()),
+        ("transactionId", refund_no.clone()),
+        ("originalTransactionId", no.clone()),
+        ("amount", "1000".into()),
+        ("currency", "HKD".into()),
+        ("resultCode", "succeed".into()),
+    ]);
+    assert_eq!(
+        post_notification(&stack, &succeeded, GATEWAY_KEY, None).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        verdicts(&db, &no).await.last().map(String::as_str),
+        Some("contradicted")
+    );
+    assert!(flagged().await.1.contains(&refund_no));
+    assert_eq!(refunds_of(&db, &no).await[0].1, "failed", "not rewritten");
 }
 
 #[tokio::test]

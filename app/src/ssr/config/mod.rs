@@ -65,7 +65,7 @@ impl PaymentConfig {
             None | Some("wisecashier") => Ok(PaymentConfig::Wisecashier(GatewayConfig::read(
                 src, currency,
             )?)),
-            Some("useepay") => Ok(PaymentConfig::UseePay(useepay::read(src, oauth)?)),
+            Some("useepay") => Ok(PaymentConfig::UseePay(useepay::read(src, oauth, currency)?)),
             Some(other) => Err(bad(
                 "PAYMENT_PROVIDER",
                 format!("expected `wisecashier` or `useepay`, got `{other}`"),

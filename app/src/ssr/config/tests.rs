@@ -448,6 +448,9 @@ fn useepay_works_in_development_with_the_sandbox_and_needs_the_official_account(
         !debug.contains(SANDBOX_USEEPAY_MD5_KEY),
         "MD5 key leaked: {debug}"
     );
+    let mut yen = USEEPAY_DEV.to_vec();
+    yen.push(("SHOP_CURRENCY", "JPY"));
+    assert_eq!(load(&yen).expect_err("JPY").setting, "SHOP_CURRENCY");
     let mut bad = USEEPAY_DEV.to_vec();
     bad.push(("USEEPAY_SIGN_TYPE", "SHA1"));
     assert_eq!(load(&bad).expect_err("SHA1").setting, "USEEPAY_SIGN_TYPE");
@@ -503,6 +506,12 @@ fn useepay_in_production_refuses_sandbox_credentials_and_plain_http() {
         ("USEEPAY_MD5_KEY", SANDBOX_USEEPAY_MD5_KEY.into()),
     ])
     .expect_err("sandbox MD5 key");
+    assert_eq!(err.setting, "USEEPAY_MD5_KEY");
+    let err = base(&[
+        ("USEEPAY_SIGN_TYPE", "MD5".into()),
+        ("USEEPAY_MD5_KEY", "short".into()),
+    ])
+    .expect_err("a short MD5 key");
     assert_eq!(err.setting, "USEEPAY_MD5_KEY");
     base(&[
         ("USEEPAY_SIGN_TYPE", "MD5".into()),

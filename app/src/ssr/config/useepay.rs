@@ -10,11 +10,27 @@ use super::sandbox::{
 };
 use super::source::{bad, parse_base_url, ConfigError, Source};
 use super::wisecashier::is_loopback;
+use crate::money::Currency;
 use crate::ssr::pay::signing::{PrivateKey, PublicKey};
 use crate::ssr::pay::useepay::protocol::{SignType, Signer, Verifier};
 use crate::ssr::pay::useepay::UseePayConfig;
 
-pub(super) fn read(src: &Source, oauth: &OAuthMode) -> Result<UseePayConfig, ConfigError> {
+pub(super) fn read(
+    src: &Source,
+    oauth: &OAuthMode,
+    currency: Currency,
+) -> Result<UseePayConfig, ConfigError> {
+    // UseePay writes amounts in minor units; for a currency without them (JPY, KRW) no public
+    // source says whether `1200` means ¥1200 or ¥12. Refused rather than guessed.
+    if currency.exponent() == 0 {
+        return Err(bad(
+            "SHOP_CURRENCY",
+            format!(
+                "is {}: UseePay's minor units for a currency without decimals are not documented; sell in a currency with cents (HKD, CNY, USD…)",
+                currency.code()
+            ),
+        ));
+    }
     let OAuthMode::OfficialAccount(account) = oauth else {
         return Err(bad(
             "SHOP_OAUTH",
@@ -85,6 +101,12 @@ pub(super) fn read(src: &Source, oauth: &OAuthMode) -> Result<UseePayConfig, Con
                     ))
                 }
             };
+            if !sandbox_allowed && key.chars().count() < 16 {
+                return Err(bad(
+                    "USEEPAY_MD5_KEY",
+                    "is too short to be UseePay's key (at least 16 characters)",
+                ));
+            }
             if !sandbox_allowed && key == SANDBOX_USEEPAY_MD5_KEY {
                 return Err(bad(
                     "USEEPAY_MD5_KEY",

@@ -87,7 +87,7 @@ fn backoff(base: Duration, checks: i64) -> i64 {
 
 /// The statuses the job watches: open orders (to settle or expire them), and orders
 /// closed without payment while the gateway could still take a payment for them.
-fn watched(status: OrderStatus) -> bool {
+pub fn watched(status: OrderStatus) -> bool {
     status.is_payable() || status.is_closed_unpaid()
 }
 

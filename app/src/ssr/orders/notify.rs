@@ -96,9 +96,19 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
             outcome(StatusCode::BAD_REQUEST, "malformed", err.to_string())
         }
         Ok(Notified::Payment(report)) => confirm_and_settle(&state, &report).await,
-        Ok(Notified::Refund { refund_no }) => confirm_refund(&state, &refund_no).await,
-        Ok(Notified::Other(kind)) => {
-            outcome(StatusCode::OK, "noted", format!("transaction type {kind}"))
+        Ok(Notified::Refund {
+            refund_no,
+            order_no,
+        }) => confirm_refund(&state, &refund_no, order_no.as_deref()).await,
+        Ok(Notified::Other { kind, order_no }) => {
+            let note = format!(
+                "the gateway notified a `{kind}` transaction for this order; check it in the gateway's console"
+            );
+            match flag_order(&state, order_no.as_deref(), &note).await {
+                Ok(true) => outcome(StatusCode::OK, "flagged", note),
+                Ok(false) => outcome(StatusCode::OK, "noted", format!("transaction type {kind}")),
+                Err(()) => outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", ""),
+            }
         }
     };
 
@@ -132,11 +142,29 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
     }
 }
 
+/// Marks the order `order_no` (if the shop has it) for the merchant's attention with `note`.
+/// `Ok(false)`: no such order.
+async fn flag_order(state: &ShopState, order_no: Option<&str>, note: &str) -> Result<bool, ()> {
+    let Some(order_no) = order_no else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE order_no = $2")
+        .bind(note)
+        .bind(order_no)
+        .execute(state.db.pool())
+        .await
+        .map(|done| done.rows_affected() > 0)
+        .map_err(|err| tracing::error!(%err, "could not flag an order"))
+}
+
 /// A verified notification about one of the shop's refunds: the shop asks the gateway about
 /// it and records the answer, exactly as the settlement job would. A refund the gateway
 /// cannot be asked about now stays pending (the job keeps asking); the notification is
-/// answered with 503 so the gateway sends it again too.
-async fn confirm_refund(state: &ShopState, refund_no: &str) -> Outcome {
+/// answered with 503 so the gateway sends it again too. A refund already settled is asked
+/// about too: if the gateway now says otherwise (a success after the shop recorded a
+/// failure), the merchant is told. A refund the shop never made (one made in the gateway's
+/// console) is put before the merchant on its order.
+async fn confirm_refund(state: &ShopState, refund_no: &str, order_no: Option<&str>) -> Outcome {
     let found: Result<Option<i64>, sqlx::Error> =
         sqlx::query_scalar("SELECT id FROM refunds WHERE refund_no = $1")
             .bind(refund_no)
@@ -145,8 +173,15 @@ async fn confirm_refund(state: &ShopState, refund_no: &str) -> Outcome {
     let id = match found {
         Ok(Some(id)) => id,
         Ok(None) => {
-            tracing::warn!(refund = refund_no, "notification for an unknown refund");
-            return outcome(StatusCode::NOT_FOUND, "unknown_refund", "");
+            tracing::warn!(refund = refund_no, order = ?order_no, "notification for a refund the shop did not make");
+            let note = format!(
+                "the gateway notified a refund the shop did not make ({refund_no}); check it in the gateway's console"
+            );
+            return match flag_order(state, order_no, &note).await {
+                Ok(true) => outcome(StatusCode::OK, "unknown_refund", note),
+                Ok(false) => outcome(StatusCode::NOT_FOUND, "unknown_refund", ""),
+                Err(()) => outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", ""),
+            };
         }
         Err(err) => {
             tracing::error!(%err, "could not look up a notified refund");
@@ -161,11 +196,9 @@ async fn confirm_refund(state: &ShopState, refund_no: &str) -> Outcome {
                 applied.detail,
             )
         }
-        Ok(applied) if applied.from == applied.to => outcome(
-            StatusCode::OK,
-            "duplicate",
-            format!("refund already {}", applied.to.code()),
-        ),
+        Ok(applied) if applied.from == applied.to => {
+            contradicted(state, refund_no, applied.to, order_no).await
+        }
         Ok(applied) => outcome(
             StatusCode::OK,
             "refund_applied",
@@ -175,6 +208,58 @@ async fn confirm_refund(state: &ShopState, refund_no: &str) -> Outcome {
             tracing::error!(%err, refund = refund_no, "could not settle a notified refund");
             outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", "")
         }
+    }
+}
+
+/// A notification about a refund the shop has already settled: the gateway is asked, and a
+/// different final word than the shop's record (success after a recorded failure, or the
+/// reverse) is put before the merchant, never applied on its own.
+async fn contradicted(
+    state: &ShopState,
+    refund_no: &str,
+    recorded: RefundStatus,
+    order_no: Option<&str>,
+) -> Outcome {
+    use crate::ssr::pay::RefundState;
+    let said = match state.pay.query_refund(refund_no).await {
+        Ok(report) => report.status.as_deref().and_then(RefundState::parse),
+        Err(err) => {
+            tracing::warn!(refund = refund_no, %err, "could not ask about a settled refund");
+            return outcome(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "query_failed",
+                err.to_string(),
+            );
+        }
+    };
+    let disagrees = matches!(
+        (recorded, said),
+        (RefundStatus::Failed, Some(RefundState::Success))
+            | (RefundStatus::Succeeded, Some(RefundState::Failed))
+    );
+    if !disagrees {
+        return outcome(
+            StatusCode::OK,
+            "duplicate",
+            format!("refund already {}", recorded.code()),
+        );
+    }
+    let note = format!(
+        "refund {refund_no} is recorded {} but the gateway now says {:?}; check it in the gateway's console",
+        recorded.code(),
+        said
+    );
+    tracing::error!(refund = refund_no, "{note}");
+    let order: Result<Option<String>, sqlx::Error> = sqlx::query_scalar(
+        "SELECT o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1",
+    )
+    .bind(refund_no)
+    .fetch_optional(state.db.pool())
+    .await;
+    let order = order.ok().flatten();
+    match flag_order(state, order.as_deref().or(order_no), &note).await {
+        Ok(_) => outcome(StatusCode::OK, "contradicted", note),
+        Err(()) => outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", ""),
     }
 }
 
@@ -190,8 +275,18 @@ async fn confirm_and_settle(state: &ShopState, report: &PaymentReport) -> Outcom
         );
     }
     // The notification itself must match the order before the gateway is even asked.
-    if let Err(err) = super::service::matching_order(state, report).await {
-        return refused(report, err);
+    let row = match super::service::matching_order(state, report).await {
+        Ok(row) => row,
+        Err(err) => return refused(report, err),
+    };
+    if report.status() == PayStatus::Paid && row.status.is_paid() {
+        // Already paid: nothing a confirmation could change, so the gateway is not asked
+        // again (a replayed notification costs one row, not one more query).
+        return outcome(
+            StatusCode::OK,
+            "duplicate",
+            format!("already {}", row.status.code()),
+        );
     }
     let answer = match state.pay.query_payment(report.order_no()).await {
         Ok(Some(answer)) => answer,

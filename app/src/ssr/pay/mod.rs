@@ -213,10 +213,18 @@ pub struct Notification {
 pub enum Notified {
     /// A payment: the report to confirm with the shop's own query.
     Payment(Box<PaymentReport>),
-    /// A refund, named by the shop's refund number: the shop asks the gateway about it.
-    Refund { refund_no: String },
-    /// Something the shop does not act on (another transaction type): recorded only.
-    Other(String),
+    /// A refund, named by the shop's refund number (and the order it belongs to, when the
+    /// notification names it): the shop asks the gateway about it.
+    Refund {
+        refund_no: String,
+        order_no: Option<String>,
+    },
+    /// Another kind of transaction (a chargeback, say) about `order_no`: recorded, and the
+    /// merchant told.
+    Other {
+        kind: String,
+        order_no: Option<String>,
+    },
 }
 
 /// The identifying fields of a notification, for the shop's record of it (also of one that
@@ -271,6 +279,8 @@ pub struct RefundReport {
     pub payment_no: Option<String>,
     /// The shop's order number the refund belongs to, when the answer names it.
     pub order_no: Option<String>,
+    /// The currency of `amount`, when the answer names it.
+    pub currency: Option<String>,
 }
 
 /// A refund's state in the gateway's words. Wisecashier's refund answer is not documented

@@ -74,6 +74,16 @@ pub fn judge(report: &RefundReport, asked: &Asked<'_>) -> Said {
             "the gateway's answer is for another order ({other}); not taken"
         ));
     }
+    if let Some(other) = report
+        .currency
+        .as_deref()
+        .filter(|c| !c.trim().eq_ignore_ascii_case(amount.currency.code()))
+    {
+        return Said::mismatch(format!(
+            "the gateway reports this refund in {other}, not {}; not taken",
+            amount.currency.code()
+        ));
+    }
     if let Some(raw) = report.amount.as_deref() {
         if Money::parse_decimal(raw, amount.currency) != Some(amount) {
             return Said::mismatch(format!(
@@ -126,6 +136,7 @@ mod tests {
             amount: get("refund_amount"),
             payment_no: get("payment_no"),
             order_no: get("order_no"),
+            currency: get("currency"),
             fields: Vec::new(),
         }
     }
@@ -166,6 +177,15 @@ mod tests {
                 vec![
                     ("out_refund_id", "S1R1"),
                     ("payment_no", "P2"),
+                    ("status", "SUCCESS"),
+                ],
+            ),
+            (
+                "another currency",
+                vec![
+                    ("out_refund_id", "S1R1"),
+                    ("refund_amount", "20.00"),
+                    ("currency", "USD"),
                     ("status", "SUCCESS"),
                 ],
             ),

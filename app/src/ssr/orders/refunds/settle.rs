@@ -14,8 +14,26 @@ use crate::ssr::pay::{GatewayError, RefundRequest};
 use crate::ssr::web::now_ms;
 use std::time::Duration;
 
-/// Sends a refund request (again: the gateway is idempotent on `out_refund_id`).
-async fn send(state: &ShopState, r: &Pending) -> Said {
+/// Sends a refund request (again: the gateway is idempotent on the refund number). A
+/// refusal of the first request fails the refund; a refusal of a request sent again (the
+/// query did not find the first) proves nothing, since the first may still be on its way
+/// or the gateway may refuse the number as already used: the refund stays pending and is
+/// asked about again, and the merchant sees why.
+async fn send(state: &ShopState, r: &Pending, again: bool) -> Said {
+    if r.provider != state.pay.name() {
+        // Paid through a gateway the shop no longer uses: that gateway must refund it.
+        return Said {
+            event: Event::Failed,
+            detail: format!(
+                "paid through {}, but the shop now uses {}: refund it in {}'s console",
+                r.provider,
+                state.pay.name(),
+                r.provider
+            ),
+            gateway_refund_no: None,
+            mismatch: false,
+        };
+    }
     let answer = state
         .pay
         .refund(&RefundRequest {
@@ -28,6 +46,12 @@ async fn send(state: &ShopState, r: &Pending) -> Said {
         .await;
     match answer {
         Ok(report) => judge(&report, &r.asked()),
+        Err(GatewayError::Refused { code, message }) if again => {
+            tracing::warn!(refund = %r.refund_no, %code, %message, "a refund sent again was refused; left pending");
+            Said::unsettled(format!(
+                "the gateway does not find this refund, and refused it when asked again ({code}): {message}; the settlement job will ask again — check the refund in the gateway's console"
+            ))
+        }
         Err(GatewayError::Refused { code, message }) => Said {
             event: Event::Failed,
             detail: format!("gateway refused ({code}): {message}"),
@@ -46,7 +70,7 @@ async fn send(state: &ShopState, r: &Pending) -> Said {
 async fn query(state: &ShopState, r: &Pending) -> Said {
     match state.pay.query_refund(&r.refund_no).await {
         Ok(report) => judge(&report, &r.asked()),
-        Err(GatewayError::Refused { code, .. }) if code == "404" => send(state, r).await,
+        Err(GatewayError::Refused { code, .. }) if code == "404" => send(state, r, true).await,
         Err(err) => {
             tracing::warn!(refund = %r.refund_no, %err, "refund query failed; will ask again");
             Said::unsettled(format!("{err}; the settlement job will ask again"))
@@ -69,6 +93,8 @@ struct Pending {
     refund_no: String,
     payment_no: String,
     order_no: String,
+    /// The gateway the order was paid through.
+    provider: String,
     amount: Money,
     status: RefundStatus,
 }
@@ -92,13 +118,14 @@ struct PendingRow {
     status: RefundStatus,
     payment_no: Option<String>,
     order_no: String,
+    provider: String,
     #[sqlx(try_from = "String")]
     currency: Currency,
 }
 
 async fn pending(state: &ShopState, refund_id: i64) -> Result<Pending, ShopError> {
     let found: Option<PendingRow> = sqlx::query_as(
-        "SELECT r.refund_no, r.amount_minor, r.status, o.payment_no, o.order_no, o.currency
+        "SELECT r.refund_no, r.amount_minor, r.status, o.payment_no, o.order_no, o.provider, o.currency
          FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = $1",
     )
     .bind(refund_id)
@@ -114,6 +141,7 @@ async fn pending(state: &ShopState, refund_id: i64) -> Result<Pending, ShopError
         refund_no: r.refund_no,
         payment_no,
         order_no: r.order_no,
+        provider: r.provider,
         amount: Money::new(r.amount_minor, r.currency),
         status: r.status,
     })
@@ -164,7 +192,7 @@ pub async fn request(
     if r.status != RefundStatus::Pending {
         return as_it_is(state, &r).await;
     }
-    let said = send(state, &r).await;
+    let said = send(state, &r, false).await;
     let applied = record(state, refund_id, &said, source).await?;
     if applied.to == RefundStatus::Pending {
         // The request is over (answered or given up on): the job may ask from its next pass.

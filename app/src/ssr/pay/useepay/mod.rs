@@ -151,15 +151,8 @@ impl UseePay {
                 false,
             )
             .await;
-        let fields = match fields {
-            Ok(fields) => fields,
-            Err(GatewayError::Refused { code, .. })
-                if NOT_FOUND_CODES.iter().any(|c| code.eq_ignore_ascii_case(c)) =>
-            {
-                return Ok(None)
-            }
-            Err(err) => return Err(err),
-        };
+        // A signed refusal arrives as fields (`failed` with its `errorCode`), read below.
+        let fields = fields?;
         let Some(raw) = field(&fields, "transactionInfo") else {
             let code = field(&fields, "errorCode").unwrap_or_default();
             if NOT_FOUND_CODES.iter().any(|c| code.eq_ignore_ascii_case(c)) {
@@ -341,8 +334,14 @@ impl PaymentProvider for UseePay {
                 refund_no: field(&n.fields, "transactionId")
                     .ok_or(NotificationError::MissingField("transactionId"))?
                     .to_owned(),
+                order_no: field(&n.fields, "originalTransactionId").map(str::to_owned),
             }),
-            other => Ok(Notified::Other(other.to_owned())),
+            other => Ok(Notified::Other {
+                kind: other.to_owned(),
+                order_no: field(&n.fields, "originalTransactionId")
+                    .or_else(|| field(&n.fields, "transactionId"))
+                    .map(str::to_owned),
+            }),
         }
     }
 

@@ -153,6 +153,13 @@ impl Verifier {
         let Some(sign) = get(SIGN).filter(|s| !s.is_empty()) else {
             return false;
         };
+        // A field sent twice is signed twice but read once: which one counts would be the
+        // sender's choice. Refused.
+        let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
         if get("signType").and_then(SignType::parse) != Some(self.sign_type()) {
             return false;
         }
@@ -466,6 +473,10 @@ mod tests {
             })
             .collect();
         assert!(verifier.verify(&upper));
+        // A field sent twice: refused, whichever copy would be read.
+        let mut twice = fields.clone();
+        twice.insert(0, ("amount".into(), "1".into()));
+        assert!(!verifier.verify(&twice));
         // No sign, another key, or another claimed type: refused.
         assert!(!verifier.verify(&fields[..fields.len() - 1]));
         assert!(!Verifier::Md5("k2".to_owned().into()).verify(&fields));

@@ -34,14 +34,14 @@ impl TransactionInfo {
     }
 }
 
-/// The shop's reading of a payment's `resultCode`: `succeed` is paid; `failed` is a failed
-/// attempt (the order stays open until it expires); `cancelled` and `closed` can never be
-/// paid any more, so the order closes as expired; every other code is still open.
+/// The shop's reading of a payment's `resultCode`: `succeed` is paid; `failed`,
+/// `cancelled` and `closed` are final at UseePay (the transaction can never be paid), so the
+/// order closes as expired and its stock goes back (the buyer may order again); every other
+/// code is still open.
 pub fn pay_status(code: ResultCode) -> PayStatus {
     match code {
         ResultCode::Succeed => PayStatus::Paid,
-        ResultCode::Failed => PayStatus::Fail,
-        ResultCode::Cancelled | ResultCode::Closed => PayStatus::Expired,
+        ResultCode::Failed | ResultCode::Cancelled | ResultCode::Closed => PayStatus::Expired,
         ResultCode::Received
         | ResultCode::Pending
         | ResultCode::Gather
@@ -79,19 +79,19 @@ pub(super) fn payment_report(
 
 /// A refund from a refund answer's or a `transactionInfo`'s fields, in the shop's terms:
 /// the amount as a decimal of the currency's major unit (what the refund judge compares),
-/// the shop's refund number as `out_refund_id`, UseePay's `reference` as its own number.
+/// with its currency, the shop's refund number as `out_refund_id`, UseePay's `reference` as
+/// its own number. An amount that cannot be read as money (no currency, an unknown one, not
+/// minor units) is handed on marked unreadable, so the judge never matches it.
 pub(super) fn refund_report(fields: Vec<(String, String)>) -> RefundReport {
     let get = |name: &str| field(&fields, name).map(str::to_owned);
-    let amount = match (get("amount"), get("currency")) {
-        (Some(amount), Some(currency)) => Some(
-            read_minor_amount(&amount, &currency)
-                .map(|m| m.decimal())
-                // Unreadable: handed on as it came, so the judge refuses to match it.
-                .unwrap_or(amount),
-        ),
-        (amount, _) => amount,
-    };
+    let amount = get("amount").map(|raw| {
+        match read_minor_amount(&raw, &get("currency").unwrap_or_default()) {
+            Ok(money) => money.decimal(),
+            Err(_) => format!("unreadable minor units `{raw}`"),
+        }
+    });
     RefundReport {
+        currency: get("currency"),
         refund_no: get("reference"),
         out_refund_id: get("transactionId"),
         status: get("resultCode"),
@@ -132,7 +132,7 @@ mod tests {
         for (code, status) in [
             ("received", PayStatus::Init),
             ("gather", PayStatus::Init),
-            ("failed", PayStatus::Fail),
+            ("failed", PayStatus::Expired),
             ("cancelled", PayStatus::Expired),
             ("closed", PayStatus::Expired),
         ] {
@@ -174,6 +174,17 @@ mod tests {
         assert_eq!(r.order_no.as_deref(), Some("S1"));
         assert_eq!(r.refund_no.as_deref(), Some("UR1"));
         assert_eq!(r.amount.as_deref(), Some("5.00"));
+        assert_eq!(r.currency.as_deref(), Some("HKD"));
+        // Without a currency, minor units are not money: never read as a decimal.
+        let bare = refund_report(f(&[("transactionId", "R1"), ("amount", "2000")]));
+        assert!(
+            crate::money::Money::parse_decimal(
+                bare.amount.as_deref().unwrap_or_default(),
+                Currency::Hkd
+            )
+            .is_none(),
+            "{bare:?}"
+        );
         assert_eq!(
             crate::ssr::pay::RefundState::parse(r.status.as_deref().unwrap_or_default()),
             Some(crate::ssr::pay::RefundState::Success)

@@ -104,6 +104,8 @@ pub(super) fn refund_from_fields(fields: Vec<(String, String)>) -> RefundReport 
         // Not `no`: in a refund answer that spelling is taken by the refund number.
         payment_no: get(&["payment_no"]),
         order_no: None,
+        // Undocumented in the refund answer (and `currency` may name the wallet's side).
+        currency: None,
         fields: fields.clone(),
     }
 }
