@@ -103,7 +103,10 @@ export default defineConfig({
       },
     },
     {
-      command: `rm -rf ${useepayDbDir} && mkdir -p ${useepayDbDir} && exec ../target/release/server`,
+      command:
+        `rm -rf ${useepayDbDir} && mkdir -p ${useepayDbDir} && ` +
+        `echo e2e-tea-shop-2026 | ../target/release/server admin create --username e2e-owner && ` +
+        `exec ../target/release/server`,
       url: `${useepayShopURL}/healthz`,
       timeout: 60_000,
       reuseExistingServer: false,

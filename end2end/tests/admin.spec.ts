@@ -1,6 +1,6 @@
 import { expect, Page } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER, paidInContainer } from './fixtures';
-import { sandboxURL } from '../playwright.config';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER, paidInContainer, paidOnOwnAccount } from './fixtures';
+import { sandboxURL, useepayShopURL } from '../playwright.config';
 import * as path from 'path';
 
 // Admin pages have no islands: the JS-off project would only repeat these journeys (and
@@ -89,6 +89,43 @@ test('the owner signs in, sees a paid order with its notification, ships it, ref
   await expect(page).toHaveURL(/\/admin\/login$/);
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/admin\/login/);
+});
+
+test('with UseePay, the owner refunds part of a paid order and then the rest, and the buyer sees it refunded', async ({ page, browser, consoleProblems }) => {
+  const openid = newOpenid();
+  const { context: buyer, shopper, orderNo } = await paidOnOwnAccount(browser, openid);
+
+  await page.goto(`${useepayShopURL}/admin/login`);
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(`${useepayShopURL}/admin`);
+  await page.goto(`${useepayShopURL}/admin/orders/${orderNo}`);
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'paid');
+  await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
+
+  const settled = async (count: number) => {
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('refund-row')).toHaveCount(count, { timeout: 1_000 });
+      for (const row of await page.getByTestId('refund-row').all()) {
+        await expect(row).toHaveAttribute('data-status', 'succeeded', { timeout: 1_000 });
+      }
+    }).toPass({ timeout: 20_000 });
+  };
+  // Part of it: UseePay answers `pending`, then its refund notification settles it.
+  await page.getByTestId('refund-amount').fill('10.00');
+  await page.getByTestId('refund-reason').fill('包装破损');
+  await page.getByTestId('refund').click();
+  await settled(1);
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'paid');
+  // The rest, in full (the amount left empty): the order is refunded.
+  await page.getByTestId('refund').click();
+  await settled(2);
+  await expect(page.getByTestId('admin-order-status')).toHaveAttribute('data-status', 'refunded');
+  await expect(page.getByTestId('refund-form')).toHaveCount(0);
+
+  await shopper.reload();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'refunded');
+  await buyer.close();
 });
 
 test('the owner creates a category and a product with an image, a buyer finds it, and a price change spares earlier orders', async ({ page, browser, consoleProblems }) => {

@@ -1,7 +1,7 @@
 // Shared by every spec: a fresh buyer per test, and a fixture that fails a test on any
 // console error or warning or unexpected HTTP error.
 import { test as base, expect, Page, Browser } from '@playwright/test';
-import { containerSecret, sandboxURL } from '../playwright.config';
+import { containerSecret, sandboxURL, useepayShopURL } from '../playwright.config';
 
 // The back office's owner, created by the webServer command with `server admin create`
 // (playwright.config.ts).
@@ -98,6 +98,43 @@ export async function paidInContainer(browser: Browser, openid: string) {
   const context = await browser.newContext({ javaScriptEnabled: true });
   const shopper = await context.newPage();
   await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
+  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
+  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
+  await shopper.getByRole('link', { name: '购物车' }).click();
+  await ensureAddress(shopper, true);
+  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('checkout').click();
+  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
+  await shopper.getByTestId('sandbox-pay').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
+  return { context, shopper, orderNo };
+}
+
+// Enters a UseePay shop as WeChat would: the page is the merchant's own, WeChat's browser
+// provides `WeixinJSBridge` (the sandbox's stand-in, injected before any page loads), and
+// the shop signs the buyer in with its own official account (WeChat's authorisation page,
+// played by the sandbox).
+export async function enterOwnAccount(page: Page, openid: string, returnTo = '/') {
+  const bridge = await page.request.get(`${sandboxURL}/useepay/bridge.js`);
+  expect(bridge.ok()).toBeTruthy();
+  await page.addInitScript({ content: await bridge.text() });
+  await page.goto(`${useepayShopURL}${returnTo}`);
+  await expect(page).toHaveURL(new RegExp(`^${sandboxURL}/connect/oauth2/authorize`));
+  await page.getByTestId('sandbox-openid').fill(openid);
+  await page.getByTestId('sandbox-custom').click();
+  await expect(page).toHaveURL(new RegExp(`^${useepayShopURL}${returnTo === '/' ? '/' : returnTo}`));
+}
+
+// A buyer (a context of its own, with JavaScript) pays for one 桂花红茶 in a shop selling
+// through UseePay. Answers the context, its page and the order number.
+export async function paidOnOwnAccount(browser: Browser, openid: string) {
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const shopper = await context.newPage();
+  await enterOwnAccount(shopper, openid);
   await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
   await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
   await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');

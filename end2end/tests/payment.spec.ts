@@ -1,5 +1,5 @@
 import { expect, Page, Browser } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid } from './fixtures';
+import { test, arriveAs, ensureAddress, enterOwnAccount, expectHttpError, newOpenid } from './fixtures';
 import { sandboxURL, useepayShopURL } from '../playwright.config';
 
 // Paying needs WeChat's bridge, which only exists with JavaScript; the no-JS project
@@ -15,21 +15,6 @@ async function enterContainer(page: Page, openid: string, returnTo = '/') {
     `&return_to=${encodeURIComponent(returnTo)}&sandbox_openid=${openid}`;
   await page.goto(entry);
   await expect(page).toHaveURL(new RegExp(`^${sandboxURL}${returnTo === '/' ? '/' : returnTo}`));
-}
-
-/// Enters a UseePay shop as WeChat would: the page is the merchant's own, WeChat's browser
-/// provides `WeixinJSBridge` (the sandbox's stand-in, injected before any page loads), and
-/// the shop signs the buyer in with its own official account (WeChat's authorisation page,
-/// played by the sandbox).
-async function enterOwnAccount(page: Page, openid: string, returnTo = '/') {
-  const bridge = await page.request.get(`${sandboxURL}/useepay/bridge.js`);
-  expect(bridge.ok()).toBeTruthy();
-  await page.addInitScript({ content: await bridge.text() });
-  await page.goto(`${useepayShopURL}${returnTo}`);
-  await expect(page).toHaveURL(new RegExp(`^${sandboxURL}/connect/oauth2/authorize`));
-  await page.getByTestId('sandbox-openid').fill(openid);
-  await page.getByTestId('sandbox-custom').click();
-  await expect(page).toHaveURL(new RegExp(`^${useepayShopURL}${returnTo === '/' ? '/' : returnTo}`));
 }
 
 /// The payment journeys run against both gateways: how a buyer enters, where the shop's
