@@ -92,12 +92,12 @@ export async function ensureAddress(page: Page,
   await expect(page.getByTestId('ship-to-recipient')).toHaveText('张三');
 }
 
-// A buyer (a context of its own, with JavaScript: the container needs it) pays for one
-// 桂花红茶 inside the payment container. Answers the context, its page and the order number.
-export async function paidInContainer(browser: Browser, openid: string) {
+// A buyer (a context of its own, with JavaScript: paying needs it) enters the shop with
+// `enter` and pays for one 桂花红茶. Answers the context, its page and the order number.
+async function paidAfter(browser: Browser, enter: (page: Page) => Promise<unknown>) {
   const context = await browser.newContext({ javaScriptEnabled: true });
   const shopper = await context.newPage();
-  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`);
+  await enter(shopper);
   await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
   await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
   await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
@@ -112,6 +112,12 @@ export async function paidInContainer(browser: Browser, openid: string) {
   await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
   const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
   return { context, shopper, orderNo };
+}
+
+// Pays inside Wisecashier's payment container.
+export async function paidInContainer(browser: Browser, openid: string) {
+  return paidAfter(browser, (page) => page.goto(
+    `${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2F&sandbox_openid=${openid}`));
 }
 
 // Enters a UseePay shop as WeChat would: the page is the merchant's own, WeChat's browser
@@ -129,24 +135,7 @@ export async function enterOwnAccount(page: Page, openid: string, returnTo = '/'
   await expect(page).toHaveURL(new RegExp(`^${useepayShopURL}${returnTo === '/' ? '/' : returnTo}`));
 }
 
-// A buyer (a context of its own, with JavaScript) pays for one 桂花红茶 in a shop selling
-// through UseePay. Answers the context, its page and the order number.
+// Pays in a shop selling through UseePay, signed in with its own official account.
 export async function paidOnOwnAccount(browser: Browser, openid: string) {
-  const context = await browser.newContext({ javaScriptEnabled: true });
-  const shopper = await context.newPage();
-  await enterOwnAccount(shopper, openid);
-  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
-  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
-  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('add-to-cart').click();
-  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
-  await shopper.getByRole('link', { name: '购物车' }).click();
-  await ensureAddress(shopper, true);
-  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
-  await shopper.getByTestId('checkout').click();
-  await expect(shopper.getByTestId('sandbox-pay')).toBeEnabled();
-  await shopper.getByTestId('sandbox-pay').click();
-  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
-  const orderNo = (await shopper.getByTestId('order-no').textContent())!.trim();
-  return { context, shopper, orderNo };
+  return paidAfter(browser, (page) => enterOwnAccount(page, openid));
 }
