@@ -26,6 +26,7 @@ mod clock;
 pub mod container;
 pub mod faults;
 pub mod settings;
+mod stand_in;
 pub mod useepay;
 pub mod wechat;
 pub mod wisecashier;

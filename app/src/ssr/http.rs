@@ -18,7 +18,12 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Paths that never need a buyer: health checks, the language switch, and the gateway's
 /// notifications.
-const PUBLIC_PATHS: [&str; 4] = ["/healthz", "/lang", "/api/pay/notify", "/auth/wechat"];
+const PUBLIC_PATHS: [&str; 4] = [
+    "/healthz",
+    "/lang",
+    super::config::NOTIFY_PATH,
+    "/auth/wechat",
+];
 
 fn query_param(req: &Request, key: &str) -> Option<String> {
     query_params(req, key).into_iter().next()

@@ -71,7 +71,8 @@ pub fn routes(settings: Arc<Settings>, http: reqwest::Client) -> Router {
         .route("/api", post(api::api))
         .route(
             "/__sandbox/faults",
-            post(sheet::set_faults).get(sheet::get_faults),
+            post(crate::stand_in::set_faults::<state::Ledger>)
+                .get(crate::stand_in::get_faults::<state::Ledger>),
         )
         .route("/__sandbox/expire", post(sheet::force_expire))
         .route("/__sandbox/notify_forged", post(sheet::notify_forged))

@@ -7,7 +7,6 @@ use super::api::transaction_info;
 use super::notify::{self, Subject};
 use super::state::{Gateway, Ledger};
 use crate::clock::now_ms;
-use crate::faults::Faults;
 use app::ssr::pay::useepay::protocol::ResultCode;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -109,16 +108,6 @@ pub async fn sheet_fail(State(gw): State<Arc<Gateway>>, body: Bytes) -> Response
         .unwrap_or_default();
     let known = by_package(&gw.lock(), package).is_some();
     Json(json!({ "ok": known })).into_response()
-}
-
-pub async fn set_faults(State(gw): State<Arc<Gateway>>, Json(faults): Json<Faults>) -> Response {
-    tracing::info!(?faults, "UseePay sandbox faults set");
-    gw.lock().faults = faults.clone();
-    Json(faults).into_response()
-}
-
-pub async fn get_faults(State(gw): State<Arc<Gateway>>) -> Response {
-    Json(gw.lock().faults.clone()).into_response()
 }
 
 #[derive(Deserialize)]

@@ -3,11 +3,9 @@
 
 use crate::clock::now_ms;
 use crate::faults::{Faults, RefundFault};
-use crate::settings::Settings;
 use app::ssr::pay::useepay::protocol::{ResultCode, SignType, Signer, Verifier};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Delivery {
@@ -114,25 +112,15 @@ impl Ledger {
 
 /// The UseePay stand-in: the merchant's settings, an HTTP client for notifications, and the
 /// ledger.
-pub struct Gateway {
-    pub settings: Arc<Settings>,
-    pub http: reqwest::Client,
-    ledger: Mutex<Ledger>,
+pub type Gateway = crate::stand_in::StandIn<Ledger>;
+
+impl crate::stand_in::Ledger for Ledger {
+    fn faults(&mut self) -> &mut Faults {
+        &mut self.faults
+    }
 }
 
 impl Gateway {
-    pub fn new(settings: Arc<Settings>, http: reqwest::Client) -> Gateway {
-        Gateway {
-            settings,
-            http,
-            ledger: Mutex::new(Ledger::default()),
-        }
-    }
-
-    pub fn lock(&self) -> MutexGuard<'_, Ledger> {
-        self.ledger.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// What verifies a merchant request of `sign_type`.
     pub fn verifier(&self, sign_type: SignType) -> Verifier {
         let u = &self.settings.useepay;

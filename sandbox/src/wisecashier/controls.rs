@@ -3,7 +3,7 @@
 
 use super::notify::notification_fields;
 use super::refunds::refund_json;
-use super::state::{Faults, Gateway, Refund};
+use super::state::{Gateway, Refund};
 use crate::clock::now_ms;
 use app::ssr::pay::wisecashier::protocol::{
     encode_params, notification_string_to_verify, HEADER_SIGNATURE, HEADER_TIMESTAMP,
@@ -15,16 +15,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
-
-pub async fn set_faults(State(gw): State<Arc<Gateway>>, Json(faults): Json<Faults>) -> Response {
-    tracing::info!(?faults, "sandbox faults set");
-    gw.lock().faults = faults.clone();
-    Json(faults).into_response()
-}
-
-pub async fn get_faults(State(gw): State<Arc<Gateway>>) -> Response {
-    Json(gw.lock().faults.clone()).into_response()
-}
 
 #[derive(Deserialize)]
 pub struct ExpireBody {

@@ -42,7 +42,8 @@ pub fn routes(settings: Arc<Settings>, http: reqwest::Client) -> Router {
         .route("/__sandbox/fail", post(paysheet::sheet_fail))
         .route(
             "/__sandbox/faults",
-            post(controls::set_faults).get(controls::get_faults),
+            post(crate::stand_in::set_faults::<state::Ledger>)
+                .get(crate::stand_in::get_faults::<state::Ledger>),
         )
         .route("/__sandbox/expire", post(controls::force_expire))
         .route("/__sandbox/notify_forged", post(controls::notify_forged))

@@ -3,10 +3,8 @@
 
 use crate::clock::now_ms;
 pub use crate::faults::{Faults, MpPayFault, NotifyFault, QueryFault, RefundFault};
-use crate::settings::Settings;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -123,23 +121,10 @@ impl Ledger {
 
 /// The Wisecashier stand-in: the merchant's settings, an HTTP client for notifications, and
 /// the ledger.
-pub struct Gateway {
-    pub settings: Arc<Settings>,
-    pub http: reqwest::Client,
-    ledger: Mutex<Ledger>,
-}
+pub type Gateway = crate::stand_in::StandIn<Ledger>;
 
-impl Gateway {
-    pub fn new(settings: Arc<Settings>, http: reqwest::Client) -> Gateway {
-        Gateway {
-            settings,
-            http,
-            ledger: Mutex::new(Ledger::default()),
-        }
-    }
-
-    pub fn lock(&self) -> MutexGuard<'_, Ledger> {
-        // A panic while holding the lock leaves plain data behind; keep serving it.
-        self.ledger.lock().unwrap_or_else(|p| p.into_inner())
+impl crate::stand_in::Ledger for Ledger {
+    fn faults(&mut self) -> &mut Faults {
+        &mut self.faults
     }
 }

@@ -2,7 +2,8 @@
 //! server binary on SQLite and PostgreSQL.
 
 use crate::common::{
-    arrive, buyer_client, order_no, save_address, status_of, stock, wait_for_status, Shop, Stack,
+    arrive, buyer_client, location, order_no, save_address, status_of, stock, wait_for_status,
+    Shop, Stack,
 };
 use app::ssr::db::Database;
 use reqwest::StatusCode;
@@ -45,14 +46,6 @@ async fn shops(env: &[(&str, &str)]) -> Vec<Shop> {
         shops.push(shop);
     }
     shops
-}
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn login(

@@ -16,8 +16,8 @@ pub struct Shop {
     /// The database (and, for UseePay, the gateway) it runs on, for messages.
     pub label: &'static str,
     /// Buyers sign in through the merchant's own official account (the sandbox's WeChat
-    /// OAuth at this base), not through the payment container.
-    pub official_account: Option<String>,
+    /// OAuth), not through the payment container.
+    pub official_account: bool,
     port: u16,
     env: Vec<(String, String)>,
     child: Child,
@@ -80,46 +80,29 @@ impl Shop {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        let child = spawn_server(port, &db.url, &env);
-        let official_account = env
-            .iter()
-            .any(|(k, v)| k == "SHOP_OAUTH" && v == "official_account")
-            .then(|| {
-                env.iter()
-                    .find(|(k, _)| k == "WECHAT_OAUTH_BASE")
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            });
-        let mut shop = Shop {
-            base: format!("http://127.0.0.1:{port}"),
+        let mut child = spawn_server(port, &db.url, &env);
+        let base = format!("http://127.0.0.1:{port}");
+        if let Err(status) = started(&base, &mut child).await {
+            panic!("server exited during start-up: {status}");
+        }
+        Shop {
+            base,
             db_url: db.url.clone(),
             label: db.label,
-            official_account,
+            official_account: signs_in_with_official_account(&env),
             port,
             env,
             child,
             _db: Some(db),
-        };
-        wait_healthy(&shop.base, &mut shop.child, "server").await;
-        shop
+        }
     }
 
     /// Another app server on the same database and settings (several servers, one
     /// PostgreSQL), on its own port.
     pub async fn second_server(&self) -> Shop {
-        let port = free_port();
-        let mut child = spawn_server(port, &self.db_url, &self.env);
-        let base = format!("http://127.0.0.1:{port}");
-        wait_healthy(&base, &mut child, "second server").await;
-        Shop {
-            base,
-            db_url: self.db_url.clone(),
-            label: self.label,
-            official_account: self.official_account.clone(),
-            port,
-            env: self.env.clone(),
-            child,
-            _db: None,
+        match self.reconfigured(&[]).await {
+            Ok(shop) => shop,
+            Err(status) => panic!("second server exited during start-up: {status}"),
         }
     }
 
@@ -137,32 +120,12 @@ impl Shop {
         }
         let mut child = spawn_server(port, &self.db_url, &env);
         let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return Err(status);
-            }
-            if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-                if res.status().is_success() {
-                    break;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "reconfigured server did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let official_account = env
-            .iter()
-            .any(|(k, v)| k == "SHOP_OAUTH" && v == "official_account")
-            .then(String::new);
+        started(&base, &mut child).await?;
         Ok(Shop {
             base,
             db_url: self.db_url.clone(),
             label: self.label,
-            official_account,
+            official_account: signs_in_with_official_account(&env),
             port,
             env,
             child,
@@ -179,7 +142,9 @@ impl Shop {
     /// Starts the server again on the same port and database.
     pub async fn restart(&mut self) {
         self.child = spawn_server(self.port, &self.db_url, &self.env);
-        wait_healthy(&self.base.clone(), &mut self.child, "restarted server").await;
+        if let Err(status) = started(&self.base, &mut self.child).await {
+            panic!("restarted server exited during start-up: {status}");
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -198,21 +163,37 @@ impl Shop {
     }
 }
 
-async fn wait_healthy(base: &str, child: &mut Child, what: &str) {
+/// Waits for `/healthz`; how the server exited, if it did during start-up.
+async fn started(base: &str, child: &mut Child) -> Result<(), std::process::ExitStatus> {
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
             if res.status().is_success() {
-                return;
+                return Ok(());
             }
         }
         if let Ok(Some(status)) = child.try_wait() {
-            panic!("{what} exited during start-up: {status}");
+            return Err(status);
         }
-        assert!(Instant::now() < deadline, "{what} did not become healthy");
+        assert!(Instant::now() < deadline, "server did not become healthy");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Whether buyers of a shop with these settings sign in with its own official account.
+fn signs_in_with_official_account(env: &[(String, String)]) -> bool {
+    env.iter()
+        .any(|(k, v)| k == "SHOP_OAUTH" && v == "official_account")
+}
+
+/// A redirect's `Location` (empty when there is none).
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The sandbox gateway (the `sandbox` crate's router), serving the shop at `merchant_page`
@@ -475,8 +456,8 @@ pub async fn save_address(
 /// a product page.
 pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
     let client = buyer_client();
-    let home = match &shop.official_account {
-        None => client
+    let home = match shop.official_account {
+        false => client
             .get(shop.container_url(&format!("/?openid={openid}")))
             .send()
             .await
@@ -484,7 +465,7 @@ pub async fn arrive(shop: &Shop, openid: &str) -> Buyer {
             .text()
             .await
             .expect("home body"),
-        Some(_) => sign_in_with_official_account(shop, &client, openid).await,
+        true => sign_in_with_official_account(shop, &client, openid).await,
     };
     let product = product_id(&home, "冻顶乌龙茶");
     let page = client
@@ -516,13 +497,6 @@ async fn sign_in_with_official_account(
     client: &reqwest::Client,
     openid: &str,
 ) -> String {
-    let location = |res: &reqwest::Response| {
-        res.headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .expect("a redirect")
-            .to_owned()
-    };
     let res = client.get(shop.url("/")).send().await.expect("home");
     assert_eq!(res.status(), StatusCode::FOUND, "to WeChat's authorisation");
     let authorize = location(&res).replace("#wechat_redirect", "");

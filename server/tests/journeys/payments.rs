@@ -900,13 +900,7 @@ async fn own_official_account_mode_gets_the_openid_with_single_use_snsapi_base_c
     )
     .await;
     let browser = buyer_client();
-    let location = |res: &reqwest::Response| {
-        res.headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .expect("redirect")
-            .to_owned()
-    };
+    let location = crate::common::location;
 
     // An openid in the URL proves nothing here, not even under the container's path: only
     // the server-side code exchange binds a buyer.

@@ -45,6 +45,9 @@ pub enum Environment {
     Production,
 }
 
+/// The path gateways post notifications to (served by `orders::notify::receive`).
+pub const NOTIFY_PATH: &str = "/api/pay/notify";
+
 /// The payment gateway the shop sells through.
 #[derive(Debug, Clone)]
 pub enum PaymentConfig {
@@ -224,6 +227,14 @@ impl Config {
     /// Cookies get `Secure` when buyers reach the shop over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// Where gateways post notifications: `{SHOP_PUBLIC_URL}/api/pay/notify`.
+    pub fn notify_url(&self) -> String {
+        format!(
+            "{}{NOTIFY_PATH}",
+            self.public_url.as_str().trim_end_matches('/')
+        )
     }
 
     pub fn public_origin(&self) -> String {

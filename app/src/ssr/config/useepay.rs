@@ -5,13 +5,11 @@
 
 use super::oauth::OAuthMode;
 use super::sandbox::{
-    DEV_USEEPAY_APP_ID, DEV_USEEPAY_MERCHANT_NO, DEV_USEEPAY_URL, SANDBOX_GATEWAY_PUBLIC_KEY,
-    SANDBOX_MERCHANT_PRIVATE_KEY, SANDBOX_MERCHANT_PUBLIC_KEY, SANDBOX_USEEPAY_MD5_KEY,
+    SandboxScope, DEV_USEEPAY_APP_ID, DEV_USEEPAY_MERCHANT_NO, DEV_USEEPAY_URL,
+    SANDBOX_USEEPAY_MD5_KEY,
 };
 use super::source::{bad, parse_base_url, ConfigError, Source};
-use super::wisecashier::is_loopback;
 use crate::money::Currency;
-use crate::ssr::pay::signing::{PrivateKey, PublicKey};
 use crate::ssr::pay::useepay::protocol::{SignType, Signer, Verifier};
 use crate::ssr::pay::useepay::UseePayConfig;
 
@@ -50,15 +48,8 @@ pub(super) fn read(
         let path = format!("{}/", base_url.path());
         base_url.set_path(&path);
     }
-    let sandbox_allowed = !prod && is_loopback(&base_url);
-    let not_here = if prod {
-        " in production".to_owned()
-    } else {
-        format!(
-            " when USEEPAY_BASE_URL (`{}`) is not on this machine",
-            base_url.host_str().unwrap_or_default()
-        )
-    };
+    let scope = SandboxScope::of(src, "USEEPAY_BASE_URL", &base_url);
+    let (sandbox_allowed, not_here) = (scope.allowed, &scope.not_here);
     let merchant_no = src.required("USEEPAY_MERCHANT_NO", DEV_USEEPAY_MERCHANT_NO)?;
     if merchant_no.chars().count() > 16 {
         return Err(bad(
@@ -89,7 +80,15 @@ pub(super) fn read(
         })?,
     };
     let (signer, verifier) = match sign_type {
-        SignType::Rsa => rsa_keys(src, sandbox_allowed, &not_here)?,
+        SignType::Rsa => {
+            let (private_key, public_key) = scope.key_pair(
+                src,
+                "USEEPAY_PRIVATE_KEY_PATH",
+                "USEEPAY_PUBLIC_KEY_PATH",
+                "UseePay",
+            )?;
+            (Signer::Rsa(private_key), Verifier::Rsa(public_key))
+        }
         SignType::Md5 => {
             let key = match src.get("USEEPAY_MD5_KEY") {
                 Some(key) => key,
@@ -126,58 +125,4 @@ pub(super) fn read(
         verifier,
         timeout: src.seconds("GATEWAY_TIMEOUT_SECS", 15, 1..=120)?,
     })
-}
-
-/// The merchant's private key and UseePay's public key, from their PEM files; the
-/// sandbox's when allowed and none is named.
-fn rsa_keys(
-    src: &Source,
-    sandbox_allowed: bool,
-    not_here: &str,
-) -> Result<(Signer, Verifier), ConfigError> {
-    let private_key = match src.get("USEEPAY_PRIVATE_KEY_PATH") {
-        Some(path) => PrivateKey::from_pem_file(&path)
-            .map_err(|e| bad("USEEPAY_PRIVATE_KEY_PATH", e.to_string()))?,
-        None if sandbox_allowed => PrivateKey::from_pem(SANDBOX_MERCHANT_PRIVATE_KEY.as_bytes())
-            .map_err(|e| bad("USEEPAY_PRIVATE_KEY_PATH", e.to_string()))?,
-        None => {
-            return Err(bad(
-                "USEEPAY_PRIVATE_KEY_PATH",
-                format!("is required{not_here}: the PEM file of the RSA private key whose public key you uploaded to UseePay"),
-            ))
-        }
-    };
-    let public_key = match src.get("USEEPAY_PUBLIC_KEY_PATH") {
-        Some(path) => PublicKey::from_pem_file(&path)
-            .map_err(|e| bad("USEEPAY_PUBLIC_KEY_PATH", e.to_string()))?,
-        None if sandbox_allowed => PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
-            .map_err(|e| bad("USEEPAY_PUBLIC_KEY_PATH", e.to_string()))?,
-        None => {
-            return Err(bad(
-                "USEEPAY_PUBLIC_KEY_PATH",
-                format!(
-                    "is required{not_here}: the PEM file of UseePay's public key from its console"
-                ),
-            ))
-        }
-    };
-    if !sandbox_allowed {
-        let sandbox_merchant = PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()).ok();
-        if sandbox_merchant.as_ref() == Some(&private_key.public_key()) {
-            return Err(bad(
-                "USEEPAY_PRIVATE_KEY_PATH",
-                format!("is the sandbox key, refused{not_here}; generate your own key pair"),
-            ));
-        }
-        let sandbox_gateway = PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes()).ok();
-        if sandbox_gateway.as_ref() == Some(&public_key) {
-            return Err(bad(
-                "USEEPAY_PUBLIC_KEY_PATH",
-                format!(
-                    "is the sandbox gateway's key, refused{not_here}; use the key UseePay gave you"
-                ),
-            ));
-        }
-    }
-    Ok((Signer::Rsa(private_key), Verifier::Rsa(public_key)))
 }

@@ -1,10 +1,7 @@
 //! The payment gateway (Wisecashier): where it is, the merchant's number and keys, and the
 //! committed sandbox credentials, which are refused anywhere but on this machine.
 
-use super::sandbox::{
-    DEV_GATEWAY_URL, DEV_MERCHANT_NO, SANDBOX_GATEWAY_PUBLIC_KEY, SANDBOX_MERCHANT_PRIVATE_KEY,
-    SANDBOX_MERCHANT_PUBLIC_KEY,
-};
+use super::sandbox::{SandboxScope, DEV_GATEWAY_URL, DEV_MERCHANT_NO};
 use super::source::{bad, parse_base_url, ConfigError, Source};
 use crate::money::Currency;
 use crate::ssr::pay::signing::{PrivateKey, PublicKey};
@@ -51,15 +48,8 @@ impl GatewayConfig {
         }
         // The committed sandbox credentials are for a gateway on this machine only: anywhere
         // else (and always in production) they are refused, whatever SHOP_ENV says.
-        let sandbox_allowed = !prod && is_loopback(&base_url);
-        let not_here = if prod {
-            " in production".to_owned()
-        } else {
-            format!(
-                " when GATEWAY_BASE_URL (`{}`) is not on this machine",
-                base_url.host_str().unwrap_or_default()
-            )
-        };
+        let scope = SandboxScope::of(src, "GATEWAY_BASE_URL", &base_url);
+        let (sandbox_allowed, not_here) = (scope.allowed, &scope.not_here);
         let merchant_no = src.required("GATEWAY_MERCHANT_NO", DEV_MERCHANT_NO)?;
         if !sandbox_allowed && merchant_no == DEV_MERCHANT_NO {
             return Err(bad(
@@ -79,7 +69,12 @@ impl GatewayConfig {
                 .ascii_serialization(),
             None => base_url.origin().ascii_serialization(),
         };
-        let (private_key, public_key) = keys(src, sandbox_allowed, &not_here)?;
+        let (private_key, public_key) = scope.key_pair(
+            src,
+            "GATEWAY_PRIVATE_KEY_PATH",
+            "GATEWAY_PUBLIC_KEY_PATH",
+            "Wisecashier",
+        )?;
         let is_rmb = src.flag("GATEWAY_IS_RMB", false)?;
         if is_rmb && currency != Currency::Cny {
             return Err(bad(
@@ -111,66 +106,5 @@ impl GatewayConfig {
             timeout: src.seconds("GATEWAY_TIMEOUT_SECS", 15, 1..=120)?,
             notify_max_age: src.seconds("GATEWAY_NOTIFY_MAX_AGE_SECS", 4200, 60..=86_400)?,
         })
-    }
-}
-
-/// The merchant's private key and the gateway's public key, from their PEM files; the
-/// sandbox's when allowed and none is named.
-fn keys(
-    src: &Source,
-    sandbox_allowed: bool,
-    not_here: &str,
-) -> Result<(PrivateKey, PublicKey), ConfigError> {
-    let private_key = match src.get("GATEWAY_PRIVATE_KEY_PATH") {
-        Some(path) => PrivateKey::from_pem_file(&path)
-            .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
-        None if !sandbox_allowed => {
-            return Err(bad(
-                "GATEWAY_PRIVATE_KEY_PATH",
-                format!("is required{not_here}: the PEM file of your RSA private key"),
-            ))
-        }
-        None => PrivateKey::from_pem(SANDBOX_MERCHANT_PRIVATE_KEY.as_bytes())
-            .map_err(|e| bad("GATEWAY_PRIVATE_KEY_PATH", e.to_string()))?,
-    };
-    let public_key = match src.get("GATEWAY_PUBLIC_KEY_PATH") {
-        Some(path) => PublicKey::from_pem_file(&path)
-            .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
-        None if !sandbox_allowed => {
-            return Err(bad(
-                "GATEWAY_PUBLIC_KEY_PATH",
-                format!("is required{not_here}: the PEM file of Wisecashier's public key"),
-            ))
-        }
-        None => PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes())
-            .map_err(|e| bad("GATEWAY_PUBLIC_KEY_PATH", e.to_string()))?,
-    };
-    if !sandbox_allowed {
-        let sandbox_merchant = PublicKey::from_pem(SANDBOX_MERCHANT_PUBLIC_KEY.as_bytes()).ok();
-        if sandbox_merchant.as_ref() == Some(&private_key.public_key()) {
-            return Err(bad(
-                "GATEWAY_PRIVATE_KEY_PATH",
-                format!("is the sandbox key, refused{not_here}; generate your own key pair"),
-            ));
-        }
-        let sandbox_gateway = PublicKey::from_pem(SANDBOX_GATEWAY_PUBLIC_KEY.as_bytes()).ok();
-        if sandbox_gateway.as_ref() == Some(&public_key) {
-            return Err(bad(
-                "GATEWAY_PUBLIC_KEY_PATH",
-                format!("is the sandbox gateway's key, refused{not_here}; use the key Wisecashier gave you"),
-            ));
-        }
-    }
-    Ok((private_key, public_key))
-}
-
-/// The gateway is on this machine (`localhost`, 127.0.0.0/8, `::1`): only then may the
-/// committed sandbox credentials be used.
-pub(super) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }

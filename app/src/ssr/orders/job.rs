@@ -156,7 +156,12 @@ async fn apply_answer(
         Ok(Settled::Noted) | Err(SettleError::Refused) => Ok(false),
         Err(SettleError::Mismatch(why)) => {
             tracing::error!(order = %row.order_no, why, "payment query disagrees with the order; left for the merchant");
-            flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
+            store::flag_for_attention(
+                &state.db,
+                &row.order_no,
+                &format!("gateway query disagrees: {why}"),
+            )
+            .await?;
             Ok(false)
         }
         Err(e) => {
@@ -207,7 +212,12 @@ async fn check_open(
             }
             if let Err(SettleError::Mismatch(why)) = matching_order(state, &report).await {
                 tracing::error!(order = %row.order_no, why, "payment query disagrees with the order; left open for the merchant");
-                flag(state, row.id, &format!("gateway query disagrees: {why}")).await?;
+                store::flag_for_attention(
+                    &state.db,
+                    &row.order_no,
+                    &format!("gateway query disagrees: {why}"),
+                )
+                .await?;
                 return Ok(());
             }
             format!("gateway status {:?}", report.status())
@@ -274,15 +284,6 @@ async fn watch_closed(
             .execute(state.db.pool())
             .await?;
     }
-    Ok(())
-}
-
-async fn flag(state: &ShopState, order_id: OrderId, note: &str) -> Result<(), ShopError> {
-    sqlx::query("UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE id = $2")
-        .bind(note)
-        .bind(order_id)
-        .execute(state.db.pool())
-        .await?;
     Ok(())
 }
 

@@ -148,12 +148,8 @@ async fn flag_order(state: &ShopState, order_no: Option<&str>, note: &str) -> Re
     let Some(order_no) = order_no else {
         return Ok(false);
     };
-    sqlx::query("UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE order_no = $2")
-        .bind(note)
-        .bind(order_no)
-        .execute(state.db.pool())
+    super::store::flag_for_attention(&state.db, order_no, note)
         .await
-        .map(|done| done.rows_affected() > 0)
         .map_err(|err| tracing::error!(%err, "could not flag an order"))
 }
 
@@ -165,13 +161,16 @@ async fn flag_order(state: &ShopState, order_no: Option<&str>, note: &str) -> Re
 /// failure), the merchant is told. A refund the shop never made (one made in the gateway's
 /// console) is put before the merchant on its order.
 async fn confirm_refund(state: &ShopState, refund_no: &str, order_no: Option<&str>) -> Outcome {
-    let found: Result<Option<i64>, sqlx::Error> =
-        sqlx::query_scalar("SELECT id FROM refunds WHERE refund_no = $1")
-            .bind(refund_no)
-            .fetch_optional(state.db.pool())
-            .await;
-    let id = match found {
-        Ok(Some(id)) => id,
+    // The refund, and the order it is really of (not the one the notification names).
+    let found: Result<Option<(i64, String)>, sqlx::Error> = sqlx::query_as(
+        "SELECT r.id, o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id
+         WHERE r.refund_no = $1",
+    )
+    .bind(refund_no)
+    .fetch_optional(state.db.pool())
+    .await;
+    let (id, ours) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => {
             tracing::warn!(refund = refund_no, order = ?order_no, "notification for a refund the shop did not make");
             let note = format!(
@@ -197,7 +196,7 @@ async fn confirm_refund(state: &ShopState, refund_no: &str, order_no: Option<&st
             )
         }
         Ok(applied) if applied.from == applied.to => {
-            contradicted(state, refund_no, applied.to, order_no).await
+            contradicted(state, refund_no, applied.to, &ours).await
         }
         Ok(applied) => outcome(
             StatusCode::OK,
@@ -218,7 +217,7 @@ async fn contradicted(
     state: &ShopState,
     refund_no: &str,
     recorded: RefundStatus,
-    order_no: Option<&str>,
+    order_no: &str,
 ) -> Outcome {
     use crate::ssr::pay::RefundState;
     let said = match state.pay.query_refund(refund_no).await {
@@ -250,14 +249,7 @@ async fn contradicted(
         said
     );
     tracing::error!(refund = refund_no, "{note}");
-    let order: Result<Option<String>, sqlx::Error> = sqlx::query_scalar(
-        "SELECT o.order_no FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1",
-    )
-    .bind(refund_no)
-    .fetch_optional(state.db.pool())
-    .await;
-    let order = order.ok().flatten();
-    match flag_order(state, order.as_deref().or(order_no), &note).await {
+    match flag_order(state, Some(order_no), &note).await {
         Ok(_) => outcome(StatusCode::OK, "contradicted", note),
         Err(()) => outcome(StatusCode::SERVICE_UNAVAILABLE, "storage_error", ""),
     }

@@ -41,7 +41,7 @@ async fn send(state: &ShopState, r: &Pending, again: bool) -> Said {
             order_no: r.order_no.clone(),
             refund_no: r.refund_no.clone(),
             amount: r.amount,
-            notify_url: notify_url(state),
+            notify_url: state.config.notify_url(),
         })
         .await;
     match answer {
@@ -77,16 +77,6 @@ async fn query(state: &ShopState, r: &Pending) -> Said {
         }
     }
 }
-/// Where the gateway may notify a refund's outcome (the payments' notify URL).
-fn notify_url(state: &ShopState) -> String {
-    state
-        .config
-        .public_url
-        .join("api/pay/notify")
-        .map(|u| u.to_string())
-        .unwrap_or_default()
-}
-
 /// A refund to ask the gateway about, with what the request needs.
 struct Pending {
     id: i64,

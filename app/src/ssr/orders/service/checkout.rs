@@ -123,20 +123,12 @@ fn millis(d: std::time::Duration) -> i64 {
 /// stock released: the buyer never received pay parameters, so nothing can have been paid
 /// (and should the gateway still report a payment, `apply` records it as a late payment).
 async fn place(state: &ShopState, row: &OrderRow, client_ip: &str) -> Result<PayParams, ShopError> {
-    let notify_url = state
-        .config
-        .public_url
-        .join("api/pay/notify")
-        .map_err(|e| {
-            tracing::error!(%e, "cannot build notify_url");
-            ShopError::Internal
-        })?;
     let request = PlaceOrder {
         order_no: row.order_no.clone(),
         amount: row.total(),
         openid: row.openid.to_string(),
         product_info: row.product_info.clone(),
-        notify_url: notify_url.to_string(),
+        notify_url: state.config.notify_url(),
         client_ip: client_ip.to_owned(),
         expires_at_ms: row.expires_at,
     };

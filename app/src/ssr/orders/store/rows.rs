@@ -308,3 +308,20 @@ pub async fn clear_ordered_lines(
     .await?;
     Ok(())
 }
+
+/// Marks order `order_no` for the merchant's attention with `note` (what to look at and
+/// why). `false`: no such order.
+pub async fn flag_for_attention(
+    db: &Database,
+    order_no: &str,
+    note: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE orders SET needs_attention = 1, attention_note = $1 WHERE order_no = $2",
+    )
+    .bind(note)
+    .bind(order_no)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -196,10 +196,6 @@ fn refusal(fields: &[(String, String)]) -> Option<GatewayError> {
     })
 }
 
-fn now_ms() -> i64 {
-    crate::ssr::web::now_ms()
-}
-
 impl PaymentProvider for UseePay {
     fn name(&self) -> &'static str {
         "useepay"
@@ -211,7 +207,7 @@ impl PaymentProvider for UseePay {
     ) -> BoxFuture<'a, Result<Placed, GatewayError>> {
         Box::pin(async move {
             let c = &self.config;
-            let minutes = expiration_minutes(order.expires_at_ms, now_ms());
+            let minutes = expiration_minutes(order.expires_at_ms, crate::ssr::web::now_ms());
             let fields = self
                 .call(
                     vec![
