@@ -108,19 +108,10 @@ impl UseePay {
                 )))
             }
         };
-        let refusal = || GatewayError::Refused {
-            code: field(&fields, "errorCode")
-                .unwrap_or(field(&fields, "resultCode").unwrap_or("failed"))
-                .to_owned(),
-            message: field(&fields, "errorMsg").unwrap_or_default().to_owned(),
-        };
         if !self.config.verifier.verify(&fields) {
             // A refusal may come unsigned (a malformed request, a bad signature of ours).
-            let refuses = field(&fields, "resultCode")
-                .is_some_and(|c| c.eq_ignore_ascii_case("failed"))
-                || field(&fields, "errorCode").is_some();
-            if unsigned_refusal_ok && refuses {
-                return Err(refusal());
+            if let Some(refused) = refusal(&fields).filter(|_| unsigned_refusal_ok) {
+                return Err(refused);
             }
             return Err(GatewayError::Garbage(
                 "the answer's signature does not verify".to_owned(),
