@@ -103,6 +103,8 @@ test('with UseePay, the owner refunds part of a paid order and then the rest, an
   await expect(page.getByTestId('notification').first()).toHaveAttribute('data-verdict', 'applied');
 
   const settled = async (count: number) => {
+    // The post has landed (a reload before it would cancel it and restore the old form).
+    await expect(page.getByTestId('refund-row')).toHaveCount(count);
     await expect(async () => {
       await page.reload();
       await expect(page.getByTestId('refund-row')).toHaveCount(count, { timeout: 1_000 });

@@ -84,8 +84,9 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
                 <input type="hidden" name="refund_key" value=refund_key.clone() data-testid="refund-key"/>
                 // A page that is out of date (another tab refunded meanwhile) is refused.
                 <input type="hidden" name="refunds_seen" value=refunds_seen data-testid="refunds-seen"/>
-                <input name="amount" inputmode="decimal" placeholder=(a.refund_amount_hint)(&refundable.to_string()) data-testid="refund-amount"/>
-                <input name="reason" placeholder=a.refund_reason data-testid="refund-reason"/>
+                // A reload never brings back an amount typed for an earlier refund.
+                <input name="amount" inputmode="decimal" autocomplete="off" placeholder=(a.refund_amount_hint)(&refundable.to_string()) data-testid="refund-amount"/>
+                <input name="reason" autocomplete="off" placeholder=a.refund_reason data-testid="refund-reason"/>
                 {(status == OrderStatus::Paid).then(|| view! {
                     <label class="check"><input type="checkbox" name="restock" data-testid="refund-restock"/>{a.refund_restock}</label>
                 })}
