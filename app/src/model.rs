@@ -27,6 +27,8 @@ pub struct ProductCard {
     pub subtitle: String,
     pub price: Money,
     pub stock: i64,
+    /// Units sold: in orders paid and not refunded in full.
+    pub sales: i64,
     pub image: Option<Image>,
 }
 
@@ -42,12 +44,162 @@ pub struct ProductDetail {
     pub images: Vec<Image>,
 }
 
-/// The home page: the categories, the chosen one (if any) and its products.
+/// How the listing is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    /// The merchant's own order; in a search, products whose title has every word first.
+    #[default]
+    Featured,
+    Newest,
+    /// Best sellers first.
+    Sales,
+    PriceLow,
+    PriceHigh,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 5] = [
+        Sort::Featured,
+        Sort::Newest,
+        Sort::Sales,
+        Sort::PriceLow,
+        Sort::PriceHigh,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Featured => "featured",
+            Sort::Newest => "newest",
+            Sort::Sales => "sales",
+            Sort::PriceLow => "price_asc",
+            Sort::PriceHigh => "price_desc",
+        }
+    }
+
+    /// An unknown code is the default order: links outlive sorts.
+    pub fn parse(code: &str) -> Sort {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .unwrap_or_default()
+    }
+}
+
+/// What the buyer asked the listing for: `/?category=…&q=…&sort=…&page=…`. Everything is
+/// optional and read tolerantly, since these come from links and typed URLs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingQuery {
+    pub category: Option<String>,
+    /// The search words, trimmed; `None` when there are none.
+    pub q: Option<String>,
+    pub sort: Sort,
+    /// From 1.
+    pub page: u32,
+}
+
+impl Default for ListingQuery {
+    /// Everything on sale, in the merchant's order, from the first page.
+    fn default() -> Self {
+        ListingQuery {
+            category: None,
+            q: None,
+            sort: Sort::Featured,
+            page: 1,
+        }
+    }
+}
+
+impl ListingQuery {
+    /// Products on one page of the listing.
+    pub const PAGE_SIZE: u32 = 20;
+    /// Pages beyond this are not served (nobody pages that far; crawlers stop here).
+    pub const MAX_PAGE: u32 = 100;
+    /// Longer searches are cut to this many characters.
+    pub const MAX_Q_CHARS: usize = 50;
+
+    pub fn read(
+        category: Option<&str>,
+        q: Option<&str>,
+        sort: Option<&str>,
+        page: Option<&str>,
+    ) -> ListingQuery {
+        let q: String = q
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(Self::MAX_Q_CHARS)
+            .collect();
+        let q = q.split_whitespace().collect::<Vec<_>>().join(" ");
+        ListingQuery {
+            category: category.filter(|c| !c.is_empty()).map(str::to_owned),
+            q: (!q.is_empty()).then_some(q),
+            sort: sort.map(Sort::parse).unwrap_or_default(),
+            page: page
+                .and_then(|p| p.trim().parse::<u32>().ok())
+                .unwrap_or(1)
+                .clamp(1, Self::MAX_PAGE),
+        }
+    }
+
+    /// The link to this listing, with only what differs from the defaults.
+    pub fn href(&self) -> String {
+        let escape = leptos_router::location::Url::escape;
+        let mut params: Vec<String> = Vec::new();
+        if let Some(c) = &self.category {
+            params.push(format!("category={}", escape(c)));
+        }
+        if let Some(q) = &self.q {
+            params.push(format!("q={}", escape(q)));
+        }
+        if self.sort != Sort::Featured {
+            params.push(format!("sort={}", self.sort.code()));
+        }
+        if self.page > 1 {
+            params.push(format!("page={}", self.page));
+        }
+        if params.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?{}", params.join("&"))
+        }
+    }
+
+    /// Another category, from its first page.
+    pub fn in_category(&self, category: Option<String>) -> ListingQuery {
+        ListingQuery {
+            category,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    /// Another order, from the first page.
+    pub fn sorted(&self, sort: Sort) -> ListingQuery {
+        ListingQuery {
+            sort,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    pub fn at_page(&self, page: u32) -> ListingQuery {
+        ListingQuery {
+            page,
+            ..self.clone()
+        }
+    }
+}
+
+/// The home page: the categories, the chosen one (if any) and one page of its products,
+/// searched and sorted as asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Listing {
     pub categories: Vec<Category>,
-    pub selected: Option<String>,
+    /// What was asked, with an unknown category dropped.
+    pub query: ListingQuery,
     pub products: Vec<ProductCard>,
+    /// There is a page after this one.
+    pub has_next: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,6 +95,15 @@ impl OrderStatus {
         matches!(self, OrderStatus::Cancelled | OrderStatus::Expired)
     }
 
+    /// The order's units count as sold (on product cards and in the sales sort): paid and
+    /// not refunded in full.
+    pub fn counts_as_sold(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Completed
+        )
+    }
+
     /// The gateway has confirmed the money.
     pub fn is_paid(self) -> bool {
         matches!(

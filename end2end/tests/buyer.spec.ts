@@ -149,6 +149,72 @@ test('the buyer can switch the shop to English and back', async ({ page, console
   await expect(page.getByTestId('add-to-cart')).toHaveText('加入购物车');
 });
 
+test('a buyer searches by a Chinese word, narrows to a category and sorts by price', async ({ page, consoleProblems }) => {
+  await arriveAs(page, newOpenid());
+  const cards = page.getByTestId('product-card');
+  const titles = () => cards.locator('.card-title').allTextContents();
+  const search = async (words: string) => {
+    await page.getByTestId('search-input').fill(words);
+    await page.getByTestId('search-submit').click();
+  };
+
+  // A two-character word, and a three-character one (which the index serves), in titles.
+  await search('乌龙');
+  await expect(page).toHaveURL(/[?&]q=%E4%B9%8C%E9%BE%99/);
+  await expect(page.getByTestId('search-note')).toHaveText('“乌龙”的搜索结果');
+  await expect(cards.filter({ hasText: '冻顶乌龙茶 150g' })).toHaveCount(1);
+  for (const title of await titles()) expect(title).toContain('乌龙');
+  await expect(page.getByTestId('search-input')).toHaveValue('乌龙');
+
+  await search('鸡蛋卷');
+  await expect(cards.filter({ hasText: '原味鸡蛋卷 礼盒装' })).toHaveCount(1);
+
+  // A word only in a subtitle finds its product too.
+  await search('狮峰山');
+  await expect(cards.filter({ hasText: '西湖龙井 明前 100g' })).toHaveCount(1);
+
+  // Nothing found: said so, not an empty page.
+  await search('无此商品xyz');
+  await expect(page.getByTestId('search-note')).toHaveText('没有找到与“无此商品xyz”相关的商品，换个词试试');
+  await expect(cards).toHaveCount(0);
+
+  // The category chips keep the search; the sorts keep both.
+  await search('茶');
+  await page.getByRole('link', { name: '生活好物', exact: true }).click();
+  await expect(page).toHaveURL(/category=home/);
+  await expect(page.getByTestId('search-input')).toHaveValue('茶');
+  await expect(cards.filter({ hasText: '手工陶瓷茶杯' })).toHaveCount(1);
+  await expect(cards.filter({ hasText: '白茶香薰蜡烛 200g' })).toHaveCount(1);
+  await expect(cards.filter({ hasText: '冻顶乌龙茶' })).toHaveCount(0);
+
+  const prices = async () =>
+    (await cards.locator('.price').allTextContents()).map((p) => Number(p.replace(/[^0-9.]/g, '')));
+  await page.locator('[data-sort="price_desc"]').click();
+  await expect(page).toHaveURL(/sort=price_desc/);
+  await expect(page.locator('[data-sort="price_desc"]')).toHaveAttribute('aria-current', 'true');
+  const high = await prices();
+  expect(high.length).toBeGreaterThanOrEqual(2);
+  expect(high).toEqual([...high].sort((a, b) => b - a));
+  await page.locator('[data-sort="price_asc"]').click();
+  await expect(page).toHaveURL(/sort=price_asc/);
+  const low = await prices();
+  expect(low).toEqual([...low].sort((a, b) => a - b));
+  expect(low).toEqual([...high].reverse());
+
+  // A search from a sorted category stays in both.
+  await search('蜡烛');
+  await expect(page).toHaveURL(/category=home/);
+  await expect(page).toHaveURL(/sort=price_asc/);
+  await expect(await titles()).toEqual(['白茶香薰蜡烛 200g']);
+
+  // Past the last page: nothing, and a way back.
+  await page.goto('/?page=7');
+  await expect(cards).toHaveCount(0);
+  await expect(page.getByTestId('page-number')).toHaveText('第 7 页');
+  await page.getByTestId('previous-page').click();
+  await expect(page).toHaveURL(/page=6/);
+});
+
 test('without an openid or a session the buyer is sent to the OAuth entry', async ({ page }) => {
   const res = await page.request.get('/cart', { maxRedirects: 0 });
   expect(res.status()).toBe(302);

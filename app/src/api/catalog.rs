@@ -1,7 +1,7 @@
 //! The catalogue's server functions: anyone may call them.
 
 use crate::error::ShopError;
-use crate::model::{Listing, ProductDetail};
+use crate::model::{Listing, ListingQuery, ProductDetail};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -9,14 +9,15 @@ use super::call::shop_call;
 #[cfg(feature = "ssr")]
 use crate::ssr::catalog;
 
-/// `POST /api/catalog/listing`: products on sale, optionally in one category.
+/// `POST /api/catalog/listing`: one page of the products on sale, searched, filtered and
+/// sorted as asked.
 #[cfg_attr(
     feature = "ssr",
-    tracing::instrument(skip_all, fields(category = ?category), err(level = "info"))
+    tracing::instrument(skip_all, fields(query = ?query), err(level = "info"))
 )]
 #[server(endpoint = "catalog/listing")]
-pub async fn get_listing(category: Option<String>) -> Result<Listing, ShopError> {
-    shop_call(|state| async move { catalog::listing(&state.db, category).await }).await
+pub async fn get_listing(query: ListingQuery) -> Result<Listing, ShopError> {
+    shop_call(|state| async move { catalog::listing(&state.db, query).await }).await
 }
 
 /// `POST /api/catalog/product`: one product on sale, or `NotFound`.

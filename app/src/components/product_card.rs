@@ -24,6 +24,7 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
                         <span class="price">{product.price.to_string()}</span>
                         {stock_note}
                     </p>
+                    {(product.sales > 0).then(|| view! { <p class="card-sales" data-testid="card-sales">{(t.sold)(product.sales)}</p> })}
                 </div>
             </a>
         </li>

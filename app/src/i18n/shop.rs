@@ -1,6 +1,7 @@
 //! The buyer's strings. Islands carry them into the browser, so only what buyers read
 //! belongs here.
 
+use crate::model::Sort;
 use crate::orders::OrderStatus;
 
 pub struct Strings {
@@ -22,6 +23,18 @@ pub struct Strings {
     pub subtotal: &'static str,
     pub items_count: fn(i64) -> String,
     pub no_products: &'static str,
+    pub search: &'static str,
+    pub search_placeholder: &'static str,
+    /// Above the results: what was searched for.
+    pub search_results: fn(&str) -> String,
+    pub no_results: fn(&str) -> String,
+    pub sort_by: &'static str,
+    pub sort_name: fn(Sort) -> &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub page_number: fn(u32) -> String,
+    /// On a product card: units sold.
+    pub sold: fn(i64) -> String,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub back_home: &'static str,
@@ -104,6 +117,22 @@ pub static ZH: Strings = Strings {
     subtotal: "合计",
     items_count: |n| format!("共 {n} 件"),
     no_products: "这个分类暂时没有商品",
+    search: "搜索",
+    search_placeholder: "搜索商品",
+    search_results: |q| format!("“{q}”的搜索结果"),
+    no_results: |q| format!("没有找到与“{q}”相关的商品，换个词试试"),
+    sort_by: "排序",
+    sort_name: |s| match s {
+        Sort::Featured => "综合",
+        Sort::Newest => "新品",
+        Sort::Sales => "销量",
+        Sort::PriceLow => "价格从低到高",
+        Sort::PriceHigh => "价格从高到低",
+    },
+    previous_page: "上一页",
+    next_page: "下一页",
+    page_number: |n| format!("第 {n} 页"),
+    sold: |n| format!("已售 {n} 件"),
     not_found_title: "找不到这个页面",
     not_found_body: "商品可能已下架或链接有误。您的购物车不受影响。",
     back_home: "返回首页",
@@ -207,6 +236,22 @@ pub static EN: Strings = Strings {
     subtotal: "Total",
     items_count: |n| format!("{n} item(s)"),
     no_products: "No products in this category yet",
+    search: "Search",
+    search_placeholder: "Search products",
+    search_results: |q| format!("Results for “{q}”"),
+    no_results: |q| format!("Nothing found for “{q}”. Try another word."),
+    sort_by: "Sort by",
+    sort_name: |s| match s {
+        Sort::Featured => "Featured",
+        Sort::Newest => "Newest",
+        Sort::Sales => "Best selling",
+        Sort::PriceLow => "Price: low to high",
+        Sort::PriceHigh => "Price: high to low",
+    },
+    previous_page: "Previous",
+    next_page: "Next",
+    page_number: |n| format!("Page {n}"),
+    sold: |n| format!("{n} sold"),
     not_found_title: "Page not found",
     not_found_body: "The product may have been removed or the link is wrong. Your cart is safe.",
     back_home: "Back to the shop",

@@ -177,6 +177,24 @@ pub(crate) fn unescape(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Units sold of the product titled `title…`, as the database keeps them; checked against
+/// a count from the orders themselves, so the kept number never drifts.
+async fn sales_of(shop: &Shop, title: &str) -> i64 {
+    let db = shop.db().await;
+    let (kept, counted): (i64, i64) = sqlx::query_as(
+        "SELECT p.sales, CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l
+                 JOIN orders o ON o.id = l.order_id
+                 WHERE l.product_id = p.id AND o.status IN ('paid', 'shipped', 'completed')), 0) AS BIGINT)
+         FROM products p WHERE p.title LIKE $1",
+    )
+    .bind(format!("{title}%"))
+    .fetch_one(db.pool())
+    .await
+    .expect("sales");
+    assert_eq!(kept, counted, "{}: sales kept = sales counted", shop.label);
+    kept
+}
+
 async fn order_status(shop: &Shop, no: &str) -> String {
     status_of(&shop.db().await, no).await.0
 }
@@ -324,6 +342,7 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
         assert!(create_admin(&stack.shop, OWNER, PASSWORD).status.success());
         let shop = &stack.shop;
         let admin = admin_client(shop).await;
+        let sold_before = sales_of(shop, "冻顶乌龙茶").await;
         let (no, buyer) = place_order(
             &stack,
             "oAdminShipBuyer000000001",
@@ -331,6 +350,12 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
             true,
         )
         .await;
+        assert_eq!(
+            sales_of(shop, "冻顶乌龙茶").await,
+            sold_before + 1,
+            "{}: a paid order counts as sold",
+            shop.label
+        );
 
         // Shipping: bad input is explained, good input reaches the buyer.
         let (status, body) = ship(shop, &admin, &no, "sf", "<script>").await;
@@ -385,6 +410,12 @@ async fn the_merchant_ships_refunds_and_cancels_orders() {
         let (status, body) = refund(shop, &admin, &no, "", &[("reason", "returned")]).await;
         assert!(status.is_success(), "{body}");
         wait_for_status(&db, &no, "refunded", 30).await;
+        assert_eq!(
+            sales_of(shop, "冻顶乌龙茶").await,
+            sold_before,
+            "{}: an order refunded in full no longer counts as sold",
+            shop.label
+        );
         let gw = gateway_refunds(&stack, &no).await;
         assert_eq!(
             gw["refunded_minor"],

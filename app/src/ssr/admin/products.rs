@@ -11,6 +11,7 @@ use crate::admin::{
 use crate::error::ShopError;
 use crate::i18n::admin_t;
 use crate::money::{Currency, Money};
+use crate::ssr::catalog::Terms;
 use crate::ssr::db::{flag, Database};
 use crate::ssr::web::now_ms;
 
@@ -44,9 +45,12 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
         "archived" => conditions.push_str(" AND p.archived = 1"),
         _ => conditions.push_str(" AND p.archived = 0"),
     }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        texts.push(format!("%{}%", q.replace(['%', '_'], "")));
-        conditions.push_str(&format!(" AND p.title LIKE ${}", texts.len()));
+    // The buyer's search: title and subtitle, through the search index.
+    if let Some(terms) = filter.q.as_deref().and_then(Terms::parse) {
+        let (sql, binds) = terms.condition(db.backend(), texts.len() + 1);
+        conditions.push_str(" AND ");
+        conditions.push_str(&sql);
+        texts.extend(binds);
     }
     if let Some(c) = filter
         .category

@@ -120,6 +120,9 @@ pub async fn apply(
         tracing::error!(order = %order.order_no, "order changed under its lock");
         return Err(ShopError::Internal);
     }
+    if from.counts_as_sold() != to.counts_as_sold() {
+        count_sales(tx, order_id, if to.counts_as_sold() { 1 } else { -1 }).await?;
+    }
     let detail = match &note {
         Some(n) if detail.is_empty() => n.clone(),
         Some(n) => format!("{detail}; {n}"),
@@ -148,6 +151,22 @@ pub async fn apply(
         tracing::info!(order = %order.order_no, ?from, ?to, source, "order moved");
     }
     Ok(Applied::Moved { from, to, flagged })
+}
+
+/// Adds (`sign` 1) or takes back (`sign` -1) the order's units in its products' sales
+/// counts, as the order starts or stops counting as sold.
+async fn count_sales(tx: &mut Tx, order_id: OrderId, sign: i64) -> Result<(), ShopError> {
+    sqlx::query(
+        "UPDATE products SET sales = CASE WHEN sales + $1 * l.quantity < 0 THEN 0
+                                          ELSE sales + $1 * l.quantity END
+         FROM (SELECT product_id, quantity FROM order_lines WHERE order_id = $2) AS l
+         WHERE products.id = l.product_id",
+    )
+    .bind(sign)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A timeline entry that changes no status (a partial refund, a resolved flag): the order

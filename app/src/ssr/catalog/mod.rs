@@ -4,9 +4,12 @@ use super::context::asset_url;
 use super::db::{flag, Database};
 use crate::error::ShopError;
 use crate::ids::ProductId;
-use crate::model::{Category, Image, Listing, ProductCard, ProductDetail};
+use crate::model::{Category, Image, Listing, ListingQuery, ProductCard, ProductDetail, Sort};
 use crate::money::{Currency, Money};
 use std::collections::HashMap;
+
+mod search;
+pub use search::Terms;
 
 macro_rules! for_sale {
     () => {
@@ -51,6 +54,7 @@ struct CardRow {
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
+    sales: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -103,48 +107,97 @@ pub async fn categories(db: &Database) -> Result<Vec<Category>, ShopError> {
     Ok(rows.into_iter().map(Category::from).collect())
 }
 
-/// The products on sale, in the merchant's order, optionally within one category. An
-/// unknown category slug is an empty selection, not an error: links outlive categories.
-pub async fn listing(db: &Database, category_slug: Option<String>) -> Result<Listing, ShopError> {
+/// A value to bind to a query put together from parts.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// One page of the products on sale, as the buyer asked: within one category, matching a
+/// search, in one order. An unknown category slug is dropped, not an error: links outlive
+/// categories.
+pub async fn listing(db: &Database, asked: ListingQuery) -> Result<Listing, ShopError> {
     let categories = categories(db).await?;
-    let selected =
-        category_slug.and_then(|slug| categories.iter().find(|c| c.slug == slug).cloned());
-    let sql = format!(
-        "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock
-         FROM products p JOIN categories c ON c.id = p.category_id
-         WHERE {FOR_SALE} {}
-         ORDER BY p.sort_order, p.id
-         LIMIT 200",
-        if selected.is_some() {
-            "AND p.category_id = $1"
-        } else {
-            ""
-        }
-    );
-    let mut query = sqlx::query_as::<_, CardRow>(&sql);
+    let selected = asked
+        .category
+        .as_ref()
+        .and_then(|slug| categories.iter().find(|c| &c.slug == slug))
+        .cloned();
+    let query = ListingQuery {
+        category: selected.as_ref().map(|c| c.slug.clone()),
+        ..asked
+    };
+    let mut binds: Vec<Bind> = Vec::new();
+    let mut conditions = String::new();
     if let Some(cat) = &selected {
-        query = query.bind(cat.id);
+        binds.push(Bind::Int(cat.id));
+        conditions.push_str(&format!(" AND p.category_id = ${}", binds.len()));
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    let terms = query.q.as_deref().and_then(Terms::parse);
+    let mut relevance = String::new();
+    if let Some(terms) = &terms {
+        let (sql, texts) = terms.condition(db.backend(), binds.len() + 1);
+        conditions.push_str(" AND ");
+        conditions.push_str(&sql);
+        binds.extend(texts.into_iter().map(Bind::Text));
+        if query.sort == Sort::Featured {
+            let (key, texts) = terms.title_first(db.backend(), binds.len() + 1);
+            relevance = format!("{key}, ");
+            binds.extend(texts.into_iter().map(Bind::Text));
+        }
+    }
+    // Each order has its index over the products on sale (migrations 0001 and 0014).
+    let order = match query.sort {
+        Sort::Featured => "p.sort_order, p.id",
+        Sort::Newest => "p.created_at DESC, p.id DESC",
+        Sort::Sales => "p.sales DESC, p.sort_order, p.id",
+        Sort::PriceLow => "p.price_minor, p.id",
+        Sort::PriceHigh => "p.price_minor DESC, p.id",
+    };
+    let page_size = i64::from(ListingQuery::PAGE_SIZE);
+    let sql = format!(
+        "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock, p.sales
+         FROM products p JOIN categories c ON c.id = p.category_id
+         WHERE {FOR_SALE}{conditions}
+         ORDER BY {relevance}{order}
+         LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut select = sqlx::query_as::<_, CardRow>(&sql);
+    for bind in binds {
+        select = match bind {
+            Bind::Int(v) => select.bind(v),
+            Bind::Text(v) => select.bind(v),
+        };
+    }
+    // One more than a page: whether there is a next one, without counting them all.
+    let mut rows = select
+        .bind(page_size + 1)
+        .bind(i64::from(query.page.saturating_sub(1)) * page_size)
+        .fetch_all(db.pool())
+        .await?;
+    let has_next = rows.len() > ListingQuery::PAGE_SIZE as usize;
+    rows.truncate(ListingQuery::PAGE_SIZE as usize);
     let ids: Vec<ProductId> = rows.iter().map(|r| r.id).collect();
     let mut covers = cover_images(db, &ids).await?;
     let products = rows
         .into_iter()
-        .map(|r| {
-            Ok(ProductCard {
-                id: r.id,
-                price: Money::new(r.price_minor, r.currency),
-                title: r.title,
-                subtitle: r.subtitle,
-                stock: r.stock,
-                image: covers.remove(&r.id),
-            })
+        .map(|r| ProductCard {
+            id: r.id,
+            price: Money::new(r.price_minor, r.currency),
+            title: r.title,
+            subtitle: r.subtitle,
+            stock: r.stock,
+            sales: r.sales,
+            image: covers.remove(&r.id),
         })
-        .collect::<Result<Vec<_>, ShopError>>()?;
+        .collect();
     Ok(Listing {
         categories,
-        selected: selected.map(|c| c.slug),
+        query,
         products,
+        has_next,
     })
 }
 
