@@ -110,10 +110,14 @@ pub enum AddressProblem {
     /// Checkout, or an order address change, without an address.
     Required,
     RemarkTooLong,
+    /// The shop does not deliver to the address's region (its shipping rules).
+    NotDelivered,
+    /// An order's new address would cost more to ship than the buyer paid.
+    ShippingCostsMore,
 }
 
 impl AddressProblem {
-    const CODES: [(AddressProblem, &'static str); 13] = [
+    const CODES: [(AddressProblem, &'static str); 15] = [
         (AddressProblem::RecipientMissing, "recipient_missing"),
         (AddressProblem::RecipientTooLong, "recipient_long"),
         (AddressProblem::MobileMainland, "mobile_cn"),
@@ -127,6 +131,8 @@ impl AddressProblem {
         (AddressProblem::BookFull, "book_full"),
         (AddressProblem::Required, "required"),
         (AddressProblem::RemarkTooLong, "remark_long"),
+        (AddressProblem::NotDelivered, "not_delivered"),
+        (AddressProblem::ShippingCostsMore, "shipping_more"),
     ];
 
     /// Every problem, in the order a form shows its fields.

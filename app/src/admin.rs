@@ -267,3 +267,24 @@ pub struct AdminCategory {
     pub archived: bool,
     pub products: i64,
 }
+
+/// One shipping rule as the back office shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingRuleView {
+    /// `""`: the whole shop.
+    pub region_code: String,
+    /// Province first (`广东省 深圳市`); empty for the whole shop.
+    pub region_name: String,
+    pub delivers: bool,
+    pub first: Money,
+    pub additional: Money,
+    pub free_above: Option<Money>,
+}
+
+/// The shipping page: the rules (the shop's first) and the provinces a rule can be for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingSettings {
+    pub rules: Vec<ShippingRuleView>,
+    /// `(code, name)`.
+    pub provinces: Vec<(String, String)>,
+}

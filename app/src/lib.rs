@@ -17,6 +17,7 @@ pub mod money;
 pub mod orders;
 pub mod page;
 pub mod pages;
+pub mod shipping;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod time;
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/products") view=pages::admin::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories") view=pages::admin::CategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/shipping") view=pages::admin::ShippingPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=pages::admin::ProductEditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -239,7 +239,24 @@ pub struct CartView {
     pub lines: Vec<CartLine>,
     /// Sum of quantities: the number on the cart badge.
     pub count: i64,
+    /// What the goods come to.
     pub total: Money,
+    /// Shipping to the chosen address, by today's rules; `None` without an address.
+    #[serde(default)]
+    pub shipping: Option<crate::shipping::Quote>,
+}
+
+impl CartView {
+    /// What the buyer would pay: the goods and, where known, the shipping fee.
+    pub fn to_pay(&self) -> Money {
+        match self.shipping.and_then(|q| q.fee()) {
+            Some(fee) => Money::new(
+                self.total.minor.saturating_add(fee.minor),
+                self.total.currency,
+            ),
+            None => self.total,
+        }
+    }
 }
 
 /// Bounds on a cart line's quantity before stock is even consulted.

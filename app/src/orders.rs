@@ -178,6 +178,18 @@ pub struct OrderDetail {
     /// Refund and return requests, newest first.
     #[serde(default)]
     pub after_sales: Vec<crate::after_sales::CaseView>,
+    /// The shipping fee charged, part of the total (the goods are the rest).
+    pub shipping_fee: Money,
+}
+
+impl OrderDetail {
+    /// What the goods came to: the total without the shipping fee.
+    pub fn goods(&self) -> Money {
+        Money::new(
+            self.summary.total.minor - self.shipping_fee.minor,
+            self.summary.total.currency,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

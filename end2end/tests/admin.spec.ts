@@ -1,5 +1,5 @@
 import { expect, Page } from '@playwright/test';
-import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER, paidInContainer, paidOnOwnAccount } from './fixtures';
+import { test, arriveAs, ensureAddress, expectHttpError, newOpenid, OWNER, paidInContainer, paidOnOwnAccount, pickRegion } from './fixtures';
 import { sandboxURL, useepayShopURL } from '../playwright.config';
 import * as path from 'path';
 
@@ -222,4 +222,62 @@ test('after five failures the account is locked, even for the right password', a
   await signIn(page, LOCKED);
   await expect(page.getByTestId('login-error')).toHaveText('登录失败次数过多，请 15 分钟后再试');
   await expect(page).toHaveURL(/error=limited/);
+});
+
+test('the owner charges for shipping to Macau, and a buyer there sees the fee before paying', async ({ page, browser, consoleProblems }) => {
+  await page.goto('/admin/login');
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByTestId('admin-shipping-link').click();
+  await expect(page).toHaveURL(/\/admin\/shipping$/);
+  // A new shop ships free everywhere: one shop-wide rule.
+  await expect(page.getByTestId('shipping-rule').filter({ hasText: '全店' })).toHaveCount(1);
+  const add = page.getByTestId('shipping-add');
+  await add.getByTestId('shipping-region').selectOption('82');
+  await add.getByTestId('shipping-first').fill('15');
+  await add.getByTestId('shipping-additional').fill('abc');
+  await page.getByTestId('shipping-add-save').click();
+  await expect(page.getByTestId('action-error')).toContainText('金额格式不对');
+  await add.getByTestId('shipping-region').selectOption('82');
+  await add.getByTestId('shipping-first').fill('15');
+  await add.getByTestId('shipping-additional').fill('3');
+  await add.getByTestId('shipping-free-above').fill('500');
+  await page.getByTestId('shipping-add-save').click();
+  const macau = page.locator('[data-testid="shipping-rule"][data-region="82"]');
+  await expect(macau).toContainText('澳门特别行政区');
+  await expect(macau.getByTestId('shipping-first')).toHaveValue('15.00');
+
+  // A buyer with an address in Macau: two boxes of almond cakes, HK$15 + HK$3.
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const shopper = await context.newPage();
+  await arriveAs(shopper, newOpenid(), '/addresses/new');
+  await shopper.getByTestId('recipient').fill('何小姐');
+  await shopper.getByTestId('area').selectOption('853');
+  await shopper.getByTestId('mobile').fill('6612 3456');
+  await shopper.getByTestId('detail').fill('新馬路 1 號');
+  await pickRegion(shopper, '82', '8201', '820101', true);
+  await shopper.getByTestId('save-address').click();
+  await expect(shopper.getByTestId('address')).toHaveCount(1);
+  await shopper.goto('/');
+  await shopper.getByTestId('product-card').filter({ hasText: '澳门杏仁饼' }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('quantity').fill('2');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('2');
+  await shopper.goto('/cart');
+  const goods = (await shopper.getByTestId('cart-goods').textContent()) ?? '';
+  await expect(shopper.getByTestId('cart-shipping')).toContainText('HK$18.00');
+  await expect(shopper.getByTestId('free-above')).toHaveText('满 HK$500.00 包邮');
+  const total = Number(goods.replace(/[^0-9.]/g, '')) + 18;
+  await expect(shopper.getByTestId('cart-total')).toContainText(`HK$${total.toFixed(2)}`);
+  // One more box, changed in place: the fee follows.
+  await expect(shopper.getByTestId('cart-editor')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('line-quantity').fill('3');
+  await shopper.getByTestId('update-line').click();
+  await expect(shopper.getByTestId('cart-shipping')).toContainText('HK$21.00');
+  await context.close();
+
+  // The owner stops delivering to Macau; the rule goes, and Macau ships like the rest.
+  await macau.getByTestId('shipping-remove').click();
+  await expect(macau).toHaveCount(0);
 });

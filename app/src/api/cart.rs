@@ -3,6 +3,7 @@
 //! Quantities arrive as text, because a form without JavaScript can send anything, and a
 //! buyer should read "数量至少为 1", not a decoding error.
 
+use crate::address::AddressId;
 use crate::error::ShopError;
 use crate::ids::ProductId;
 use crate::model::CartView;
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::call::buyer_call;
 #[cfg(feature = "ssr")]
-use crate::ssr::cart;
+use crate::ssr::{cart, shipping};
 
 #[cfg(feature = "ssr")]
 fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
@@ -23,9 +24,14 @@ fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
 /// `POST /api/cart/view`
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "cart/view")]
-pub async fn get_cart(token: String) -> Result<CartView, ShopError> {
+pub async fn get_cart(
+    token: String,
+    #[server(default)] address: Option<AddressId>,
+) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
-        cart::view(&call.state.db, &call.buyer, call.state.config.currency).await
+        let (db, buyer) = (&call.state.db, &call.buyer);
+        let cart = cart::view(db, buyer, call.state.config.currency).await?;
+        shipping::for_cart(db, buyer, cart, address).await
     })
     .await
 }
@@ -69,12 +75,14 @@ pub async fn update_cart_line(
     token: String,
     product_id: ProductId,
     quantity: String,
+    #[server(default)] address: Option<AddressId>,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         let quantity = parse_quantity(&quantity)?;
         cart::set_quantity(db, buyer, product_id, quantity).await?;
-        cart::view(db, buyer, call.state.config.currency).await
+        let cart = cart::view(db, buyer, call.state.config.currency).await?;
+        shipping::for_cart(db, buyer, cart, address).await
     })
     .await
 }
@@ -85,11 +93,16 @@ pub async fn update_cart_line(
     tracing::instrument(skip_all, fields(product_id = %product_id), err(level = "info"))
 )]
 #[server(endpoint = "cart/remove")]
-pub async fn remove_cart_line(token: String, product_id: ProductId) -> Result<CartView, ShopError> {
+pub async fn remove_cart_line(
+    token: String,
+    product_id: ProductId,
+    #[server(default)] address: Option<AddressId>,
+) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         cart::remove(db, buyer, product_id).await?;
-        cart::view(db, buyer, call.state.config.currency).await
+        let cart = cart::view(db, buyer, call.state.config.currency).await?;
+        shipping::for_cart(db, buyer, cart, address).await
     })
     .await
 }

@@ -109,6 +109,10 @@ pub static ADDRESS_ZH: AddressStrings = AddressStrings {
         AddressProblem::BookFull => format!("最多保存 {MAX_ADDRESSES} 个地址，请先删除不用的地址"),
         AddressProblem::Required => "请选择收货地址后再结算，未扣款也未占用库存".to_owned(),
         AddressProblem::RemarkTooLong => format!("订单备注最多 {MAX_REMARK} 个字"),
+        AddressProblem::NotDelivered => "抱歉，该地区暂不配送，请选择其他收货地址".to_owned(),
+        AddressProblem::ShippingCostsMore => {
+            "寄往新地址的运费高于订单已付运费，无法修改，请联系商家".to_owned()
+        }
     },
 };
 
@@ -156,7 +160,8 @@ pub static ADDRESS_EN: AddressStrings = AddressStrings {
     remark_hint: "Optional",
     remark_invalid: "The note holds invisible characters; remove them and check out again",
     book_count: |n| format!("{n} of {MAX_ADDRESSES} addresses"),
-    problem: |p| match p {
+    problem: |p| {
+        match p {
         AddressProblem::RecipientMissing => "Enter the recipient's name".to_owned(),
         AddressProblem::RecipientTooLong => {
             format!("The recipient's name can be at most {MAX_RECIPIENT} characters")
@@ -188,6 +193,13 @@ pub static ADDRESS_EN: AddressStrings = AddressStrings {
         AddressProblem::RemarkTooLong => {
             format!("The note can be at most {MAX_REMARK} characters")
         }
+        AddressProblem::NotDelivered => {
+            "Sorry, the shop does not deliver there. Choose another address".to_owned()
+        }
+        AddressProblem::ShippingCostsMore => {
+            "Shipping to that address costs more than this order paid, so it cannot be changed here; contact the shop".to_owned()
+        }
+    }
     },
 };
 

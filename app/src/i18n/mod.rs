@@ -4,6 +4,7 @@
 pub mod address;
 mod admin;
 pub mod after_sales;
+pub mod shipping;
 mod shop;
 
 pub use admin::{admin_t, AdminStrings, ADMIN_EN, ADMIN_ZH};

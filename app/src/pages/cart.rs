@@ -9,6 +9,7 @@ use crate::i18n::address::address_t;
 use crate::i18n::t;
 use crate::model::{CartLine, CartView, LineProblem};
 use crate::page::use_page;
+use crate::shipping::Quote;
 use leptos::prelude::*;
 
 /// The buyer's cart, rendered on the server from the database.
@@ -16,15 +17,16 @@ use leptos::prelude::*;
 pub fn CartPage() -> impl IntoView {
     let t = t();
     let token = use_page().buyer_token;
-    let cart = Resource::new(|| (), {
-        let token = token.clone();
-        move |_| get_cart(token.clone())
-    });
     // The address the buyer picked (`?address=`), else their default.
     let asked = leptos_router::hooks::use_query_map()
         .read_untracked()
         .get("address")
         .and_then(|raw| raw.parse::<AddressId>().ok());
+    // The cart comes with its shipping fee to that address.
+    let cart = Resource::new(|| (), {
+        let token = token.clone();
+        move |_| get_cart(token.clone(), asked)
+    });
     let ship_to = Resource::new(|| (), {
         let token = token.clone();
         move |_| chosen_address(token.clone(), asked)
@@ -41,7 +43,7 @@ pub fn CartPage() -> impl IntoView {
                 Suspend::new(async move {
                     match cart.await {
                         Ok(cart) if cart.lines.is_empty() => {
-                            view! { <CartEditor token cart update_error remove_error/> }.into_any()
+                            view! { <CartEditor token cart address=asked update_error remove_error/> }.into_any()
                         }
                         Ok(cart) => {
                             // The address book failing to load is said where checkout would
@@ -51,7 +53,7 @@ pub fn CartPage() -> impl IntoView {
                                 Err(err) => view! { <LoadError err/> }.into_any(),
                             };
                             view! {
-                                <CartEditor token cart update_error remove_error/>
+                                <CartEditor token cart address=asked update_error remove_error/>
                                 {checkout}
                             }.into_any()
                         }
@@ -102,6 +104,7 @@ fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
                 remark_problems=vec![
                     (AddressProblem::RemarkTooLong, (a.problem)(AddressProblem::RemarkTooLong)),
                     (AddressProblem::ControlCharacters, a.remark_invalid.to_owned()),
+                    (AddressProblem::NotDelivered, (a.problem)(AddressProblem::NotDelivered)),
                 ]>
                 <OpenInWeChat url/>
             </CheckoutButton>
@@ -116,6 +119,8 @@ fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
 fn CartEditor(
     token: String,
     cart: CartView,
+    /// The address asked for on the page (else the default): the fee is quoted for it.
+    address: Option<AddressId>,
     update_error: Option<ShopError>,
     remove_error: Option<ShopError>,
 ) -> impl IntoView {
@@ -140,7 +145,7 @@ fn CartEditor(
         <div class="cart-editor" data-testid="cart-editor" data-ready=move || ready.get().then_some("")>
             <ActionNotice outcome=move || refusal(update.value().get(), &update_error)/>
             <ActionNotice outcome=move || refusal(remove.value().get(), &remove_error)/>
-            {move || view! { <CartContents cart=cart.get() token=token.clone() update remove/> }}
+            {move || view! { <CartContents cart=cart.get() token=token.clone() address update remove/> }}
         </div>
     }
 }
@@ -149,6 +154,7 @@ fn CartEditor(
 fn CartContents(
     cart: CartView,
     token: String,
+    address: Option<AddressId>,
     update: ServerAction<UpdateCartLine>,
     remove: ServerAction<RemoveCartLine>,
 ) -> impl IntoView {
@@ -162,16 +168,37 @@ fn CartContents(
         }
         .into_any();
     }
+    let to_pay = cart.to_pay();
+    let shipping = cart.shipping.map(|quote| {
+        let fee = match quote {
+            Quote::Fee { fee, free_above } => view! {
+                <dd class="price" data-testid="cart-shipping">
+                    {if fee.minor == 0 { t.free_shipping.to_owned() } else { fee.to_string() }}
+                    {free_above.map(|m| view! { <small class="muted" data-testid="free-above">" "{(t.free_above)(&m.to_string())}</small> })}
+                </dd>
+            }.into_any(),
+            Quote::NotDelivered => view! {
+                <dd class="notice-error" data-testid="cart-shipping" data-not-delivered="">{t.not_delivered}</dd>
+            }.into_any(),
+        };
+        view! {
+            <dl class="money-lines">
+                <dt>{t.goods}</dt><dd class="price" data-testid="cart-goods">{cart.total.to_string()}</dd>
+                <dt>{t.shipping_fee}</dt>{fee}
+            </dl>
+        }
+    });
     view! {
         <ul class="cart-lines">
             {cart.lines.into_iter().map(|line| {
                 let token = token.clone();
-                view! { <CartLineView line token update remove/> }
+                view! { <CartLineView line token address update remove/> }
             }).collect_view()}
         </ul>
+        {shipping}
         <footer class="cart-total" data-testid="cart-total">
             <span>{(t.items_count)(cart.count)}</span>
-            <span>{t.subtotal}" "<strong class="price">{cart.total.to_string()}</strong></span>
+            <span>{t.subtotal}" "<strong class="price">{to_pay.to_string()}</strong></span>
         </footer>
     }
     .into_any()
@@ -181,6 +208,7 @@ fn CartContents(
 fn CartLineView(
     line: CartLine,
     token: String,
+    address: Option<AddressId>,
     update: ServerAction<UpdateCartLine>,
     remove: ServerAction<RemoveCartLine>,
 ) -> impl IntoView {
@@ -204,6 +232,7 @@ fn CartLineView(
                     <ActionForm action=update attr:class="qty-form">
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
+                        {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
                             inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
                         <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
@@ -211,6 +240,7 @@ fn CartLineView(
                     <ActionForm action=remove attr:class="remove-form">
                         <input type="hidden" name="token" value=remove_token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
+                        {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>
                     </ActionForm>
                 </div>

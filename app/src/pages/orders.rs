@@ -115,6 +115,7 @@ pub fn OrderPage() -> impl IntoView {
 fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl IntoView {
     let t = t();
     let s = &order.summary;
+    let (goods, shipping_fee) = (order.goods(), order.shipping_fee);
     let status = s.status;
     let notice = match status {
         OrderStatus::Paid | OrderStatus::Shipped => Some(("notice notice-ok", t.order_paid_notice)),
@@ -218,6 +219,10 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
                 </li>
             }).collect_view()}
         </ul>
+        <dl class="money-lines">
+            <dt>{t.goods}</dt><dd class="price" data-testid="order-goods">{goods.to_string()}</dd>
+            <dt>{t.shipping_fee}</dt><dd class="price" data-testid="order-shipping">{shipping_text(shipping_fee, t)}</dd>
+        </dl>
         <footer class="cart-total">
             <span>{(t.items_count)(s.item_count)}</span>
             <span>{t.subtotal}" "<strong class="price" data-testid="order-total">{s.total.to_string()}</strong></span>
@@ -274,5 +279,14 @@ fn ReceiptButton(
                 data-ready=move || ready.get().then_some("")>{label}</button>
             <p class="muted">{hint}</p>
         </ActionForm>
+    }
+}
+
+/// A shipping fee as the buyer reads it: the amount, or 包邮 when there is none.
+pub fn shipping_text(fee: crate::money::Money, t: &crate::i18n::Strings) -> String {
+    if fee.minor == 0 {
+        t.free_shipping.to_owned()
+    } else {
+        fee.to_string()
     }
 }

@@ -325,6 +325,7 @@ mod tests {
                 postcode: String::new(),
             }),
             remark: "请下午送".into(),
+            shipping_fee: Money::new(0, Currency::Hkd),
             after_sales: vec![],
         }
     }

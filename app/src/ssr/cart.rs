@@ -65,6 +65,7 @@ pub async fn view(
         lines,
         count,
         total,
+        shipping: None,
     })
 }
 

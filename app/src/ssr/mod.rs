@@ -16,6 +16,7 @@ pub mod qr;
 pub mod regions;
 pub mod seed;
 pub mod session;
+pub mod shipping;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod web;

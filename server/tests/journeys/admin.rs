@@ -107,6 +107,27 @@ pub(crate) async fn admin_client(shop: &Shop) -> reqwest::Client {
     client
 }
 
+/// A signed-in staff member's browser (the owner creates the account first).
+pub(crate) async fn staff_client(shop: &Shop) -> reqwest::Client {
+    let owner = admin_client(shop).await;
+    let (status, body) = act(
+        shop,
+        &owner,
+        "account_create",
+        &[
+            ("username", "clerk-staff"),
+            ("password", "clerk-strong-2026"),
+            ("role", "staff"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let clerk = buyer_client();
+    let res = login(shop, &clerk, "clerk-staff", "clerk-strong-2026").await;
+    assert_eq!(location(&res), "/admin/orders", "staff signed in");
+    clerk
+}
+
 /// A buyer orders one 冻顶乌龙茶 (HK$128.00), and pays if `pay`. Returns the order number
 /// and the buyer's client.
 async fn place_order(

@@ -12,4 +12,5 @@ mod common;
 mod data_layer;
 mod payments;
 mod receipt;
+mod shipping;
 mod shop_http;

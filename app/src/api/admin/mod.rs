@@ -10,6 +10,7 @@ mod categories;
 mod orders;
 mod products;
 mod refunds;
+mod shipping;
 
 pub use accounts::*;
 pub use after_sales::*;
@@ -17,3 +18,4 @@ pub use categories::*;
 pub use orders::*;
 pub use products::*;
 pub use refunds::*;
+pub use shipping::*;

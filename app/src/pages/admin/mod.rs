@@ -11,6 +11,7 @@ mod order;
 mod orders;
 mod product_edit;
 mod products;
+mod shipping;
 mod slips;
 
 pub use accounts::AccountsPage;
@@ -22,6 +23,7 @@ pub use order::OrderPage;
 pub use orders::OrdersPage;
 pub use product_edit::ProductEditPage;
 pub use products::ProductsPage;
+pub use shipping::ShippingPage;
 pub use slips::SlipsPage;
 
 use crate::i18n::{admin_t, t};
@@ -49,6 +51,7 @@ pub fn AdminHeader() -> impl IntoView {
                     <a href="/admin/after-sales" data-testid="admin-after-sales-link">{crate::i18n::after_sales::after_sales_t().list_title}</a>
                     <a href="/admin/products" data-testid="admin-products-link">{a.products}</a>
                     <a href="/admin/categories">{a.categories}</a>
+                    <a href="/admin/shipping" data-testid="admin-shipping-link">{crate::i18n::shipping::shipping_t().title}</a>
                     <a href="/admin/accounts">{a.accounts}</a>
                     <form method="post" action="/admin/logout" class="inline-form">
                         <button type="submit" class="link-button" data-testid="logout" title=format!("{} {who}", a.signed_in_as)>

@@ -4,12 +4,15 @@
 use crate::address::{check_remark, AddressId, AddressProblem, ShipTo};
 use crate::buyer::Openid;
 use crate::error::ShopError;
+use crate::money::Money;
 use crate::orders::{OrderStatus, PayParams};
+use crate::shipping::Quote;
 use crate::ssr::addresses;
 use crate::ssr::context::ShopState;
 use crate::ssr::orders::machine::Event;
 use crate::ssr::orders::store::{self, Changes, Created, NewOrder, OrderRow};
 use crate::ssr::pay::PlaceOrder;
+use crate::ssr::shipping;
 use crate::ssr::web::now_ms;
 
 /// WeChat keeps a prepay order payable for two hours; past this the shop stops handing out
@@ -76,6 +79,7 @@ pub async fn checkout(
             first_check_in_ms: millis(orders.check_after),
             max_unpaid: orders.max_unpaid,
             ship_to: &ship_to,
+            region_code: &address.region_code,
             remark: &remark,
         },
     )
@@ -102,6 +106,16 @@ pub async fn change_address(
 ) -> Result<(), ShopError> {
     let row = store::for_buyer(&state.db, buyer, order_no).await?;
     let address = addresses::get(&state.db, buyer, address).await?;
+    // The order paid for its shipping: a new address must be one the shop delivers to, for
+    // no more than that (the rules as they are now).
+    let goods = Money::new(row.total_minor - row.shipping_minor, row.currency);
+    match shipping::quote_for(&state.db, &address.region_code, goods, row.item_count).await? {
+        Quote::NotDelivered => return Err(ShopError::Address(AddressProblem::NotDelivered)),
+        Quote::Fee { fee, .. } if fee.minor > row.shipping_minor => {
+            return Err(ShopError::Address(AddressProblem::ShippingCostsMore))
+        }
+        Quote::Fee { .. } => {}
+    }
     let mut tx = state.db.begin_write().await?;
     store::change_ship_to(
         &mut tx,

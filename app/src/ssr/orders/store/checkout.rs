@@ -5,14 +5,16 @@ use super::apply::{record_event, take_stock};
 use super::rows::{
     by_checkout_key, by_id, OrderRow, GATEWAY_PAYABLE_MS, ORDER_COLUMNS, WATCH_MARGIN_MS,
 };
-use crate::address::ShipTo;
+use crate::address::{AddressProblem, ShipTo};
 use crate::buyer::Openid;
 use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
+use crate::shipping::{quote, Quote};
 use crate::ssr::catalog::FOR_SALE_FLAG;
 use crate::ssr::db::{flag, lock_key, Database, Tx};
+use crate::ssr::shipping;
 use crate::ssr::web::now_ms;
 
 /// A new order from the buyer's cart, or the one this checkout already created.
@@ -45,6 +47,8 @@ pub struct NewOrder<'a> {
     pub max_unpaid: i64,
     /// Where it goes: a copy of the buyer's chosen address, kept with the order.
     pub ship_to: &'a ShipTo,
+    /// The address's district: the shipping fee follows it.
+    pub region_code: &'a str,
     /// The buyer's note to the merchant (checked: [`crate::address::check_remark`]).
     pub remark: &'a str,
 }
@@ -120,11 +124,28 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         let line_total = unit.times(r.quantity).ok_or(ShopError::Internal)?;
         lines.push((r, unit, line_total));
     }
-    let total = Money::sum(new.currency, lines.iter().map(|(_, _, t)| *t)).ok_or_else(|| {
+    let goods = Money::sum(new.currency, lines.iter().map(|(_, _, t)| *t)).ok_or_else(|| {
         tracing::error!("cart mixes currencies or overflows");
         ShopError::Internal
     })?;
     let item_count: i64 = rows.iter().map(|r| r.quantity).sum();
+    // Shipping by the rules as they are now, read in this transaction; the order keeps the
+    // fee, so later changes to the rules never change it.
+    let rules = shipping::rules_over(&mut *tx, new.region_code).await?;
+    let shipping_fee = match quote(&rules, new.region_code, goods, item_count) {
+        Quote::Fee { fee, .. } => fee,
+        Quote::NotDelivered => {
+            tracing::info!(
+                region = new.region_code,
+                "checkout refused: no delivery there"
+            );
+            return Err(ShopError::Address(AddressProblem::NotDelivered));
+        }
+    };
+    let total = Money::sum(new.currency, [goods, shipping_fee]).ok_or_else(|| {
+        tracing::error!("goods and shipping overflow");
+        ShopError::Internal
+    })?;
     let product_info = product_info(
         &rows
             .iter()
@@ -138,9 +159,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
              item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
              watch_until, ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode,
-             remark)
+             remark, shipping_minor)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17,
-                 $18, $19)
+                 $18, $19, $20)
          RETURNING id",
     )
     .bind(&order_no)
@@ -162,6 +183,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     .bind(&new.ship_to.detail)
     .bind(&new.ship_to.postcode)
     .bind(new.remark)
+    .bind(shipping_fee.minor)
     .fetch_one(&mut *tx)
     .await;
     let order_id = match inserted {

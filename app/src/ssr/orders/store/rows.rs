@@ -56,6 +56,8 @@ pub struct OrderRow {
     pub ship_detail: Option<String>,
     pub ship_postcode: Option<String>,
     pub remark: String,
+    /// The shipping fee charged, part of `total_minor`.
+    pub shipping_minor: i64,
 }
 
 /// WeChat keeps a prepay order payable for two hours after it is placed.
@@ -80,7 +82,7 @@ pub(super) const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, 
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
     next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
     pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers, \
-    ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark";
+    ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark, shipping_minor";
 
 impl OrderRow {
     pub fn total(&self) -> Money {
@@ -289,6 +291,7 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
         ship_to: row.ship_to(),
         remark: row.remark.clone(),
         after_sales: Vec::new(),
+        shipping_fee: Money::new(row.shipping_minor, currency),
     })
 }
 
