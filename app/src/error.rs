@@ -2,6 +2,7 @@
 //! buyer can be told in their own language; the detail behind `Internal` stays in the logs.
 
 use crate::address::AddressProblem;
+use crate::coupons::CouponProblem;
 use crate::i18n::Strings;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,9 @@ pub enum ShopError {
     /// problem's own message (`i18n::address`), elsewhere a general one.
     #[error("address refused: {0:?}")]
     Address(AddressProblem),
+    /// A coupon could not be claimed or used; the problem says why.
+    #[error("coupon refused: {0:?}")]
+    Coupon(CouponProblem),
 }
 
 impl ShopError {
@@ -92,6 +96,7 @@ impl ShopError {
             ShopError::Request(_) => t.err_request.to_owned(),
             ShopError::TooManyUnpaid { max } => (t.err_too_many_unpaid)(*max),
             ShopError::Address(_) => t.err_address.to_owned(),
+            ShopError::Coupon(problem) => (t.coupon_problem)(*problem).to_owned(),
         }
     }
 
@@ -108,6 +113,9 @@ impl ShopError {
             ShopError::Address(AddressProblem::BookFull) => StatusCode::CONFLICT,
             ShopError::Address(_) => StatusCode::BAD_REQUEST,
             ShopError::NotFound => StatusCode::NOT_FOUND,
+            ShopError::Coupon(CouponProblem::NoSuchCode) => StatusCode::NOT_FOUND,
+            // The coupon's state refuses it now: none left, the limit reached, used, ended.
+            ShopError::Coupon(_) => StatusCode::CONFLICT,
             // Well-formed, but the shop's state refuses it now: the stock, the cart, the
             // order's status, another tab's action, the unpaid-order cap.
             ShopError::InsufficientStock { .. }

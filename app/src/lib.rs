@@ -9,6 +9,7 @@ pub mod api;
 pub mod buyer;
 pub mod carriers;
 pub mod components;
+pub mod coupons;
 pub mod error;
 pub mod i18n;
 pub mod ids;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/product/:id") view=pages::product::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/cart") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/coupons") view=pages::coupons::CouponsPage ssr=SsrMode::Async/>
                     <Route path=path!("/addresses") view=pages::addresses::AddressesPage ssr=SsrMode::Async/>
                     <Route path=path!("/addresses/new") view=pages::addresses::AddressFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/addresses/:id/edit") view=pages::addresses::AddressFormPage ssr=SsrMode::Async/>
@@ -105,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/accounts") view=pages::admin::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/categories") view=pages::admin::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/shipping") view=pages::admin::ShippingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/coupons") view=pages::admin::CouponsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products/:id") view=pages::admin::ProductEditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -244,18 +244,23 @@ pub struct CartView {
     /// Shipping to the chosen address, by today's rules; `None` without an address.
     #[serde(default)]
     pub shipping: Option<crate::shipping::Quote>,
+    /// The buyer's coupons that apply to this cart, and the one applied (the best, unless
+    /// the buyer chose another or none).
+    #[serde(default)]
+    pub coupons: Vec<crate::coupons::CouponChoice>,
+    #[serde(default)]
+    pub coupon: Option<crate::coupons::CouponChoice>,
 }
 
 impl CartView {
     /// What the buyer would pay: the goods and, where known, the shipping fee.
     pub fn to_pay(&self) -> Money {
-        match self.shipping.and_then(|q| q.fee()) {
-            Some(fee) => Money::new(
-                self.total.minor.saturating_add(fee.minor),
-                self.total.currency,
-            ),
-            None => self.total,
-        }
+        let fee = self.shipping.and_then(|q| q.fee()).map_or(0, |m| m.minor);
+        let off = self.coupon.as_ref().map_or(0, |c| c.discount.minor);
+        Money::new(
+            self.total.minor.saturating_sub(off).saturating_add(fee),
+            self.total.currency,
+        )
     }
 }
 

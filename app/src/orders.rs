@@ -178,15 +178,24 @@ pub struct OrderDetail {
     /// Refund and return requests, newest first.
     #[serde(default)]
     pub after_sales: Vec<crate::after_sales::CaseView>,
-    /// The shipping fee charged, part of the total (the goods are the rest).
+    /// The shipping fee charged, part of the total.
     pub shipping_fee: Money,
+    /// What the coupon took off the goods, and the coupon's name.
+    #[serde(default = "no_money")]
+    pub discount: Money,
+    #[serde(default)]
+    pub coupon_name: Option<String>,
+}
+
+fn no_money() -> Money {
+    Money::new(0, crate::money::Currency::Hkd)
 }
 
 impl OrderDetail {
-    /// What the goods came to: the total without the shipping fee.
+    /// What the goods came to: the total without the shipping fee, before the discount.
     pub fn goods(&self) -> Money {
         Money::new(
-            self.summary.total.minor - self.shipping_fee.minor,
+            self.summary.total.minor - self.shipping_fee.minor + self.discount.minor,
             self.summary.total.currency,
         )
     }

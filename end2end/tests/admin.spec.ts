@@ -281,3 +281,69 @@ test('the owner charges for shipping to Macau, and a buyer there sees the fee be
   await macau.getByTestId('shipping-remove').click();
   await expect(macau).toHaveCount(0);
 });
+
+test('the owner makes a coupon code, a buyer redeems it, checkout suggests it, and the gateway is asked for the price less the discount', async ({ page, browser, consoleProblems }) => {
+  await page.goto('/admin/login');
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(/\/admin$/);
+  await page.getByTestId('admin-coupons-link').click();
+  await expect(page).toHaveURL(/\/admin\/coupons$/);
+  const code = `E2E-${Date.now().toString(36).toUpperCase()}`;
+  const form = page.getByTestId('coupon-form');
+  await form.getByTestId('coupon-name').fill('端到端立减');
+  await form.getByTestId('coupon-code').fill(code);
+  await form.getByTestId('coupon-amount').fill('5');
+  await form.getByTestId('coupon-min-spend').fill('10');
+  await form.getByTestId('coupon-days').fill('3');
+  await form.getByTestId('coupon-total').fill('10');
+  await form.getByTestId('coupon-in-centre').uncheck();
+  await page.getByTestId('coupon-create').click();
+  const row = page.getByTestId('coupon-row').filter({ hasText: '端到端立减' });
+  await expect(row.getByTestId('coupon-row-code')).toHaveText(code);
+  await expect(row.getByTestId('coupon-counts')).toHaveText('已领 0/10 · 已用 0');
+
+  // The buyer, in the payment container, redeems the code (a wrong one is explained).
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const shopper = await context.newPage();
+  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2Fcoupons&sandbox_openid=${newOpenid()}`);
+  await expect(shopper.getByTestId('redeem-form')).toBeVisible();
+  await shopper.getByTestId('coupon-code').fill('NO-SUCH-CODE');
+  await shopper.getByTestId('redeem').click();
+  await expect(shopper.getByTestId('coupon-error')).toHaveText('没有这个优惠码，请检查后重试');
+  await shopper.getByTestId('coupon-code').fill(code.toLowerCase());
+  await shopper.getByTestId('redeem').click();
+  await expect(shopper.getByTestId('my-coupon').filter({ hasText: '端到端立减' }).getByTestId('my-coupon-state')).toHaveText('可使用');
+
+  // One 桂花红茶: the cart suggests the coupon and takes HK$5 off.
+  await shopper.goto('/');
+  await shopper.getByTestId('product-card').filter({ hasText: '桂花红茶' }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
+  await shopper.getByRole('link', { name: '购物车' }).click();
+  await ensureAddress(shopper, true);
+  const goods = Number(((await shopper.getByTestId('cart-goods').textContent()) ?? '').replace(/[^0-9.]/g, ''));
+  await expect(shopper.getByTestId('cart-discount')).toHaveText('−HK$5.00');
+  await expect(shopper.getByTestId('coupon-select').locator('option:checked')).toContainText('端到端立减');
+  const toPay = `HK$${(goods - 5).toFixed(2)}`;
+  await expect(shopper.getByTestId('cart-total')).toContainText(toPay);
+  // Choosing no coupon, then the coupon again, reloads the cart with the choice.
+  await shopper.getByTestId('coupon-select').selectOption('none');
+  await shopper.getByTestId('coupon-apply').click();
+  await expect(shopper.getByTestId('cart-discount')).toHaveCount(0);
+  await shopper.getByTestId('coupon-select').selectOption({ label: '端到端立减 −HK$5.00' });
+  await shopper.getByTestId('coupon-apply').click();
+  await expect(shopper.getByTestId('cart-discount')).toHaveText('−HK$5.00');
+
+  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('checkout').click();
+  await expect(shopper.getByTestId('sandbox-sheet-amount')).toContainText((goods - 5).toFixed(2));
+  await shopper.getByTestId('sandbox-pay').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  await expect(shopper.getByTestId('order-discount')).toHaveText('−HK$5.00');
+  await expect(shopper.getByTestId('order-total')).toHaveText(toPay);
+  await context.close();
+
+  await page.reload();
+  await expect(row.getByTestId('coupon-counts')).toHaveText('已领 1/10 · 已用 1');
+});

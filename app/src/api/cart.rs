@@ -4,6 +4,8 @@
 //! buyer should read "数量至少为 1", not a decoding error.
 
 use crate::address::AddressId;
+#[cfg(feature = "ssr")]
+use crate::coupons::Pick;
 use crate::error::ShopError;
 use crate::ids::ProductId;
 use crate::model::CartView;
@@ -12,7 +14,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use super::call::buyer_call;
 #[cfg(feature = "ssr")]
-use crate::ssr::{cart, shipping};
+use crate::ssr::{cart, coupons, shipping};
 
 #[cfg(feature = "ssr")]
 fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
@@ -21,17 +23,33 @@ fn parse_quantity(raw: &str) -> Result<i64, ShopError> {
         .map_err(|_| ShopError::InvalidQuantity)
 }
 
+/// The cart with its coupon and its shipping fee, for the page's address and coupon choice.
+#[cfg(feature = "ssr")]
+async fn priced(
+    state: &crate::ssr::context::ShopState,
+    buyer: &crate::buyer::Openid,
+    cart: CartView,
+    address: Option<AddressId>,
+    coupon: Option<&str>,
+) -> Result<CartView, ShopError> {
+    let db = &state.db;
+    let cart =
+        coupons::for_cart(db, buyer, cart, Pick::read(coupon), state.config.currency).await?;
+    shipping::for_cart(db, buyer, cart, address).await
+}
+
 /// `POST /api/cart/view`
 #[cfg_attr(feature = "ssr", tracing::instrument(skip_all, err(level = "info")))]
 #[server(endpoint = "cart/view")]
 pub async fn get_cart(
     token: String,
     #[server(default)] address: Option<AddressId>,
+    #[server(default)] coupon: Option<String>,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         let cart = cart::view(db, buyer, call.state.config.currency).await?;
-        shipping::for_cart(db, buyer, cart, address).await
+        priced(&call.state, buyer, cart, address, coupon.as_deref()).await
     })
     .await
 }
@@ -76,13 +94,14 @@ pub async fn update_cart_line(
     product_id: ProductId,
     quantity: String,
     #[server(default)] address: Option<AddressId>,
+    #[server(default)] coupon: Option<String>,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         let quantity = parse_quantity(&quantity)?;
         cart::set_quantity(db, buyer, product_id, quantity).await?;
         let cart = cart::view(db, buyer, call.state.config.currency).await?;
-        shipping::for_cart(db, buyer, cart, address).await
+        priced(&call.state, buyer, cart, address, coupon.as_deref()).await
     })
     .await
 }
@@ -97,12 +116,13 @@ pub async fn remove_cart_line(
     token: String,
     product_id: ProductId,
     #[server(default)] address: Option<AddressId>,
+    #[server(default)] coupon: Option<String>,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         cart::remove(db, buyer, product_id).await?;
         let cart = cart::view(db, buyer, call.state.config.currency).await?;
-        shipping::for_cart(db, buyer, cart, address).await
+        priced(&call.state, buyer, cart, address, coupon.as_deref()).await
     })
     .await
 }

@@ -10,4 +10,5 @@ pub mod after_sales;
 pub mod call;
 pub mod cart;
 pub mod catalog;
+pub mod coupons;
 pub mod orders;

@@ -33,6 +33,7 @@ pub async fn checkout(
     token: String,
     checkout_key: String,
     #[server(default)] address: Option<AddressId>,
+    #[server(default)] coupon: Option<i64>,
     #[server(default)] remark: String,
 ) -> Result<PayParams, ShopError> {
     buyer_call(&token, |call| async move {
@@ -40,6 +41,7 @@ pub async fn checkout(
         let input = service::CheckoutInput {
             checkout_key: &checkout_key,
             address,
+            coupon,
             remark: &remark,
             client_ip: &ip,
         };

@@ -181,6 +181,8 @@ pub fn CheckoutButton(
     checkout_key: String,
     /// The delivery address shown above (none: the server refuses, and says so).
     address: Option<AddressId>,
+    /// The buyer's coupon applied above, if any.
+    coupon: Option<i64>,
     /// The remark box's label and placeholder (the address strings stay on the server).
     remark_label: String,
     remark_hint: String,
@@ -221,7 +223,7 @@ pub fn CheckoutButton(
             busy,
             error,
             outside,
-            move || checkout(token, key, address, note),
+            move || checkout(token, key, address, coupon, note),
             explain,
         );
     };

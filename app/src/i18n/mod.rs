@@ -4,6 +4,7 @@
 pub mod address;
 mod admin;
 pub mod after_sales;
+pub mod coupons;
 pub mod shipping;
 mod shop;
 

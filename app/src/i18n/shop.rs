@@ -1,6 +1,7 @@
 //! The buyer's strings. Islands carry them into the browser, so only what buyers read
 //! belongs here.
 
+use crate::coupons::CouponProblem;
 use crate::model::Sort;
 use crate::orders::OrderStatus;
 
@@ -29,6 +30,11 @@ pub struct Strings {
     pub free_above: fn(&str) -> String,
     /// In the cart, for an address the shop does not deliver to.
     pub not_delivered: &'static str,
+    pub coupon_problem: fn(CouponProblem) -> &'static str,
+    pub coupon: &'static str,
+    pub no_coupon: &'static str,
+    pub use_coupon: &'static str,
+    pub coupon_centre: &'static str,
     pub items_count: fn(i64) -> String,
     pub no_products: &'static str,
     pub search: &'static str,
@@ -128,6 +134,18 @@ pub static ZH: Strings = Strings {
     free_shipping: "包邮",
     free_above: |amount| format!("满 {amount} 包邮"),
     not_delivered: "该地区暂不配送，请选择其他收货地址",
+    coupon_problem: |p| match p {
+        CouponProblem::NoSuchCode => "没有这个优惠码，请检查后重试",
+        CouponProblem::SoldOut => "优惠券已被领完",
+        CouponProblem::LimitReached => "您已领取过这张优惠券，达到每人限领数量",
+        CouponProblem::NotAvailable => "这张优惠券现在不能领取",
+        CouponProblem::NotUsable => "这张优惠券已使用、已过期或正被其他订单占用",
+        CouponProblem::NotApplicable => "购物车未满足这张优惠券的使用条件",
+    },
+    coupon: "优惠券",
+    no_coupon: "不使用优惠券",
+    use_coupon: "使用",
+    coupon_centre: "领券中心",
     items_count: |n| format!("共 {n} 件"),
     no_products: "这个分类暂时没有商品",
     search: "搜索",
@@ -252,6 +270,18 @@ pub static EN: Strings = Strings {
     free_shipping: "Free",
     free_above: |amount| format!("Free shipping from {amount}"),
     not_delivered: "The shop does not deliver to this address. Choose another one",
+    coupon_problem: |p| match p {
+        CouponProblem::NoSuchCode => "No coupon has that code. Check it and try again",
+        CouponProblem::SoldOut => "All of these coupons have been claimed",
+        CouponProblem::LimitReached => "You already hold as many of this coupon as one buyer may",
+        CouponProblem::NotAvailable => "This coupon cannot be claimed now",
+        CouponProblem::NotUsable => "This coupon is used, expired or held by another order",
+        CouponProblem::NotApplicable => "The cart does not meet this coupon's conditions",
+    },
+    coupon: "Coupon",
+    no_coupon: "No coupon",
+    use_coupon: "Apply",
+    coupon_centre: "Coupons",
     items_count: |n| format!("{n} item(s)"),
     no_products: "No products in this category yet",
     search: "Search",

@@ -4,6 +4,7 @@ use crate::api::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::components::pay::{CheckoutButton, OpenInWeChat};
+use crate::coupons::{CouponChoice, Pick};
 use crate::error::ShopError;
 use crate::i18n::address::address_t;
 use crate::i18n::t;
@@ -17,15 +18,18 @@ use leptos::prelude::*;
 pub fn CartPage() -> impl IntoView {
     let t = t();
     let token = use_page().buyer_token;
-    // The address the buyer picked (`?address=`), else their default.
-    let asked = leptos_router::hooks::use_query_map()
+    // The address the buyer picked (`?address=`), else their default; the coupon they
+    // picked (`?coupon=`), else the best.
+    let query = leptos_router::hooks::use_query_map();
+    let asked = query
         .read_untracked()
         .get("address")
         .and_then(|raw| raw.parse::<AddressId>().ok());
-    // The cart comes with its shipping fee to that address.
+    let pick = Pick::read(query.read_untracked().get_str("coupon")).value();
+    // The cart comes with its coupon and its shipping fee to that address.
     let cart = Resource::new(|| (), {
-        let token = token.clone();
-        move |_| get_cart(token.clone(), asked)
+        let (token, pick) = (token.clone(), pick.clone());
+        move |_| get_cart(token.clone(), asked, Some(pick.clone()))
     });
     let ship_to = Resource::new(|| (), {
         let token = token.clone();
@@ -38,22 +42,23 @@ pub fn CartPage() -> impl IntoView {
         <h1 class="page-title">{t.cart}</h1>
         <Suspense fallback=move || view! { <p class="loading">{t.loading}</p> }>
             {move || {
-                let token = token.clone();
+                let (token, pick) = (token.clone(), pick.clone());
                 let (update_error, remove_error) = (update_error.clone(), remove_error.clone());
                 Suspend::new(async move {
                     match cart.await {
                         Ok(cart) if cart.lines.is_empty() => {
-                            view! { <CartEditor token cart address=asked update_error remove_error/> }.into_any()
+                            view! { <CartEditor token cart address=asked pick update_error remove_error/> }.into_any()
                         }
                         Ok(cart) => {
                             // The address book failing to load is said where checkout would
                             // be, not shown as "no address"; the cart stays editable.
+                            let (coupons, applied) = (cart.coupons.clone(), cart.coupon.as_ref().map(|c| c.id));
                             let checkout = match ship_to.await {
-                                Ok(address) => view! { <Checkout token=token.clone() address/> }.into_any(),
+                                Ok(address) => view! { <Checkout token=token.clone() address coupons applied/> }.into_any(),
                                 Err(err) => view! { <LoadError err/> }.into_any(),
                             };
                             view! {
-                                <CartEditor token cart address=asked update_error remove_error/>
+                                <CartEditor token cart address=asked pick update_error remove_error/>
                                 {checkout}
                             }.into_any()
                         }
@@ -69,8 +74,15 @@ pub fn CartPage() -> impl IntoView {
 /// page (a double click places one order) and the "open in WeChat" panel it shows outside
 /// WeChat.
 #[component]
-fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
+fn Checkout(
+    token: String,
+    address: Option<Address>,
+    /// The buyer's coupons that apply, and the one applied.
+    coupons: Vec<CouponChoice>,
+    applied: Option<i64>,
+) -> impl IntoView {
     let a = address_t();
+    let t = t();
     #[cfg(feature = "ssr")]
     let checkout_key = crate::ssr::orders::service::new_checkout_key().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
@@ -95,10 +107,30 @@ fn Checkout(token: String, address: Option<Address>) -> impl IntoView {
             </a>
         }.into_any(),
     };
+    // Choosing another coupon reloads the cart with it (a GET form: no JavaScript needed).
+    let coupon_form = (!coupons.is_empty()).then(|| view! {
+        <form class="coupon-pick" method="get" action="/cart" data-testid="coupon-form">
+            {chosen.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
+            <label>
+                <span class="muted">{t.coupon}</span>
+                <select name="coupon" data-testid="coupon-select">
+                    <option value="none" selected=applied.is_none()>{t.no_coupon}</option>
+                    {coupons.into_iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=applied == Some(c.id)>
+                            {format!("{} −{}", c.name, c.discount)}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="btn btn-small" data-testid="coupon-apply">{t.use_coupon}</button>
+        </form>
+    });
     view! {
         {ship_to}
+        {coupon_form}
+        <p class="coupon-link"><a href="/coupons" data-testid="coupon-centre-link">{t.coupon_centre}</a></p>
         <section class="checkout">
-            <CheckoutButton token checkout_key address=chosen remark_label=a.remark.to_owned()
+            <CheckoutButton token checkout_key address=chosen coupon=applied remark_label=a.remark.to_owned()
                 remark_hint=a.remark_hint.to_owned()
                 no_address=(a.problem)(AddressProblem::Required)
                 remark_problems=vec![
@@ -121,6 +153,8 @@ fn CartEditor(
     cart: CartView,
     /// The address asked for on the page (else the default): the fee is quoted for it.
     address: Option<AddressId>,
+    /// The coupon choice on the page (`Pick::value`): kept as quantities change.
+    pick: String,
     update_error: Option<ShopError>,
     remove_error: Option<ShopError>,
 ) -> impl IntoView {
@@ -145,7 +179,7 @@ fn CartEditor(
         <div class="cart-editor" data-testid="cart-editor" data-ready=move || ready.get().then_some("")>
             <ActionNotice outcome=move || refusal(update.value().get(), &update_error)/>
             <ActionNotice outcome=move || refusal(remove.value().get(), &remove_error)/>
-            {move || view! { <CartContents cart=cart.get() token=token.clone() address update remove/> }}
+            {move || view! { <CartContents cart=cart.get() token=token.clone() address pick=pick.clone() update remove/> }}
         </div>
     }
 }
@@ -155,6 +189,7 @@ fn CartContents(
     cart: CartView,
     token: String,
     address: Option<AddressId>,
+    pick: String,
     update: ServerAction<UpdateCartLine>,
     remove: ServerAction<RemoveCartLine>,
 ) -> impl IntoView {
@@ -169,6 +204,12 @@ fn CartContents(
         .into_any();
     }
     let to_pay = cart.to_pay();
+    let discount = cart.coupon.clone().map(|c| {
+        view! {
+            <dt>{t.coupon}" · "{c.name}</dt>
+            <dd class="price" data-testid="cart-discount">{format!("−{}", c.discount)}</dd>
+        }
+    });
     let shipping = cart.shipping.map(|quote| {
         let fee = match quote {
             Quote::Fee { fee, free_above } => view! {
@@ -182,20 +223,25 @@ fn CartContents(
             }.into_any(),
         };
         view! {
-            <dl class="money-lines">
-                <dt>{t.goods}</dt><dd class="price" data-testid="cart-goods">{cart.total.to_string()}</dd>
-                <dt>{t.shipping_fee}</dt>{fee}
-            </dl>
+            <dt>{t.shipping_fee}</dt>{fee}
         }
+    });
+    let money_lines = (shipping.is_some() || discount.is_some()).then(|| view! {
+        <dl class="money-lines">
+            <dt>{t.goods}</dt><dd class="price" data-testid="cart-goods">{cart.total.to_string()}</dd>
+            {discount}
+            {shipping}
+        </dl>
     });
     view! {
         <ul class="cart-lines">
             {cart.lines.into_iter().map(|line| {
                 let token = token.clone();
-                view! { <CartLineView line token address update remove/> }
+                let pick = pick.clone();
+                view! { <CartLineView line token address pick update remove/> }
             }).collect_view()}
         </ul>
-        {shipping}
+        {money_lines}
         <footer class="cart-total" data-testid="cart-total">
             <span>{(t.items_count)(cart.count)}</span>
             <span>{t.subtotal}" "<strong class="price">{to_pay.to_string()}</strong></span>
@@ -209,6 +255,7 @@ fn CartLineView(
     line: CartLine,
     token: String,
     address: Option<AddressId>,
+    pick: String,
     update: ServerAction<UpdateCartLine>,
     remove: ServerAction<RemoveCartLine>,
 ) -> impl IntoView {
@@ -219,6 +266,7 @@ fn CartLineView(
     });
     let href = format!("/product/{}", line.product_id);
     let remove_token = token.clone();
+    let remove_pick = pick.clone();
     view! {
         <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id.to_string()>
             <a class="cart-thumb" href=href.clone()>
@@ -233,6 +281,7 @@ fn CartLineView(
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
+                        <input type="hidden" name="coupon" value=pick/>
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
                             inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
                         <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
@@ -241,6 +290,7 @@ fn CartLineView(
                         <input type="hidden" name="token" value=remove_token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
+                        <input type="hidden" name="coupon" value=remove_pick/>
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>
                     </ActionForm>
                 </div>

@@ -2,6 +2,7 @@ pub mod addresses;
 pub mod admin;
 pub mod after_sales;
 pub mod cart;
+pub mod coupons;
 pub mod home;
 pub mod not_found;
 pub mod orders;

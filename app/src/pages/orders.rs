@@ -116,6 +116,13 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
     let t = t();
     let s = &order.summary;
     let (goods, shipping_fee) = (order.goods(), order.shipping_fee);
+    let discount = (order.discount.minor > 0).then(|| {
+        let name = order.coupon_name.clone().unwrap_or_default();
+        view! {
+            <dt>{t.coupon}" · "{name}</dt>
+            <dd class="price" data-testid="order-discount">{format!("−{}", order.discount)}</dd>
+        }
+    });
     let status = s.status;
     let notice = match status {
         OrderStatus::Paid | OrderStatus::Shipped => Some(("notice notice-ok", t.order_paid_notice)),
@@ -221,6 +228,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
         </ul>
         <dl class="money-lines">
             <dt>{t.goods}</dt><dd class="price" data-testid="order-goods">{goods.to_string()}</dd>
+            {discount}
             <dt>{t.shipping_fee}</dt><dd class="price" data-testid="order-shipping">{shipping_text(shipping_fee, t)}</dd>
         </dl>
         <footer class="cart-total">

@@ -326,6 +326,8 @@ mod tests {
             }),
             remark: "请下午送".into(),
             shipping_fee: Money::new(0, Currency::Hkd),
+            discount: Money::new(0, Currency::Hkd),
+            coupon_name: None,
             after_sales: vec![],
         }
     }

@@ -66,6 +66,8 @@ pub async fn view(
         count,
         total,
         shipping: None,
+        coupons: Vec::new(),
+        coupon: None,
     })
 }
 

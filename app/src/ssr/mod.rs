@@ -8,6 +8,7 @@ pub mod cart;
 pub mod catalog;
 pub mod config;
 pub mod context;
+pub mod coupons;
 pub mod db;
 pub mod http;
 pub mod orders;

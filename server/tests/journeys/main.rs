@@ -9,6 +9,7 @@ mod admin;
 mod after_sales;
 mod alerts;
 mod common;
+mod coupons;
 mod data_layer;
 mod payments;
 mod receipt;

@@ -7,6 +7,7 @@
 mod accounts;
 mod after_sales;
 mod categories;
+mod coupons;
 mod orders;
 mod products;
 mod refunds;
@@ -15,6 +16,7 @@ mod shipping;
 pub use accounts::*;
 pub use after_sales::*;
 pub use categories::*;
+pub use coupons::*;
 pub use orders::*;
 pub use products::*;
 pub use refunds::*;

@@ -5,6 +5,7 @@
 mod accounts;
 mod after_sales;
 mod categories;
+mod coupons;
 mod dashboard;
 mod login;
 mod order;
@@ -17,6 +18,7 @@ mod slips;
 pub use accounts::AccountsPage;
 pub use after_sales::{AfterSalesPage, CaseAdmin};
 pub use categories::CategoriesPage;
+pub use coupons::CouponsPage;
 pub use dashboard::DashboardPage;
 pub use login::LoginPage;
 pub use order::OrderPage;
@@ -51,6 +53,7 @@ pub fn AdminHeader() -> impl IntoView {
                     <a href="/admin/after-sales" data-testid="admin-after-sales-link">{crate::i18n::after_sales::after_sales_t().list_title}</a>
                     <a href="/admin/products" data-testid="admin-products-link">{a.products}</a>
                     <a href="/admin/categories">{a.categories}</a>
+                    <a href="/admin/coupons" data-testid="admin-coupons-link">{crate::i18n::coupons::coupons_t().coupons}</a>
                     <a href="/admin/shipping" data-testid="admin-shipping-link">{crate::i18n::shipping::shipping_t().title}</a>
                     <a href="/admin/accounts">{a.accounts}</a>
                     <form method="post" action="/admin/logout" class="inline-form">

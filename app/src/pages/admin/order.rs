@@ -125,6 +125,12 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             <dt>{a.buyer}</dt><dd>{detail.openid}</dd>
             <dt>{a.placed}</dt><dd>{display_ms(s.created_at_ms)}</dd>
             <dt>{a.amount}</dt><dd class="price">{s.total.to_string()}</dd>
+            {(detail.order.discount.minor > 0).then(|| view! {
+                <dt>{t.coupon}</dt>
+                <dd class="price" data-testid="admin-order-discount">
+                    "−"{detail.order.discount.to_string()}" "{detail.order.coupon_name.clone().unwrap_or_default()}
+                </dd>
+            })}
             <dt>{t.shipping_fee}</dt><dd class="price" data-testid="admin-order-shipping">{crate::pages::orders::shipping_text(detail.order.shipping_fee, t)}</dd>
             <dt>{a.payment_no}</dt><dd data-testid="payment-no">{dash(detail.payment_no)}</dd>
             <dt>{a.paid_amount}</dt><dd>{detail.pay_currency.zip(detail.pay_amount).map(|(c, v)| format!("{c} {v}")).unwrap_or_else(|| "—".into())}</dd>

@@ -40,6 +40,8 @@ pub struct CheckoutInput<'a> {
     pub checkout_key: &'a str,
     /// The delivery address chosen on the cart page (one of the buyer's).
     pub address: Option<AddressId>,
+    /// The buyer's coupon chosen on the cart page, if any.
+    pub coupon: Option<i64>,
     pub remark: &'a str,
     pub client_ip: &'a str,
 }
@@ -80,6 +82,7 @@ pub async fn checkout(
             max_unpaid: orders.max_unpaid,
             ship_to: &ship_to,
             region_code: &address.region_code,
+            coupon: input.coupon,
             remark: &remark,
         },
     )
@@ -108,7 +111,10 @@ pub async fn change_address(
     let address = addresses::get(&state.db, buyer, address).await?;
     // The order paid for its shipping: a new address must be one the shop delivers to, for
     // no more than that (the rules as they are now).
-    let goods = Money::new(row.total_minor - row.shipping_minor, row.currency);
+    let goods = Money::new(
+        row.total_minor - row.shipping_minor + row.discount_minor,
+        row.currency,
+    );
     match shipping::quote_for(&state.db, &address.region_code, goods, row.item_count).await? {
         Quote::NotDelivered => return Err(ShopError::Address(AddressProblem::NotDelivered)),
         Quote::Fee { fee, .. } if fee.minor > row.shipping_minor => {

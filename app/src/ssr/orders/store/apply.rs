@@ -79,6 +79,15 @@ pub async fn apply(
             }
         }
     }
+    // The order's coupon moves with it: back to the buyer, or used.
+    if let Some(coupon_note) =
+        crate::ssr::coupons::follow_order(tx, order_id, order.buyer_coupon_id, from, to).await?
+    {
+        note = Some(match note {
+            Some(n) => format!("{n}; {coupon_note}"),
+            None => coupon_note,
+        });
+    }
     let flagged = note.is_some();
     let paid_at = (to == OrderStatus::Paid || to == OrderStatus::RefundPending).then_some(now);
     let placed_at = (event == Event::Placed).then_some(now);

@@ -7,12 +7,14 @@ use super::rows::{
 };
 use crate::address::{AddressProblem, ShipTo};
 use crate::buyer::Openid;
+use crate::coupons::Line as CouponLine;
 use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::shipping::{quote, Quote};
 use crate::ssr::catalog::FOR_SALE_FLAG;
+use crate::ssr::coupons;
 use crate::ssr::db::{flag, lock_key, Database, Tx};
 use crate::ssr::shipping;
 use crate::ssr::web::now_ms;
@@ -27,6 +29,7 @@ pub enum Created {
 #[derive(sqlx::FromRow)]
 struct CartRow {
     product_id: ProductId,
+    category_id: i64,
     quantity: i64,
     title: String,
     price_minor: i64,
@@ -49,6 +52,8 @@ pub struct NewOrder<'a> {
     pub ship_to: &'a ShipTo,
     /// The address's district: the shipping fee follows it.
     pub region_code: &'a str,
+    /// The buyer's coupon to use (one of theirs, available): the order holds it.
+    pub coupon: Option<i64>,
     /// The buyer's note to the merchant (checked: [`crate::address::check_remark`]).
     pub remark: &'a str,
 }
@@ -99,7 +104,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     }
     // The same test of "for sale" as the cart's and the catalog's.
     let rows: Vec<CartRow> = sqlx::query_as(&format!(
-        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+        "SELECT ci.product_id, p.category_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
                 {FOR_SALE_FLAG} AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
               JOIN categories c ON c.id = p.category_id
@@ -142,10 +147,31 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             return Err(ShopError::Address(AddressProblem::NotDelivered));
         }
     };
-    let total = Money::sum(new.currency, [goods, shipping_fee]).ok_or_else(|| {
-        tracing::error!("goods and shipping overflow");
-        ShopError::Internal
-    })?;
+    // The coupon, checked again here and computed from the database's prices.
+    let (discount, coupon_name) = match new.coupon {
+        Some(id) => {
+            let lines: Vec<CouponLine> = lines
+                .iter()
+                .map(|(r, _, total)| CouponLine {
+                    product_id: r.product_id.0,
+                    category_id: r.category_id,
+                    total_minor: total.minor,
+                })
+                .collect();
+            let (off, name) = coupons::discount_for(&mut tx, new.buyer, id, &lines).await?;
+            (off, Some(name))
+        }
+        None => (0, None),
+    };
+    let total = goods
+        .minor
+        .checked_sub(discount)
+        .and_then(|m| m.checked_add(shipping_fee.minor))
+        .map(|m| Money::new(m, new.currency))
+        .ok_or_else(|| {
+            tracing::error!("goods, discount and shipping overflow");
+            ShopError::Internal
+        })?;
     let product_info = product_info(
         &rows
             .iter()
@@ -159,9 +185,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
              item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
              watch_until, ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode,
-             remark, shipping_minor)
+             remark, shipping_minor, discount_minor, buyer_coupon_id, coupon_name)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17,
-                 $18, $19, $20)
+                 $18, $19, $20, $21, $22, $23)
          RETURNING id",
     )
     .bind(&order_no)
@@ -184,6 +210,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     .bind(&new.ship_to.postcode)
     .bind(new.remark)
     .bind(shipping_fee.minor)
+    .bind(discount)
+    .bind(new.coupon)
+    .bind(coupon_name)
     .fetch_one(&mut *tx)
     .await;
     let order_id = match inserted {
@@ -199,6 +228,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(id) = new.coupon {
+        coupons::hold(&mut tx, id, order_id).await?;
+    }
     for (r, unit, line_total) in &lines {
         if !take_stock(&mut tx, r.product_id, r.quantity).await? {
             // Someone else took it since the read above; the transaction rolls back.

@@ -58,6 +58,11 @@ pub struct OrderRow {
     pub remark: String,
     /// The shipping fee charged, part of `total_minor`.
     pub shipping_minor: i64,
+    /// What the coupon took off the goods.
+    pub discount_minor: i64,
+    /// The buyer's coupon the order holds or used.
+    pub buyer_coupon_id: Option<i64>,
+    pub coupon_name: Option<String>,
 }
 
 /// WeChat keeps a prepay order payable for two hours after it is placed.
@@ -82,7 +87,8 @@ pub(super) const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, 
     product_info, payment_no, js_param, placed_at, paid_at, needs_attention, attention_note, \
     next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
     pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers, \
-    ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark, shipping_minor";
+    ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark, shipping_minor, \
+    discount_minor, buyer_coupon_id, coupon_name";
 
 impl OrderRow {
     pub fn total(&self) -> Money {
@@ -292,6 +298,8 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
         remark: row.remark.clone(),
         after_sales: Vec::new(),
         shipping_fee: Money::new(row.shipping_minor, currency),
+        discount: Money::new(row.discount_minor, currency),
+        coupon_name: row.coupon_name.clone(),
     })
 }
 
