@@ -64,6 +64,10 @@ pub enum ShopError {
     /// Checkout refused: the buyer already holds `max` unpaid orders (nothing reserved).
     #[error("too many unpaid orders (at most {max})")]
     TooManyUnpaid { max: i64 },
+    /// Checkout refused: the total is not what the buyer's page showed (a price, a coupon or
+    /// a shipping rule changed meanwhile); nothing was charged or reserved.
+    #[error("the amount to pay changed")]
+    PriceChanged,
     /// A delivery address was refused, or checkout has none; the address pages show the
     /// problem's own message (`i18n::address`), elsewhere a general one.
     #[error("address refused: {0:?}")]
@@ -95,6 +99,7 @@ impl ShopError {
             ShopError::Internal => t.err_internal.to_owned(),
             ShopError::Request(_) => t.err_request.to_owned(),
             ShopError::TooManyUnpaid { max } => (t.err_too_many_unpaid)(*max),
+            ShopError::PriceChanged => t.err_price_changed.to_owned(),
             ShopError::Address(_) => t.err_address.to_owned(),
             ShopError::Coupon(problem) => (t.coupon_problem)(*problem).to_owned(),
         }
@@ -124,7 +129,8 @@ impl ShopError {
             | ShopError::CartEmpty
             | ShopError::OrderClosed
             | ShopError::Conflict(_)
-            | ShopError::TooManyUnpaid { .. } => StatusCode::CONFLICT,
+            | ShopError::TooManyUnpaid { .. }
+            | ShopError::PriceChanged => StatusCode::CONFLICT,
             // The gateway answered, and said no to this payment (Stripe answers a declined
             // payment the same way).
             ShopError::PaymentRefused(_) => StatusCode::PAYMENT_REQUIRED,

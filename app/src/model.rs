@@ -164,6 +164,17 @@ impl ListingQuery {
         }
     }
 
+    /// The same query within the limits [`ListingQuery::read`] applies: what a server
+    /// function is sent need not have come from the page.
+    pub fn normalized(&self) -> ListingQuery {
+        ListingQuery::read(
+            self.category.as_deref(),
+            self.q.as_deref(),
+            Some(self.sort.code()),
+            Some(&self.page.to_string()),
+        )
+    }
+
     /// Another category, from its first page.
     pub fn in_category(&self, category: Option<String>) -> ListingQuery {
         ListingQuery {

@@ -34,6 +34,7 @@ pub async fn checkout(
     checkout_key: String,
     #[server(default)] address: Option<AddressId>,
     #[server(default)] coupon: Option<i64>,
+    #[server(default)] seen_total: Option<i64>,
     #[server(default)] remark: String,
 ) -> Result<PayParams, ShopError> {
     buyer_call(&token, |call| async move {
@@ -42,6 +43,7 @@ pub async fn checkout(
             checkout_key: &checkout_key,
             address,
             coupon,
+            seen_total,
             remark: &remark,
             client_ip: &ip,
         };

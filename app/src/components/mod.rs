@@ -4,6 +4,7 @@ pub mod notice;
 pub mod pay;
 pub mod product_card;
 pub mod region_picker;
+pub mod shown_price;
 
 use leptos::prelude::*;
 

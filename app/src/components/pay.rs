@@ -181,8 +181,11 @@ pub fn CheckoutButton(
     checkout_key: String,
     /// The delivery address shown above (none: the server refuses, and says so).
     address: Option<AddressId>,
-    /// The buyer's coupon applied above, if any.
+    /// The buyer's coupon applied above, if any, and the amount the page shows to pay (the
+    /// cart editor publishes both anew after each change; checkout is refused if the server's
+    /// total differs).
     coupon: Option<i64>,
+    to_pay_minor: i64,
     /// The remark box's label and placeholder (the address strings stay on the server).
     remark_label: String,
     remark_hint: String,
@@ -223,7 +226,20 @@ pub fn CheckoutButton(
             busy,
             error,
             outside,
-            move || checkout(token, key, address, coupon, note),
+            move || {
+                let shown = super::shown_price::published().unwrap_or(super::shown_price::Shown {
+                    coupon,
+                    to_pay_minor,
+                });
+                checkout(
+                    token,
+                    key,
+                    address,
+                    shown.coupon,
+                    Some(shown.to_pay_minor),
+                    note,
+                )
+            },
             explain,
         );
     };

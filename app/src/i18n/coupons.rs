@@ -144,7 +144,7 @@ pub static COUPONS_ZH: CouponStrings = CouponStrings {
     err_kind: "请选择类型",
     err_percent: "折扣百分比应为 1 到 99",
     err_scope: "请填写存在的分类或商品编号，用逗号分隔",
-    err_dates: "请填写结束日期（不早于今天、不早于开始日期），或领取后有效天数",
+    err_dates: "有效期二选一：填写结束日期（不早于今天，且晚于开始日期），或只填领取后有效天数",
     err_count: "数量应为正整数",
     err_openid: "openid 格式不对",
 };
@@ -219,7 +219,7 @@ pub static COUPONS_EN: CouponStrings = CouponStrings {
     err_kind: "Choose a kind",
     err_percent: "The percentage is 1 to 99",
     err_scope: "Enter numbers of existing categories or products, comma-separated",
-    err_dates: "Enter an end date (today or later, after the start), or days valid after claiming",
+    err_dates: "Give one validity: an end date (today or later, after the start), or only days valid after claiming",
     err_count: "Quantities are whole numbers from 1",
     err_openid: "That is not an openid",
 };

@@ -110,6 +110,7 @@ pub struct Strings {
     pub err_owner_only: &'static str,
     /// Checkout refused: the buyer already holds this many unpaid orders.
     pub err_too_many_unpaid: fn(i64) -> String,
+    pub err_price_changed: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -246,6 +247,8 @@ pub static ZH: Strings = Strings {
     err_too_many_unpaid: |n| {
         format!("您已有 {n} 笔待支付订单，请先在“我的订单”中支付或取消后再下单")
     },
+    err_price_changed:
+        "金额有变化（价格、优惠券或运费已更新），请刷新购物车确认后再结算，未扣款也未占用库存",
 };
 
 pub static EN: Strings = Strings {
@@ -379,4 +382,5 @@ pub static EN: Strings = Strings {
     err_admin_only: "Please sign in to the back office",
     err_owner_only: "Only the owner manages admin accounts",
     err_too_many_unpaid: |n| format!("You already have {n} unpaid orders. Please pay for or cancel one in My orders before placing another"),
+    err_price_changed: "The amount to pay has changed (a price, coupon or shipping fee was updated). Refresh the cart and check it; nothing was charged or reserved",
 };

@@ -4,6 +4,7 @@ use crate::api::cart::{get_cart, RemoveCartLine, UpdateCartLine};
 use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::components::pay::{CheckoutButton, OpenInWeChat};
+use crate::components::shown_price::{self, Shown};
 use crate::coupons::{CouponChoice, Pick};
 use crate::error::ShopError;
 use crate::i18n::address::address_t;
@@ -53,8 +54,9 @@ pub fn CartPage() -> impl IntoView {
                             // The address book failing to load is said where checkout would
                             // be, not shown as "no address"; the cart stays editable.
                             let (coupons, applied) = (cart.coupons.clone(), cart.coupon.as_ref().map(|c| c.id));
+                            let to_pay_minor = cart.to_pay().minor;
                             let checkout = match ship_to.await {
-                                Ok(address) => view! { <Checkout token=token.clone() address coupons applied/> }.into_any(),
+                                Ok(address) => view! { <Checkout token=token.clone() address coupons applied to_pay_minor/> }.into_any(),
                                 Err(err) => view! { <LoadError err/> }.into_any(),
                             };
                             view! {
@@ -80,6 +82,8 @@ fn Checkout(
     /// The buyer's coupons that apply, and the one applied.
     coupons: Vec<CouponChoice>,
     applied: Option<i64>,
+    /// What the page shows the buyer to pay.
+    to_pay_minor: i64,
 ) -> impl IntoView {
     let a = address_t();
     let t = t();
@@ -130,7 +134,7 @@ fn Checkout(
         {coupon_form}
         <p class="coupon-link"><a href="/coupons" data-testid="coupon-centre-link">{t.coupon_centre}</a></p>
         <section class="checkout">
-            <CheckoutButton token checkout_key address=chosen coupon=applied remark_label=a.remark.to_owned()
+            <CheckoutButton token checkout_key address=chosen coupon=applied to_pay_minor remark_label=a.remark.to_owned()
                 remark_hint=a.remark_hint.to_owned()
                 no_address=(a.problem)(AddressProblem::Required)
                 remark_problems=vec![
@@ -165,6 +169,10 @@ fn CartEditor(
         Effect::new(move || {
             if let Some(Ok(now)) = action.get() {
                 cart_count::publish(now.count);
+                shown_price::publish(Shown {
+                    coupon: now.coupon.as_ref().map(|c| c.id),
+                    to_pay_minor: now.to_pay().minor,
+                });
                 cart.set(now);
             }
         });

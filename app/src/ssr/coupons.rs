@@ -165,13 +165,19 @@ async fn claim_in(
     let now = now_ms();
     // The merchant may issue a paused coupon or one not in the centre; buyers may not
     // claim those themselves.
+    // A coupon with a code is claimed only with its code.
     let refused = match source {
-        Source::Centre => flag(row.paused) || !flag(row.in_centre),
+        Source::Centre => flag(row.paused) || !flag(row.in_centre) || row.code.is_some(),
         Source::Code => flag(row.paused),
         Source::Issued => false,
     };
     if refused || row.ended(now) {
-        return Err(ShopError::Coupon(CouponProblem::NotAvailable));
+        // A code that cannot be redeemed reads like one that does not exist: a wrong guess
+        // learns nothing.
+        return Err(ShopError::Coupon(match source {
+            Source::Code => CouponProblem::NoSuchCode,
+            _ => CouponProblem::NotAvailable,
+        }));
     }
     if source != Source::Issued {
         let held: i64 = sqlx::query_scalar(
@@ -229,21 +235,22 @@ pub async fn claim(
 /// The buyer types a coupon's code.
 pub async fn redeem(db: &Database, buyer: &Openid, code: &str) -> Result<(), ShopError> {
     let code = normalize_code(code).ok_or(ShopError::Coupon(CouponProblem::NoSuchCode))?;
-    let mut tx = db.begin_write().await?;
+    // Looked up before taking any lock: a wrong guess holds up no one's writes.
     let id: Option<i64> = sqlx::query_scalar("SELECT id FROM coupons WHERE code = $1")
         .bind(&code)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(db.pool())
         .await?;
     let id = id.ok_or(ShopError::Coupon(CouponProblem::NoSuchCode))?;
+    let mut tx = db.begin_write().await?;
     claim_in(&mut tx, db, buyer, id, Source::Code).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// A code as stored: upper case, 4–32 of `A-Z 0-9 -`.
+/// A code as stored: upper case, 6–32 of `A-Z 0-9 -` (short codes are guessed).
 pub fn normalize_code(raw: &str) -> Option<String> {
     let code = raw.trim().to_ascii_uppercase();
-    (4..=32)
+    (6..=32)
         .contains(&code.len())
         .then_some(())
         .filter(|_| code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
@@ -260,7 +267,7 @@ pub async fn centre(
     let now = now_ms();
     let rows: Vec<CouponRow> = sqlx::query_as(&format!(
         "SELECT {COUPON_COLUMNS} FROM coupons
-         WHERE in_centre = 1 AND paused = 0 AND claimed < total
+         WHERE in_centre = 1 AND paused = 0 AND claimed < total AND code IS NULL
              AND (valid_until IS NULL OR valid_until > $1)
          ORDER BY id DESC LIMIT 50"
     ))
@@ -468,24 +475,48 @@ pub async fn hold(tx: &mut Tx, id: i64, order_id: OrderId) -> Result<(), ShopErr
     Ok(())
 }
 
+/// Whether the buyer's coupon `id` (if the order had one) can still go with `order_id`:
+/// held by it, or given back and not used since. A payment for a closed order asks this
+/// before it is accepted.
+pub async fn still_usable_by(
+    tx: &mut Tx,
+    id: Option<i64>,
+    order_id: OrderId,
+) -> Result<bool, ShopError> {
+    let Some(id) = id else {
+        return Ok(true);
+    };
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT status, order_id FROM buyer_coupons WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(match row {
+        Some((status, holder)) => {
+            holder == Some(order_id.0) || (holder.is_none() && status == "available")
+        }
+        None => false,
+    })
+}
+
 /// The order's coupon follows the order, from the order transition function: back to the
-/// buyer when an unpaid order is cancelled or expires, used once it is paid. Answers a note
-/// for the merchant when a late payment comes for an order whose coupon another order has
-/// used since.
+/// buyer when an unpaid order is cancelled or expires, used once it is paid. (A payment for
+/// a closed order whose coupon another order has used since never gets here as paid: see
+/// [`still_usable_by`]. An order paid but refunded as `RefundPending` leaves the coupon to
+/// the buyer.)
 pub async fn follow_order(
     tx: &mut Tx,
     order_id: OrderId,
     buyer_coupon: Option<i64>,
     from: OrderStatus,
     to: OrderStatus,
-) -> Result<Option<String>, ShopError> {
+) -> Result<(), ShopError> {
     let Some(id) = buyer_coupon else {
-        return Ok(None);
+        return Ok(());
     };
     let now = now_ms();
     let unpaid = |s: OrderStatus| matches!(s, OrderStatus::Pending | OrderStatus::AwaitingPayment);
     let closed = |s: OrderStatus| matches!(s, OrderStatus::Cancelled | OrderStatus::Expired);
-    let paid = |s: OrderStatus| matches!(s, OrderStatus::Paid | OrderStatus::RefundPending);
     if unpaid(from) && closed(to) {
         sqlx::query(
             "UPDATE buyer_coupons SET status = 'available', order_id = NULL, updated_at = $2
@@ -496,8 +527,8 @@ pub async fn follow_order(
         .bind(order_id)
         .execute(&mut **tx)
         .await?;
-    } else if paid(to) && !paid(from) {
-        // Held by this order, or given back (the order expired) and not used since.
+    } else if to == OrderStatus::Paid && from != OrderStatus::Paid {
+        // Held by this order, or given back (the order closed) and not used since.
         let used = sqlx::query(
             "UPDATE buyer_coupons SET status = 'used', order_id = $3, updated_at = $2
              WHERE id = $1 AND (order_id = $3 OR (order_id IS NULL AND status = 'available'))",
@@ -508,9 +539,9 @@ pub async fn follow_order(
         .execute(&mut **tx)
         .await?;
         if used.rows_affected() != 1 {
-            return Ok(Some(
-                "paid with a coupon another order has used since — decide whether to refund the discount".to_owned(),
-            ));
+            // `still_usable_by` answered yes under the same lock: impossible.
+            tracing::error!(order = %order_id, coupon = id, "a paid order's coupon moved under its lock");
+            return Err(ShopError::Internal);
         }
         sqlx::query(
             "UPDATE coupons SET used = used + 1
@@ -520,7 +551,7 @@ pub async fn follow_order(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(None)
+    Ok(())
 }
 
 /// The back office's list, newest first.
@@ -617,7 +648,11 @@ pub async fn create(
             let percent = count(form.percent_off, 99).ok_or_else(|| invalid(c.err_percent))?;
             let cap = match form.cap.trim() {
                 "" => None,
-                raw => Some(money(raw)?).filter(|m| *m > 0),
+                // A cap of 0 would be no cap at all: say so rather than guess.
+                raw => match money(raw)? {
+                    0 => return Err(invalid(c.err_amount)),
+                    cap => Some(cap),
+                },
             };
             (0, percent, cap)
         }
@@ -648,6 +683,11 @@ pub async fn create(
                 return Err(invalid(c.err_scope));
             }
         }
+    }
+    // Dates or days from claiming, not both.
+    let dates_given = !(form.valid_from.trim().is_empty() && form.valid_until.trim().is_empty());
+    if dates_given && !form.valid_days.trim().is_empty() {
+        return Err(invalid(c.err_dates));
     }
     let (valid_from, valid_until, valid_days) = match form.valid_days.trim() {
         "" => {
@@ -697,7 +737,8 @@ pub async fn create(
     .bind(valid_days)
     .bind(total)
     .bind(per_buyer)
-    .bind(i64::from(form.in_centre))
+    // A coupon with a code is given by its code, never shown in the centre.
+    .bind(i64::from(form.in_centre && code.is_none()))
     .bind(now)
     .fetch_one(db.pool())
     .await;
@@ -733,7 +774,7 @@ mod tests {
     #[test]
     fn codes_are_upper_case_letters_digits_and_dashes() {
         assert_eq!(normalize_code(" spring-26 ").as_deref(), Some("SPRING-26"));
-        assert_eq!(normalize_code("abc"), None);
+        assert_eq!(normalize_code("abcde"), None);
         assert_eq!(normalize_code("a b c d"), None);
         assert_eq!(normalize_code("優惠優惠"), None);
     }

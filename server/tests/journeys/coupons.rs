@@ -223,6 +223,30 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
                     .await
             }
         };
+        // A page that showed another amount (a price, coupon or fee changed since) is refused
+        // before anything is reserved; the amount the page showed goes through.
+        for (n, seen, want) in [
+            (7, "22599", StatusCode::CONFLICT),
+            (1, "22600", StatusCode::OK),
+        ] {
+            let (status, body) = buyer
+                .post(
+                    shop,
+                    "/api/orders/checkout",
+                    &[
+                        ("checkout_key", &key(&buyer.openid, n)),
+                        ("address", &buyer.address.to_string()),
+                        ("coupon", &tea_held.to_string()),
+                        ("seen_total", seen),
+                    ],
+                )
+                .await;
+            assert_eq!(status, want, "{label}: {body}");
+            if want == StatusCode::CONFLICT {
+                assert_eq!(body, json!("PriceChanged"));
+                assert_eq!(held(shop, &buyer, tea).await[0].1, "available");
+            }
+        }
         let (status, params) = checkout(1, tea_held).await;
         assert_eq!(status, StatusCode::OK, "{label}: {params}");
         let no = order_no(&params);
@@ -351,8 +375,14 @@ async fn concurrent_claims_never_pass_the_total_or_the_per_buyer_limit() {
         assert_eq!(rows, 5);
 
         // One buyer's four checkouts at once with the same coupon: one order holds it.
-        let buyer = &buyers[0];
-        let mine = held(shop, buyer, scarce).await[0].0;
+        let mut holder = None;
+        for b in &buyers {
+            if let Some((id, _)) = held(shop, b, scarce).await.first() {
+                holder = Some((b, *id));
+                break;
+            }
+        }
+        let (buyer, mine) = holder.expect("someone won a coupon");
         buyer.add(shop, buyer.product("冻顶乌龙茶"), 1).await;
         let address = buyer.address.to_string();
         let coupon = mine.to_string();
@@ -403,6 +433,10 @@ async fn an_order_that_expires_unpaid_gives_its_coupon_back() {
         let admin = admin_client(shop).await;
         let five = create(shop, &admin, &[("amount", "5")]).await;
         let buyer = arrive(shop, "oCouponExpiry00000000001").await;
+        // The gateway keeps this buyer's payments payable long after the shop's expiry.
+        stack
+            .set_faults(json!({ "pay_window_ms": 600_000, "only_openid": buyer.openid }))
+            .await;
         assert_eq!(claim(shop, &buyer, five).await.0, StatusCode::OK);
         let mine = held(shop, &buyer, five).await[0].0;
         buyer.add(shop, buyer.product("手工陶瓷茶杯"), 1).await;
@@ -430,5 +464,31 @@ async fn an_order_that_expires_unpaid_gives_its_coupon_back() {
             shop.label
         );
         assert_eq!(counts(shop, five).await, (1, 0), "claimed once, never used");
+
+        buyer.add(shop, buyer.product("手工陶瓷茶杯"), 1).await;
+        // The coupon goes on a second order, which is paid. Then the first order's payment
+        // lands late (the gateway kept it payable): it cannot have the coupon too, so it is
+        // marked for a full refund and flagged, and the coupon counts as used once.
+        let (status, second) = buyer
+            .post(
+                shop,
+                "/api/orders/checkout",
+                &[
+                    ("checkout_key", &key(&buyer.openid, 2)),
+                    ("address", &buyer.address.to_string()),
+                    ("coupon", &mine.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{second}");
+        pay(&stack, &second).await;
+        let db = shop.db().await;
+        wait_for_status(&db, &order_no(&second), "paid", 10).await;
+        pay(&stack, &params).await;
+        wait_for_status(&db, &order_no(&params), "refund_pending", 10).await;
+        let (_, flagged) = crate::common::status_of(&db, &order_no(&params)).await;
+        assert_eq!(flagged, 1, "{}: the merchant is told", shop.label);
+        assert_eq!(held(shop, &buyer, five).await, [(mine, "used".to_owned())]);
+        assert_eq!(counts(shop, five).await, (1, 1));
     }
 }

@@ -431,6 +431,23 @@ async fn the_listing_pages_and_sorts_by_newest_price_and_sales() {
         add_products(&db, "home", 25).await; // the home category now holds 4 + 25
         let home = in_category("home");
 
+        // What the server function is sent is held to the page's limits: a 10,000-character
+        // search is cut to 50, and page 100,000 is page 100.
+        let wild = ListingQuery {
+            q: Some("茶".repeat(10_000)),
+            page: 100_000,
+            ..home.clone()
+        };
+        let held = catalog::listing(&db, wild).await.expect("wild query");
+        assert_eq!(
+            held.query.q.map(|q| q.chars().count()),
+            Some(50),
+            "{}",
+            t.label
+        );
+        assert_eq!(held.query.page, ListingQuery::MAX_PAGE);
+        assert!(held.products.is_empty());
+
         // Pages: 20, then 9, each product once.
         let first = catalog::listing(&db, home.clone()).await.expect("page 1");
         assert_eq!(first.products.len(), 20, "{}", t.label);

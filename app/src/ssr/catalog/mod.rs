@@ -117,6 +117,7 @@ enum Bind {
 /// search, in one order. An unknown category slug is dropped, not an error: links outlive
 /// categories.
 pub async fn listing(db: &Database, asked: ListingQuery) -> Result<Listing, ShopError> {
+    let asked = asked.normalized();
     let categories = categories(db).await?;
     let selected = asked
         .category
@@ -150,9 +151,9 @@ pub async fn listing(db: &Database, asked: ListingQuery) -> Result<Listing, Shop
     let order = match query.sort {
         Sort::Featured => "p.sort_order, p.id",
         Sort::Newest => "p.created_at DESC, p.id DESC",
-        Sort::Sales => "p.sales DESC, p.sort_order, p.id",
+        Sort::Sales => "p.sales DESC, p.id DESC",
         Sort::PriceLow => "p.price_minor, p.id",
-        Sort::PriceHigh => "p.price_minor DESC, p.id",
+        Sort::PriceHigh => "p.price_minor DESC, p.id DESC",
     };
     let page_size = i64::from(ListingQuery::PAGE_SIZE);
     let sql = format!(

@@ -42,6 +42,8 @@ pub struct CheckoutInput<'a> {
     pub address: Option<AddressId>,
     /// The buyer's coupon chosen on the cart page, if any.
     pub coupon: Option<i64>,
+    /// The total (minor units) the page showed; checkout is refused if it differs.
+    pub seen_total: Option<i64>,
     pub remark: &'a str,
     pub client_ip: &'a str,
 }
@@ -83,6 +85,7 @@ pub async fn checkout(
             ship_to: &ship_to,
             region_code: &address.region_code,
             coupon: input.coupon,
+            seen_total: input.seen_total,
             remark: &remark,
         },
     )

@@ -65,7 +65,15 @@ pub async fn apply(
         Effect::None => {}
         Effect::ReleaseStock => release_stock(tx, order_id).await?,
         Effect::ReReserveOrRefund => {
-            if reserve_stock(tx, order_id).await? {
+            // The order's coupon went back to the buyer when it closed; if another order has
+            // used it since, this payment cannot stand: the buyer is refunded in full.
+            if !crate::ssr::coupons::still_usable_by(tx, order.buyer_coupon_id, order_id).await? {
+                to = OrderStatus::RefundPending;
+                note = Some(format!(
+                    "paid after the order was {} with a coupon another order has used since — refund the buyer",
+                    from.code()
+                ));
+            } else if reserve_stock(tx, order_id).await? {
                 note = Some(format!(
                     "paid after the order was {} — stock reserved again; ship as usual",
                     from.code()
@@ -80,14 +88,7 @@ pub async fn apply(
         }
     }
     // The order's coupon moves with it: back to the buyer, or used.
-    if let Some(coupon_note) =
-        crate::ssr::coupons::follow_order(tx, order_id, order.buyer_coupon_id, from, to).await?
-    {
-        note = Some(match note {
-            Some(n) => format!("{n}; {coupon_note}"),
-            None => coupon_note,
-        });
-    }
+    crate::ssr::coupons::follow_order(tx, order_id, order.buyer_coupon_id, from, to).await?;
     let flagged = note.is_some();
     let paid_at = (to == OrderStatus::Paid || to == OrderStatus::RefundPending).then_some(now);
     let placed_at = (event == Event::Placed).then_some(now);

@@ -54,6 +54,8 @@ pub struct NewOrder<'a> {
     pub region_code: &'a str,
     /// The buyer's coupon to use (one of theirs, available): the order holds it.
     pub coupon: Option<i64>,
+    /// The total the buyer's page showed, if it said: anything else is refused.
+    pub seen_total: Option<i64>,
     /// The buyer's note to the merchant (checked: [`crate::address::check_remark`]).
     pub remark: &'a str,
 }
@@ -172,6 +174,10 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             tracing::error!("goods, discount and shipping overflow");
             ShopError::Internal
         })?;
+    if new.seen_total.is_some_and(|seen| seen != total.minor) {
+        tracing::info!(seen = ?new.seen_total, total = total.minor, "checkout refused: the page showed another amount");
+        return Err(ShopError::PriceChanged);
+    }
     let product_info = product_info(
         &rows
             .iter()
