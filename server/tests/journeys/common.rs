@@ -620,6 +620,18 @@ impl Buyer {
         no
     }
 
+    /// A page's HTML as this buyer gets it.
+    pub async fn page(&self, shop: &Shop, path: &str) -> String {
+        self.client
+            .get(shop.url(path))
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("page body")
+    }
+
     pub async fn cart_lines(&self, shop: &Shop) -> usize {
         let html = self
             .client
@@ -695,4 +707,12 @@ pub async fn stock(db: &Database, product: i64) -> i64 {
         .fetch_one(db.pool())
         .await
         .expect("stock")
+}
+
+/// The first text inside the element with `testid`, trimmed (what the buyer reads first).
+pub fn testid_text(html: &str, testid: &str) -> Option<String> {
+    let at = html.find(&format!("data-testid=\"{testid}\""))?;
+    let open = html[at..].find('>')? + at + 1;
+    let close = html[open..].find('<')? + open;
+    Some(html[open..close].trim().to_owned())
 }

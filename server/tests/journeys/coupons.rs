@@ -4,7 +4,7 @@
 //! back when its order is cancelled, and a refund never pays out more than was paid.
 
 use crate::admin::{act, admin_client, create_admin, refund, OWNER, PASSWORD};
-use crate::common::{arrive, key, order_no, pay, wait_for_status, Buyer, Shop, Stack};
+use crate::common::{arrive, key, order_no, pay, testid_text, wait_for_status, Buyer, Shop, Stack};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -60,23 +60,28 @@ async fn held(shop: &Shop, buyer: &Buyer, coupon: i64) -> Vec<(i64, String)> {
     .expect("buyer coupons")
 }
 
-async fn html(shop: &Shop, buyer: &Buyer, path: &str) -> String {
-    buyer
-        .client
-        .get(shop.url(path))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("body")
-}
-
-fn testid_text(html: &str, testid: &str) -> Option<String> {
-    let at = html.find(&format!("data-testid=\"{testid}\""))?;
-    let open = html[at..].find('>')? + at + 1;
-    let close = html[open..].find("</")? + open;
-    Some(html[open..close].replace("<!-- -->", "").trim().to_owned())
+/// Checkout with the buyer's coupon `coupon` (and, if given, the total the page showed).
+async fn checkout_with_coupon(
+    shop: &Shop,
+    buyer: &Buyer,
+    n: u32,
+    coupon: i64,
+    seen_total: Option<&str>,
+) -> (StatusCode, Value) {
+    let (key, address, coupon) = (
+        key(&buyer.openid, n),
+        buyer.address.to_string(),
+        coupon.to_string(),
+    );
+    let mut form = vec![
+        ("checkout_key", key.as_str()),
+        ("address", address.as_str()),
+        ("coupon", coupon.as_str()),
+    ];
+    if let Some(seen) = seen_total {
+        form.push(("seen_total", seen));
+    }
+    buyer.post(shop, "/api/orders/checkout", &form).await
 }
 
 #[tokio::test]
@@ -152,7 +157,7 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
 
         // The centre offers the two public ones; the buyer claims both, and the code.
         let buyer = arrive(shop, "oCouponBuyer000000000001").await;
-        let centre = html(shop, &buyer, "/coupons").await;
+        let centre = buyer.page(shop, "/coupons").await;
         assert_eq!(
             centre.matches("data-testid=\"coupon-offer\"").count(),
             2,
@@ -188,7 +193,7 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
 
         // Two oolong (HK$256, tea): 15% is HK$38.40, capped at HK$30: the best, suggested.
         buyer.add(shop, buyer.product("冻顶乌龙茶"), 2).await;
-        let cart = html(shop, &buyer, "/cart").await;
+        let cart = buyer.page(shop, "/cart").await;
         assert_eq!(
             testid_text(&cart, "cart-discount").as_deref(),
             Some("−HK$30.00"),
@@ -197,50 +202,26 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
         assert!(cart.contains("HK$226.00"), "the total to pay");
         // The buyer picks the HK$20 one instead, or none.
         let mine = held(shop, &buyer, twenty).await;
-        let cart = html(shop, &buyer, &format!("/cart?coupon={}", mine[0].0)).await;
+        let cart = buyer
+            .page(shop, &format!("/cart?coupon={}", mine[0].0))
+            .await;
         assert_eq!(
             testid_text(&cart, "cart-discount").as_deref(),
             Some("−HK$20.00")
         );
-        let cart = html(shop, &buyer, "/cart?coupon=none").await;
+        let cart = buyer.page(shop, "/cart?coupon=none").await;
         assert!(!cart.contains("data-testid=\"cart-discount\""));
 
         // Checkout with the tea coupon: the gateway is asked for HK$226.00.
         let tea_held = held(shop, &buyer, tea).await[0].0;
-        let checkout = |n: u32, coupon: i64| {
-            let buyer = &buyer;
-            async move {
-                buyer
-                    .post(
-                        shop,
-                        "/api/orders/checkout",
-                        &[
-                            ("checkout_key", &key(&buyer.openid, n)),
-                            ("address", &buyer.address.to_string()),
-                            ("coupon", &coupon.to_string()),
-                        ],
-                    )
-                    .await
-            }
-        };
+        let checkout = |n: u32, coupon: i64| checkout_with_coupon(shop, &buyer, n, coupon, None);
         // A page that showed another amount (a price, coupon or fee changed since) is refused
         // before anything is reserved; the amount the page showed goes through.
         for (n, seen, want) in [
             (7, "22599", StatusCode::CONFLICT),
             (1, "22600", StatusCode::OK),
         ] {
-            let (status, body) = buyer
-                .post(
-                    shop,
-                    "/api/orders/checkout",
-                    &[
-                        ("checkout_key", &key(&buyer.openid, n)),
-                        ("address", &buyer.address.to_string()),
-                        ("coupon", &tea_held.to_string()),
-                        ("seen_total", seen),
-                    ],
-                )
-                .await;
+            let (status, body) = checkout_with_coupon(shop, &buyer, n, tea_held, Some(seen)).await;
             assert_eq!(status, want, "{label}: {body}");
             if want == StatusCode::CONFLICT {
                 assert_eq!(body, json!("PriceChanged"));
@@ -282,7 +263,7 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
 
         // The order page shows the discount (15% of the one oolong now in the order); a
         // refund pays back at most what was paid.
-        let page = html(shop, &buyer, &format!("/orders/{no}")).await;
+        let page = buyer.page(shop, &format!("/orders/{no}")).await;
         assert_eq!(
             testid_text(&page, "order-discount").as_deref(),
             Some("−HK$19.20"),
@@ -384,23 +365,7 @@ async fn concurrent_claims_never_pass_the_total_or_the_per_buyer_limit() {
         }
         let (buyer, mine) = holder.expect("someone won a coupon");
         buyer.add(shop, buyer.product("冻顶乌龙茶"), 1).await;
-        let address = buyer.address.to_string();
-        let coupon = mine.to_string();
-        let keys: Vec<String> = (1..=4).map(|n| key(&buyer.openid, n)).collect();
-        let (address, coupon) = (&address, &coupon);
-        let checkouts = keys.iter().map(|k| async move {
-            buyer
-                .post(
-                    shop_ref,
-                    "/api/orders/checkout",
-                    &[
-                        ("checkout_key", k),
-                        ("address", address),
-                        ("coupon", coupon),
-                    ],
-                )
-                .await
-        });
+        let checkouts = (1..=4).map(|n| checkout_with_coupon(shop_ref, buyer, n, mine, None));
         let results = futures_util::future::join_all(checkouts).await;
         let placed: Vec<&Value> = results
             .iter()
@@ -440,17 +405,7 @@ async fn an_order_that_expires_unpaid_gives_its_coupon_back() {
         assert_eq!(claim(shop, &buyer, five).await.0, StatusCode::OK);
         let mine = held(shop, &buyer, five).await[0].0;
         buyer.add(shop, buyer.product("手工陶瓷茶杯"), 1).await;
-        let (status, params) = buyer
-            .post(
-                shop,
-                "/api/orders/checkout",
-                &[
-                    ("checkout_key", &key(&buyer.openid, 1)),
-                    ("address", &buyer.address.to_string()),
-                    ("coupon", &mine.to_string()),
-                ],
-            )
-            .await;
+        let (status, params) = checkout_with_coupon(shop, &buyer, 1, mine, None).await;
         assert_eq!(status, StatusCode::OK, "{params}");
         assert_eq!(
             held(shop, &buyer, five).await,
@@ -469,17 +424,7 @@ async fn an_order_that_expires_unpaid_gives_its_coupon_back() {
         // The coupon goes on a second order, which is paid. Then the first order's payment
         // lands late (the gateway kept it payable): it cannot have the coupon too, so it is
         // marked for a full refund and flagged, and the coupon counts as used once.
-        let (status, second) = buyer
-            .post(
-                shop,
-                "/api/orders/checkout",
-                &[
-                    ("checkout_key", &key(&buyer.openid, 2)),
-                    ("address", &buyer.address.to_string()),
-                    ("coupon", &mine.to_string()),
-                ],
-            )
-            .await;
+        let (status, second) = checkout_with_coupon(shop, &buyer, 2, mine, None).await;
         assert_eq!(status, StatusCode::OK, "{second}");
         pay(&stack, &second).await;
         let db = shop.db().await;

@@ -5,7 +5,8 @@
 
 use crate::admin::{act, admin_client, create_admin, refund, OWNER, PASSWORD};
 use crate::common::{
-    arrive, key, order_no, pay, save_address, stock, wait_for_status, Buyer, Shop, Stack,
+    arrive, key, order_no, pay, save_address, stock, testid_text, wait_for_status, Buyer, Shop,
+    Stack,
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -33,27 +34,10 @@ async fn set_rule(
 }
 
 async fn cart_page(shop: &Shop, buyer: &Buyer, address: Option<i64>) -> String {
-    let path = match address {
-        Some(id) => format!("/cart?address={id}"),
-        None => "/cart".to_owned(),
-    };
-    buyer
-        .client
-        .get(shop.url(&path))
-        .send()
-        .await
-        .expect("cart")
-        .text()
-        .await
-        .expect("cart body")
-}
-
-/// The text inside the element with `testid` (its first text node, trimmed).
-fn testid_text(html: &str, testid: &str) -> Option<String> {
-    let at = html.find(&format!("data-testid=\"{testid}\""))?;
-    let open = html[at..].find('>')? + at + 1;
-    let close = html[open..].find('<')? + open;
-    Some(html[open..close].trim().to_owned())
+    match address {
+        Some(id) => buyer.page(shop, &format!("/cart?address={id}")).await,
+        None => buyer.page(shop, "/cart").await,
+    }
 }
 
 async fn new_address(
