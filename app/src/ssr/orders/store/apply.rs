@@ -165,17 +165,19 @@ pub async fn apply(
 
 /// Adds (`sign` 1) or takes back (`sign` -1) the order's units in its products' sales
 /// counts, as the order starts or stops counting as sold.
+/// One product row at a time, in product order: the order stock is taken and given back in,
+/// so two transactions never lock the same products in opposite orders.
 async fn count_sales(tx: &mut Tx, order_id: OrderId, sign: i64) -> Result<(), ShopError> {
-    sqlx::query(
-        "UPDATE products SET sales = CASE WHEN sales + $1 * l.quantity < 0 THEN 0
-                                          ELSE sales + $1 * l.quantity END
-         FROM (SELECT product_id, quantity FROM order_lines WHERE order_id = $2) AS l
-         WHERE products.id = l.product_id",
-    )
-    .bind(sign)
-    .bind(order_id)
-    .execute(&mut **tx)
-    .await?;
+    for (product_id, quantity) in order_quantities(tx, order_id).await? {
+        sqlx::query(
+            "UPDATE products SET sales = CASE WHEN sales + $1 < 0 THEN 0 ELSE sales + $1 END
+             WHERE id = $2",
+        )
+        .bind(sign * quantity)
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
