@@ -216,6 +216,8 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
     pub product_id: ProductId,
+    /// The product's category (what a coupon's scope is about).
+    pub category_id: i64,
     pub title: String,
     pub image: Option<Image>,
     pub unit_price: Money,

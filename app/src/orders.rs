@@ -181,14 +181,8 @@ pub struct OrderDetail {
     /// The shipping fee charged, part of the total.
     pub shipping_fee: Money,
     /// What the coupon took off the goods, and the coupon's name.
-    #[serde(default = "no_money")]
     pub discount: Money,
-    #[serde(default)]
     pub coupon_name: Option<String>,
-}
-
-fn no_money() -> Money {
-    Money::new(0, crate::money::Currency::Hkd)
 }
 
 impl OrderDetail {

@@ -14,6 +14,7 @@ use crate::money::{Currency, Money};
 #[derive(sqlx::FromRow)]
 struct LineRow {
     product_id: ProductId,
+    category_id: i64,
     quantity: i64,
     title: String,
     price_minor: i64,
@@ -29,7 +30,7 @@ pub async fn view(
     currency: Currency,
 ) -> Result<CartView, ShopError> {
     let rows: Vec<LineRow> = sqlx::query_as(&format!(
-        "SELECT ci.product_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
+        "SELECT ci.product_id, p.category_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
                 {FOR_SALE_FLAG} AS on_sale
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
               JOIN categories c ON c.id = p.category_id
@@ -47,6 +48,7 @@ pub async fn view(
         let line_total = unit_price.times(r.quantity).ok_or(ShopError::Internal)?;
         lines.push(CartLine {
             product_id: r.product_id,
+            category_id: r.category_id,
             image: covers.remove(&r.product_id),
             title: r.title,
             unit_price,

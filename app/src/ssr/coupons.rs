@@ -397,26 +397,12 @@ pub async fn for_cart(
     if cart.lines.is_empty() {
         return Ok(cart);
     }
-    let ids: Vec<i64> = cart.lines.iter().map(|l| l.product_id.0).collect();
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT id, category_id FROM products WHERE id IN ({})",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
-    for id in &ids {
-        query = query.bind(*id);
-    }
-    let categories = query.fetch_all(db.pool()).await?;
     let lines: Vec<Line> = cart
         .lines
         .iter()
         .map(|l| Line {
             product_id: l.product_id.0,
-            category_id: categories
-                .iter()
-                .find(|(id, _)| *id == l.product_id.0)
-                .map_or(0, |c| c.1),
+            category_id: l.category_id,
             total_minor: l.line_total.minor,
         })
         .collect();

@@ -107,6 +107,17 @@ pub(crate) async fn admin_client(shop: &Shop) -> reqwest::Client {
     client
 }
 
+/// Creates the shop's owner account and signs it in: the owner's browser.
+pub(crate) async fn owner_client(shop: &Shop) -> reqwest::Client {
+    let out = create_admin(shop, OWNER, PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    admin_client(shop).await
+}
+
 /// A signed-in staff member's browser (the owner creates the account first).
 pub(crate) async fn staff_client(shop: &Shop) -> reqwest::Client {
     let owner = admin_client(shop).await;

@@ -33,10 +33,22 @@ impl Drop for Shop {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // Ports below Linux's ephemeral range (32768 and up, where `bind(0)` and outgoing
+    // connections take theirs), a different one on every call in this process: a port just
+    // found free is not handed to two servers starting at once, nor taken by a connection.
+    const LOW: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id() % SPAN;
+    for _ in 0..SPAN {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let port = u16::try_from(LOW + (start + n) % SPAN).expect("port in range");
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port between {LOW} and {}", LOW + SPAN);
 }
 
 /// The secret path of the page URL the tests' shops register with their gateway
@@ -343,6 +355,17 @@ impl Stack {
     }
 
     /// Sets the gateway's fault knobs.
+    /// The gateway's own record of a payment (`/__sandbox/payments/{no}`): what it was
+    /// asked for.
+    pub async fn gateway_payment(&self, no: &str) -> Value {
+        reqwest::get(self.gateway_url(&format!("/__sandbox/payments/{no}")))
+            .await
+            .expect("sandbox state")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub async fn set_faults(&self, faults: Value) {
         let res = reqwest::Client::new()
             .post(self.gateway_url("/__sandbox/faults"))

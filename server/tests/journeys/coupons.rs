@@ -3,7 +3,7 @@
 //! the total quantity and the per-buyer limit hold under concurrent claims, a coupon comes
 //! back when its order is cancelled, and a refund never pays out more than was paid.
 
-use crate::admin::{act, admin_client, create_admin, refund, OWNER, PASSWORD};
+use crate::admin::{act, owner_client, refund};
 use crate::common::{arrive, key, order_no, pay, testid_text, wait_for_status, Buyer, Shop, Stack};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -90,8 +90,7 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
         let stack = Stack::start(db, &[]).await;
         let shop = &stack.shop;
         let label = shop.label;
-        assert!(create_admin(shop, OWNER, PASSWORD).status.success());
-        let admin = admin_client(shop).await;
+        let admin = owner_client(shop).await;
 
         // HK$20 off from HK$100; 15% off tea (category 1), at most HK$30; a code.
         let twenty = create(shop, &admin, &[("amount", "20"), ("min_spend", "100")]).await;
@@ -231,12 +230,7 @@ async fn a_buyer_claims_the_best_coupon_pays_less_and_gets_it_back_on_cancellati
         let (status, params) = checkout(1, tea_held).await;
         assert_eq!(status, StatusCode::OK, "{label}: {params}");
         let no = order_no(&params);
-        let gw: Value = reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("sandbox")
-            .json()
-            .await
-            .expect("json");
+        let gw = stack.gateway_payment(&no).await;
         assert_eq!(gw["amount"], json!("226.00"), "{label}: {gw}");
         assert_eq!(held(shop, &buyer, tea).await[0].1, "locked");
         // The same coupon cannot go on a second order meanwhile.
@@ -314,8 +308,7 @@ async fn concurrent_claims_never_pass_the_total_or_the_per_buyer_limit() {
     for db in app::ssr::testing::all().await {
         let stack = Stack::start(db, &[]).await;
         let shop = &stack.shop;
-        assert!(create_admin(shop, OWNER, PASSWORD).status.success());
-        let admin = admin_client(shop).await;
+        let admin = owner_client(shop).await;
         let scarce = create(
             shop,
             &admin,
@@ -394,8 +387,7 @@ async fn an_order_that_expires_unpaid_gives_its_coupon_back() {
     for db in app::ssr::testing::all().await {
         let stack = Stack::start(db, &env).await;
         let shop = &stack.shop;
-        assert!(create_admin(shop, OWNER, PASSWORD).status.success());
-        let admin = admin_client(shop).await;
+        let admin = owner_client(shop).await;
         let five = create(shop, &admin, &[("amount", "5")]).await;
         let buyer = arrive(shop, "oCouponExpiry00000000001").await;
         // The gateway keeps this buyer's payments payable long after the shop's expiry.

@@ -29,16 +29,6 @@ async fn set_faults(stack: &Stack, faults: Value) {
     stack.set_faults(faults).await;
 }
 
-/// The gateway's own record of a payment (`/__sandbox/payments/{no}`).
-async fn gateway_payment(stack: &Stack, no: &str) -> Value {
-    reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
-        .await
-        .expect("sandbox state")
-        .json()
-        .await
-        .expect("json")
-}
-
 async fn set_stock(db: &Database, product: i64, stock: i64) {
     sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
         .bind(stock)
@@ -104,7 +94,7 @@ async fn a_buyer_pays_and_the_signed_notification_settles_the_order() {
         );
 
         // The gateway knows the order with the amount the shop computed: 2 × HK$128.00.
-        let gw = gateway_payment(&stack, &no).await;
+        let gw = stack.gateway_payment(&no).await;
         match stack.gateway {
             // Wisecashier takes decimals; UseePay integer minor units.
             Gateway::Wisecashier => assert_eq!(gw["amount"], json!("256.00")),
@@ -987,12 +977,7 @@ async fn the_hong_kong_wallet_and_is_rmb_are_merchant_configuration() {
         let buyer = arrive(&stack.shop, "oPayBuyerHKWALLET000001").await;
         let params = buyer.order_one(&stack.shop, "天然竹筷").await;
         let no = order_no(&params);
-        let gw: Value = reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("sandbox state")
-            .json()
-            .await
-            .expect("json");
+        let gw = stack.gateway_payment(&no).await;
         assert_eq!(
             gw["wallet"],
             json!("hk"),
@@ -1164,7 +1149,7 @@ async fn a_payment_made_while_the_shop_is_down_arrives_with_the_retries() {
         // The gateway records a delivery once the shop has answered it.
         let deadline = Instant::now() + Duration::from_secs(5);
         let gw = loop {
-            let gw = gateway_payment(&stack, &no).await;
+            let gw = stack.gateway_payment(&no).await;
             if gw["acknowledged"] == json!(true) || Instant::now() > deadline {
                 break gw;
             }
@@ -1365,10 +1350,7 @@ async fn a_useepay_merchant_signing_with_md5_sells_and_refunds_settled_by_notifi
     let buyer = arrive(&stack.shop, "oPayBuyerMD5000000001").await;
     let params = buyer.order_one(&stack.shop, "澳门杏仁饼").await;
     let no = order_no(&params);
-    assert_eq!(
-        gateway_payment(&stack, &no).await["sign_type"],
-        json!("MD5")
-    );
+    assert_eq!(stack.gateway_payment(&no).await["sign_type"], json!("MD5"));
     pay(&stack, &params).await;
     wait_for_status(&db, &no, "paid", 10).await;
     assert_eq!(verdicts(&db, &no).await, ["applied"]);
@@ -1804,7 +1786,7 @@ async fn when_the_gateway_cannot_be_asked_the_notification_is_retried_never_trus
         // The gateway answers again: the next retry is confirmed and settles.
         set_faults(&stack, json!({})).await;
         wait_for_status(&db, &no, "paid", 15).await;
-        let state = gateway_payment(&stack, &no).await;
+        let state = stack.gateway_payment(&no).await;
         let statuses: Vec<u64> = state["deliveries"]
             .as_array()
             .expect("deliveries")

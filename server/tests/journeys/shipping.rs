@@ -3,13 +3,13 @@
 //! a region the shop does not deliver to is refused before anything is reserved, the order
 //! keeps its fee whatever the rules do later, and a full refund gives it back.
 
-use crate::admin::{act, admin_client, create_admin, refund, OWNER, PASSWORD};
+use crate::admin::{act, create_admin, owner_client, refund, OWNER, PASSWORD};
 use crate::common::{
     arrive, key, order_no, pay, save_address, stock, testid_text, wait_for_status, Buyer, Shop,
     Stack,
 };
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Sets the rule for `region` ("" for the whole shop) as the shipping page's form posts it.
 async fn set_rule(
@@ -76,8 +76,7 @@ async fn the_buyer_pays_shipping_by_region_and_the_order_keeps_it() {
         let stack = Stack::start(db, &[]).await;
         let shop = &stack.shop;
         let label = shop.label;
-        assert!(create_admin(shop, OWNER, PASSWORD).status.success());
-        let admin = admin_client(shop).await;
+        let admin = owner_client(shop).await;
 
         // The merchant's rules: HK$10 + HK$2.50 a further item, free from HK$300; Guangdong
         // a flat HK$5; no delivery to Xinjiang. Nonsense is refused and says why.
@@ -155,12 +154,7 @@ async fn the_buyer_pays_shipping_by_region_and_the_order_keeps_it() {
             .expect("checkout");
         let no = order_no(&params);
         assert_eq!(order_money(shop, &no).await, (26_100, 500), "{label}");
-        let gw: Value = reqwest::get(stack.gateway_url(&format!("/__sandbox/payments/{no}")))
-            .await
-            .expect("sandbox")
-            .json()
-            .await
-            .expect("json");
+        let gw = stack.gateway_payment(&no).await;
         assert_eq!(gw["amount"], json!("261.00"), "{label}: {gw}");
         pay(&stack, &params).await;
         wait_for_status(&shop.db().await, &no, "paid", 10).await;

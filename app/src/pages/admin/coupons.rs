@@ -85,6 +85,7 @@ fn CouponRow(coupon: AdminCoupon, c: &'static CouponStrings) -> impl IntoView {
             <div>
                 <strong data-testid="coupon-row-name">{coupon.name}</strong>
                 {coupon.code.map(|code| view! { " " <code data-testid="coupon-row-code">{code}</code> })}
+                {coupon.in_centre.then(|| view! { " " <span class="tag" data-testid="coupon-row-centre">{c.centre}</span> })}
                 {coupon.paused.then(|| view! { " " <span class="tag tag-muted">{c.paused}</span> })}
                 <p class="muted">{coupon.terms}" · "{coupon.validity}</p>
                 <p data-testid="coupon-counts">{(c.counts)(coupon.claimed, coupon.total, coupon.used)}</p>

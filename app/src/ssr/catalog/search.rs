@@ -33,10 +33,6 @@ impl Terms {
         (!words.is_empty()).then_some(Terms(words))
     }
 
-    pub fn words(&self) -> &[String] {
-        &self.0
-    }
-
     /// A condition over `products p` that holds when every word is found, and the texts to
     /// bind to it, numbered from `$first`.
     pub fn condition(&self, backend: Backend, first: usize) -> (String, Vec<String>) {
@@ -123,7 +119,7 @@ mod tests {
     fn words_are_split_deduplicated_and_capped() {
         assert_eq!(Terms::parse("  \t "), None);
         let t = Terms::parse(" 乌龙  tea 乌龙 a b c d e f").expect("terms");
-        assert_eq!(t.words(), ["乌龙", "tea", "a", "b", "c"]);
+        assert_eq!(t.0, ["乌龙", "tea", "a", "b", "c"]);
     }
 
     #[test]

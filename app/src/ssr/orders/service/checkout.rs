@@ -4,7 +4,6 @@
 use crate::address::{check_remark, AddressId, AddressProblem, ShipTo};
 use crate::buyer::Openid;
 use crate::error::ShopError;
-use crate::money::Money;
 use crate::orders::{OrderStatus, PayParams};
 use crate::shipping::Quote;
 use crate::ssr::addresses;
@@ -114,11 +113,7 @@ pub async fn change_address(
     let address = addresses::get(&state.db, buyer, address).await?;
     // The order paid for its shipping: a new address must be one the shop delivers to, for
     // no more than that (the rules as they are now).
-    let goods = Money::new(
-        row.total_minor - row.shipping_minor + row.discount_minor,
-        row.currency,
-    );
-    match shipping::quote_for(&state.db, &address.region_code, goods, row.item_count).await? {
+    match shipping::quote_for(&state.db, &address.region_code, row.goods(), row.item_count).await? {
         Quote::NotDelivered => return Err(ShopError::Address(AddressProblem::NotDelivered)),
         Quote::Fee { fee, .. } if fee.minor > row.shipping_minor => {
             return Err(ShopError::Address(AddressProblem::ShippingCostsMore))

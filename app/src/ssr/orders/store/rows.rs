@@ -95,6 +95,14 @@ impl OrderRow {
         Money::new(self.total_minor, self.currency)
     }
 
+    /// What the goods came to, before the discount and without shipping.
+    pub fn goods(&self) -> Money {
+        Money::new(
+            self.total_minor - self.shipping_minor + self.discount_minor,
+            self.currency,
+        )
+    }
+
     pub fn needs_attention(&self) -> bool {
         flag(self.needs_attention)
     }
