@@ -208,6 +208,9 @@ pub struct CategoryOption {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockMovement {
+    /// The variant's values (empty: a product without options).
+    #[serde(default)]
+    pub variant: String,
     pub delta: i64,
     pub stock_after: i64,
     pub reason: String,
@@ -234,6 +237,26 @@ pub struct AdminProduct {
     pub low_stock_threshold: i64,
     pub movements: Vec<StockMovement>,
     pub images: Vec<AdminImage>,
+    /// Up to three options; none for a simple product.
+    pub options: Vec<crate::variants::ProductOption>,
+    /// Its variants, live first (a simple product has one, with no values).
+    pub variants: Vec<AdminVariant>,
+}
+
+/// One row of the product's variant table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminVariant {
+    pub id: i64,
+    /// `150g / 罐装`; empty for a product without options.
+    pub option_text: String,
+    /// Decimal in the major unit, as typed.
+    pub price: String,
+    pub stock: i64,
+    pub barcode: String,
+    pub weight_g: i64,
+    pub image_id: Option<i64>,
+    /// A combination the merchant dropped: not for sale, kept for the orders that hold it.
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

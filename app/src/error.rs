@@ -19,6 +19,10 @@ pub enum ShopError {
     InsufficientStock { available: i64 },
     #[error("product is not on sale")]
     Unavailable,
+    /// The product comes in several variants and the request named none (or one of
+    /// another product).
+    #[error("choose a variant")]
+    ChooseVariant,
     #[error("buyer session missing, expired or mismatched")]
     SessionExpired,
     #[error("cart is full")]
@@ -84,6 +88,7 @@ impl ShopError {
             ShopError::InvalidQuantity => t.err_quantity.to_owned(),
             ShopError::InsufficientStock { available } => (t.err_stock)(*available),
             ShopError::Unavailable => t.err_unavailable.to_owned(),
+            ShopError::ChooseVariant => t.err_choose_variant.to_owned(),
             ShopError::SessionExpired => t.err_session.to_owned(),
             ShopError::CartFull => t.err_cart_full.to_owned(),
             ShopError::CartEmpty => t.cart_empty.to_owned(),
@@ -111,9 +116,10 @@ impl ShopError {
     pub fn status(&self) -> StatusCode {
         match self {
             // Input the caller must correct.
-            ShopError::InvalidQuantity | ShopError::Invalid(_) | ShopError::Request(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            ShopError::InvalidQuantity
+            | ShopError::ChooseVariant
+            | ShopError::Invalid(_)
+            | ShopError::Request(_) => StatusCode::BAD_REQUEST,
             // The address book is full: delete one first.
             ShopError::Address(AddressProblem::BookFull) => StatusCode::CONFLICT,
             ShopError::Address(_) => StatusCode::BAD_REQUEST,
@@ -190,6 +196,7 @@ mod tests {
         let s = |e: ShopError| e.status().as_u16();
         let table = [
             (ShopError::InvalidQuantity, 400),
+            (ShopError::ChooseVariant, 400),
             (ShopError::Invalid("price".into()), 400),
             (ShopError::Request("bad from date".into()), 400),
             (ShopError::SessionExpired, 401),

@@ -37,6 +37,11 @@ row_id!(
     ProductId
 );
 row_id!(
+    /// `product_variants.id`: one combination of a product's options (a product without
+    /// options has one).
+    VariantId
+);
+row_id!(
     /// `orders.id`: internal; buyers and merchants see the order number.
     OrderId
 );

@@ -22,6 +22,7 @@ pub mod shipping;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod time;
+pub mod variants;
 
 use components::layout::Header;
 use i18n::Lang;

@@ -1,7 +1,7 @@
 //! What the shop's pages show, as sent from the server to the browser. Every amount here
 //! was computed on the server from the database.
 
-use crate::ids::ProductId;
+use crate::ids::{ProductId, VariantId};
 use crate::money::Money;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,11 @@ pub struct ProductCard {
     pub id: ProductId,
     pub title: String,
     pub subtitle: String,
+    /// The lowest price of its variants.
     pub price: Money,
+    /// Its variants do not all cost the same: the price is a "from" price.
+    #[serde(default)]
+    pub price_varies: bool,
     pub stock: i64,
     /// Units sold: in orders paid and not refunded in full.
     pub sales: i64,
@@ -38,10 +42,17 @@ pub struct ProductDetail {
     pub title: String,
     pub subtitle: String,
     pub description: String,
+    /// The lowest and highest prices of its variants.
     pub price: Money,
+    pub max_price: Money,
+    /// All its variants' stock.
     pub stock: i64,
     pub category: Category,
     pub images: Vec<Image>,
+    /// Up to three options; none for a simple product.
+    pub options: Vec<crate::variants::ProductOption>,
+    /// The combinations on sale (a simple product has one, with no values).
+    pub variants: Vec<crate::variants::Variant>,
 }
 
 /// How the listing is ordered.
@@ -216,6 +227,9 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
     pub product_id: ProductId,
+    pub variant_id: VariantId,
+    /// The variant's values (`150g / 罐装`); empty for a product without options.
+    pub option_text: String,
     /// The product's category (what a coupon's scope is about).
     pub category_id: i64,
     pub title: String,

@@ -131,9 +131,26 @@ pub struct OrderSummary {
 pub struct OrderLine {
     pub product_id: ProductId,
     pub title: String,
+    /// The variant as it was bought (`150g / 罐装`); empty for a product without options.
+    #[serde(default)]
+    pub option_text: String,
+    /// Its picture as it was bought.
+    #[serde(default)]
+    pub image_url: Option<String>,
     pub unit_price: Money,
     pub quantity: i64,
     pub line_total: Money,
+}
+
+impl OrderLine {
+    /// The line as a packer reads it: `冻顶乌龙茶（150g / 罐装）`.
+    pub fn name(&self) -> String {
+        if self.option_text.is_empty() {
+            self.title.clone()
+        } else {
+            format!("{}（{}）", self.title, self.option_text)
+        }
+    }
 }
 
 /// One step of the order's timeline: the order reached `status`, or (with `kind`)

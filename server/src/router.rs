@@ -66,6 +66,7 @@ pub fn build(state: ShopState) -> Router {
             post(admin::upload_images)
                 .layer(axum::extract::DefaultBodyLimit::max(90 * 1024 * 1024)),
         )
+        .route("/admin/products/{id}/variants", post(admin::save_variants))
         .route(
             app::ssr::wechat_oauth::CALLBACK_PATH,
             get(app::ssr::wechat_oauth::callback),

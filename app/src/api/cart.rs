@@ -7,7 +7,7 @@ use crate::address::AddressId;
 #[cfg(feature = "ssr")]
 use crate::coupons::Pick;
 use crate::error::ShopError;
-use crate::ids::ProductId;
+use crate::ids::{ProductId, VariantId};
 use crate::model::CartView;
 use leptos::prelude::*;
 
@@ -73,11 +73,14 @@ pub async fn get_cart_count(token: String) -> Result<i64, ShopError> {
 pub async fn add_to_cart(
     token: String,
     product_id: ProductId,
+    // Which of the product's variants; none: its only one.
+    #[server(default)] variant_id: Option<VariantId>,
     quantity: String,
 ) -> Result<i64, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
-        cart::add(db, buyer, product_id, parse_quantity(&quantity)?).await?;
+        let quantity = parse_quantity(&quantity)?;
+        cart::add(db, buyer, product_id, variant_id, quantity).await?;
         cart::count(db, buyer).await
     })
     .await
@@ -92,6 +95,8 @@ pub async fn add_to_cart(
 pub async fn update_cart_line(
     token: String,
     product_id: ProductId,
+    // Which line of the product; none: the buyer's only one.
+    #[server(default)] variant_id: Option<VariantId>,
     quantity: String,
     #[server(default)] address: Option<AddressId>,
     #[server(default)] coupon: Option<String>,
@@ -99,7 +104,7 @@ pub async fn update_cart_line(
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
         let quantity = parse_quantity(&quantity)?;
-        cart::set_quantity(db, buyer, product_id, quantity).await?;
+        cart::set_quantity(db, buyer, product_id, variant_id, quantity).await?;
         let cart = cart::view(db, buyer, call.state.config.currency).await?;
         priced(&call.state, buyer, cart, address, coupon.as_deref()).await
     })
@@ -115,12 +120,13 @@ pub async fn update_cart_line(
 pub async fn remove_cart_line(
     token: String,
     product_id: ProductId,
+    #[server(default)] variant_id: Option<VariantId>,
     #[server(default)] address: Option<AddressId>,
     #[server(default)] coupon: Option<String>,
 ) -> Result<CartView, ShopError> {
     buyer_call(&token, |call| async move {
         let (db, buyer) = (&call.state.db, &call.buyer);
-        cart::remove(db, buyer, product_id).await?;
+        cart::remove(db, buyer, product_id, variant_id).await?;
         let cart = cart::view(db, buyer, call.state.config.currency).await?;
         priced(&call.state, buyer, cart, address, coupon.as_deref()).await
     })

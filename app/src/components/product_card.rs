@@ -21,7 +21,11 @@ pub fn ProductCardView(product: ProductCard) -> impl IntoView {
                     <h3 class="card-title">{product.title}</h3>
                     <p class="card-sub">{product.subtitle}</p>
                     <p class="card-price">
-                        <span class="price">{product.price.to_string()}</span>
+                        <span class="price">{if product.price_varies {
+                            (t.price_from)(&product.price.to_string())
+                        } else {
+                            product.price.to_string()
+                        }}</span>
                         {stock_note}
                     </p>
                     {(product.sales > 0).then(|| view! { <p class="card-sales" data-testid="card-sales">{(t.sold)(product.sales)}</p> })}

@@ -272,22 +272,30 @@ fn CartLineView(
         LineProblem::Unavailable => t.unavailable_line.to_owned(),
         LineProblem::ExceedsStock(n) => (t.exceeds_stock_line)(n),
     });
-    let href = format!("/product/{}", line.product_id);
+    let href = format!("/product/{}?sku={}", line.product_id, line.variant_id);
     let remove_token = token.clone();
     let remove_pick = pick.clone();
+    let variant = line.variant_id.to_string();
+    let (variant_attr, variant_update) = (variant.clone(), variant.clone());
+    let option_text = (!line.option_text.is_empty()).then(|| {
+        view! { <p class="cart-options muted" data-testid="line-options">{line.option_text.clone()}</p> }
+    });
     view! {
-        <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id.to_string()>
+        <li class="cart-line" data-testid="cart-line" data-product-id=line.product_id.to_string()
+            data-variant-id=variant_attr>
             <a class="cart-thumb" href=href.clone()>
                 {line.image.map(|img| view! { <img src=img.url alt=img.alt width="72" height="72" loading="lazy"/> })}
             </a>
             <div class="cart-info">
                 <a class="cart-title" href=href>{line.title}</a>
+                {option_text}
                 <p class="muted">{line.unit_price.to_string()}</p>
                 {problem.map(|p| view! { <p class="notice notice-error">{p}</p> })}
                 <div class="cart-controls">
                     <ActionForm action=update attr:class="qty-form">
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
+                        <input type="hidden" name="variant_id" value=variant_update/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <input type="hidden" name="coupon" value=pick/>
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
@@ -297,6 +305,7 @@ fn CartLineView(
                     <ActionForm action=remove attr:class="remove-form">
                         <input type="hidden" name="token" value=remove_token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
+                        <input type="hidden" name="variant_id" value=variant/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <input type="hidden" name="coupon" value=remove_pick/>
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>

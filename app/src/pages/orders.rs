@@ -221,6 +221,7 @@ fn OrderView(order: OrderDetail, token: String, outcome: Option<String>) -> impl
             {order.lines.into_iter().map(|l| view! {
                 <li class="order-line" data-testid="order-line">
                     <a href=format!("/product/{}", l.product_id)>{l.title}</a>
+                    {(!l.option_text.is_empty()).then(|| view! { <span class="muted" data-testid="order-line-options">{l.option_text}</span> })}
                     <span class="muted">{l.unit_price.to_string()}" × "{l.quantity}</span>
                     <strong class="price">{l.line_total.to_string()}</strong>
                 </li>

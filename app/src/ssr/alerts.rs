@@ -75,7 +75,7 @@ pub fn message(format: AlertFormat, shop_name: &str, order: &OrderDetail) -> Val
     let items: Vec<String> = order
         .lines
         .iter()
-        .map(|l| format!("{} × {}", l.title, l.quantity))
+        .map(|l| format!("{} × {}", l.name(), l.quantity))
         .collect();
     let to = order.ship_to.as_ref();
     match format {
@@ -113,6 +113,7 @@ pub fn message(format: AlertFormat, shop_name: &str, order: &OrderDetail) -> Val
             "total": s.total.decimal(),
             "items": order.lines.iter().map(|l| json!({
                 "title": l.title,
+                "options": l.option_text,
                 "quantity": l.quantity,
             })).collect::<Vec<_>>(),
             "recipient": to.map(|t| t.recipient.clone()),
@@ -308,6 +309,8 @@ mod tests {
             lines: vec![OrderLine {
                 product_id: ProductId(1),
                 title: "冻顶乌龙茶".into(),
+                option_text: "150g / 罐装".into(),
+                image_url: None,
                 unit_price: hkd(6_400),
                 quantity: 2,
                 line_total: hkd(12_800),
@@ -338,7 +341,9 @@ mod tests {
         assert_eq!(v["msgtype"], "markdown");
         let text = v["markdown"]["content"].as_str().unwrap_or_default();
         assert!(
-            text.contains("S1") && text.contains("HK$128.00") && text.contains("冻顶乌龙茶 × 2")
+            text.contains("S1")
+                && text.contains("HK$128.00")
+                && text.contains("冻顶乌龙茶（150g / 罐装） × 2")
         );
         assert!(text.contains("张三") && text.contains("请下午送"));
         assert!(

@@ -1,27 +1,60 @@
-//! The buyer's cart, kept on the server per openid. Quantities are checked against stock
-//! inside a write transaction, so two tabs adding at once cannot push a line past stock.
-//! (The cart reserves nothing: checkout does, with a conditional update.)
+//! The buyer's cart, kept on the server per openid, one line per variant. Quantities are
+//! checked against the variant's stock inside a write transaction, so two tabs adding at
+//! once cannot push a line past stock. (The cart reserves nothing: checkout does, with a
+//! conditional update.)
 
-use super::catalog::{cover_images, FOR_SALE_FLAG};
+use super::catalog::{cover_images, FOR_SALE_FLAG, VARIANT_FOR_SALE};
+use super::context::asset_url;
 use super::db::{flag, Database, Tx};
 use super::web::now_ms;
 use crate::buyer::Openid;
 use crate::error::ShopError;
-use crate::ids::ProductId;
-use crate::model::{CartLine, CartView, MAX_CART_LINES, MAX_LINE_QUANTITY};
+use crate::ids::{ProductId, VariantId};
+use crate::model::{CartLine, CartView, Image, MAX_CART_LINES, MAX_LINE_QUANTITY};
 use crate::money::{Currency, Money};
+use crate::variants::option_text;
 
 #[derive(sqlx::FromRow)]
 struct LineRow {
     product_id: ProductId,
+    variant_id: VariantId,
     category_id: i64,
     quantity: i64,
     title: String,
+    option1: String,
+    option2: String,
+    option3: String,
     price_minor: i64,
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
     on_sale: i64,
+    image_url: Option<String>,
+    image_alt: Option<String>,
+}
+
+/// The cart's lines with their products and variants, the same for the page and checkout:
+/// the variant's price and stock, and "for sale" for the product and the variant together.
+pub(crate) fn lines_sql(order: &str) -> String {
+    format!(
+        "SELECT ci.product_id, ci.variant_id, p.category_id, ci.quantity, p.title,
+                v.option1, v.option2, v.option3, v.price_minor, p.currency, v.stock,
+                CAST(CASE WHEN {FOR_SALE_FLAG} = 1 AND {VARIANT_FOR_SALE} THEN 1 ELSE 0 END AS BIGINT)
+                    AS on_sale,
+                COALESCE(i.thumb_url, i.url) AS image_url, i.alt AS image_alt
+         FROM cart_items ci JOIN products p ON p.id = ci.product_id
+              JOIN categories c ON c.id = p.category_id
+              JOIN product_variants v ON v.id = ci.variant_id
+              LEFT JOIN product_images i ON i.id = v.image_id
+         WHERE ci.openid = $1
+         ORDER BY {order}"
+    )
+}
+
+impl LineRow {
+    fn option_text(&self) -> String {
+        option_text(&[&self.option1, &self.option2, &self.option3])
+    }
 }
 
 pub async fn view(
@@ -29,27 +62,33 @@ pub async fn view(
     buyer: &Openid,
     currency: Currency,
 ) -> Result<CartView, ShopError> {
-    let rows: Vec<LineRow> = sqlx::query_as(&format!(
-        "SELECT ci.product_id, p.category_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
-                {FOR_SALE_FLAG} AS on_sale
-         FROM cart_items ci JOIN products p ON p.id = ci.product_id
-              JOIN categories c ON c.id = p.category_id
-         WHERE ci.openid = $1
-         ORDER BY ci.added_at, ci.product_id",
-    ))
-    .bind(buyer.as_str())
-    .fetch_all(db.pool())
-    .await?;
+    let rows: Vec<LineRow> = sqlx::query_as(&lines_sql("ci.added_at, ci.variant_id"))
+        .bind(buyer.as_str())
+        .fetch_all(db.pool())
+        .await?;
     let ids: Vec<ProductId> = rows.iter().map(|r| r.product_id).collect();
-    let mut covers = cover_images(db, &ids).await?;
+    let covers = cover_images(db, &ids).await?;
     let mut lines = Vec::with_capacity(rows.len());
     for r in rows {
         let unit_price = Money::new(r.price_minor, r.currency);
         let line_total = unit_price.times(r.quantity).ok_or(ShopError::Internal)?;
+        let option_text = r.option_text();
+        // The variant's own picture, else the product's cover.
+        let image = match r.image_url {
+            Some(url) => Some(Image {
+                url: asset_url(&url),
+                alt: r.image_alt.unwrap_or_default(),
+                width: 0,
+                height: 0,
+            }),
+            None => covers.get(&r.product_id).cloned(),
+        };
         lines.push(CartLine {
             product_id: r.product_id,
+            variant_id: r.variant_id,
+            option_text,
             category_id: r.category_id,
-            image: covers.remove(&r.product_id),
+            image,
             title: r.title,
             unit_price,
             quantity: r.quantity,
@@ -97,37 +136,86 @@ fn check_quantity(quantity: i64) -> Result<(), ShopError> {
     Ok(())
 }
 
-/// The stock of a product the buyer may put in the cart ([`FOR_SALE`](super::catalog::FOR_SALE)).
-async fn stock_for_sale(tx: &mut Tx, product_id: ProductId) -> Result<i64, ShopError> {
-    let row: Option<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT p.stock, {FOR_SALE_FLAG}
-         FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = $1",
+/// The variant a request names: `variant` if given (it must be the product's), else the
+/// product's only variant on sale; with its stock. A variant or product not for sale is
+/// `Unavailable`; an unknown one `NotFound`.
+async fn variant_for_sale(
+    tx: &mut Tx,
+    product_id: ProductId,
+    variant: Option<VariantId>,
+) -> Result<(VariantId, i64), ShopError> {
+    let rows: Vec<(VariantId, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT v.id, v.stock,
+                CAST(CASE WHEN {FOR_SALE_FLAG} = 1 AND {VARIANT_FOR_SALE} THEN 1 ELSE 0 END AS BIGINT)
+         FROM product_variants v JOIN products p ON p.id = v.product_id
+              JOIN categories c ON c.id = p.category_id
+         WHERE v.product_id = $1 AND ($2 = 0 OR v.id = $2) AND ($2 <> 0 OR v.archived = 0)
+         ORDER BY v.id LIMIT 2",
     ))
     .bind(product_id)
-    .fetch_optional(&mut **tx)
+    .bind(variant.map_or(0, |v| v.0))
+    .fetch_all(&mut **tx)
     .await?;
-    match row {
-        None => Err(ShopError::NotFound),
-        Some((_, on_sale)) if !flag(on_sale) => Err(ShopError::Unavailable),
-        Some((stock, _)) => Ok(stock),
+    match rows.as_slice() {
+        [] if variant.is_some() => Err(ShopError::ChooseVariant),
+        [] => {
+            let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
+                .bind(product_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            Err(if exists == 1 {
+                ShopError::Unavailable
+            } else {
+                ShopError::NotFound
+            })
+        }
+        [(_, _, on_sale)] if !flag(*on_sale) => Err(ShopError::Unavailable),
+        [(id, stock, _)] => Ok((*id, *stock)),
+        _ => Err(ShopError::ChooseVariant),
+    }
+}
+
+/// The buyer's line a request names: `variant` if given, else their only line of the
+/// product.
+async fn line_of(
+    tx: &mut Tx,
+    buyer: &Openid,
+    product_id: ProductId,
+    variant: Option<VariantId>,
+) -> Result<Option<(VariantId, i64)>, ShopError> {
+    let rows: Vec<(VariantId, i64)> = sqlx::query_as(
+        "SELECT variant_id, quantity FROM cart_items
+         WHERE openid = $1 AND product_id = $2 AND ($3 = 0 OR variant_id = $3)
+         ORDER BY variant_id LIMIT 2",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .bind(variant.map_or(0, |v| v.0))
+    .fetch_all(&mut **tx)
+    .await?;
+    match rows.as_slice() {
+        [] => Ok(None),
+        [line] => Ok(Some(*line)),
+        _ => Err(ShopError::ChooseVariant),
     }
 }
 
 async fn current_quantity(
     tx: &mut Tx,
     buyer: &Openid,
-    product_id: ProductId,
+    variant: VariantId,
 ) -> Result<Option<i64>, ShopError> {
     Ok(
-        sqlx::query_scalar("SELECT quantity FROM cart_items WHERE openid = $1 AND product_id = $2")
+        sqlx::query_scalar("SELECT quantity FROM cart_items WHERE openid = $1 AND variant_id = $2")
             .bind(buyer.as_str())
-            .bind(product_id)
+            .bind(variant)
             .fetch_optional(&mut **tx)
             .await?,
     )
 }
 
-/// Adds `quantity` of a product; the line's new total must not exceed stock.
+/// Adds `quantity` of a variant (`None`: the product's only one); the line's new total
+/// must not exceed its stock.
 ///
 /// The accumulation is one conditional upsert rather than read-then-write: under
 /// PostgreSQL's READ COMMITTED two concurrent adds would both read the old quantity and the
@@ -137,14 +225,14 @@ pub async fn add(
     db: &Database,
     buyer: &Openid,
     product_id: ProductId,
+    variant: Option<VariantId>,
     quantity: i64,
 ) -> Result<(), ShopError> {
     check_quantity(quantity)?;
     let mut tx = db.begin_write().await?;
-    let limit = stock_for_sale(&mut tx, product_id)
-        .await?
-        .min(MAX_LINE_QUANTITY);
-    let existing = current_quantity(&mut tx, buyer, product_id).await?;
+    let (variant, stock) = variant_for_sale(&mut tx, product_id, variant).await?;
+    let limit = stock.min(MAX_LINE_QUANTITY);
+    let existing = current_quantity(&mut tx, buyer, variant).await?;
     if existing.is_none() {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_items WHERE openid = $1")
             .bind(buyer.as_str())
@@ -162,15 +250,16 @@ pub async fn add(
     }
     let now = now_ms();
     let stored: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO cart_items (openid, product_id, quantity, added_at, updated_at)
-         VALUES ($1, $2, $3, $4, $4)
-         ON CONFLICT (openid, product_id) DO UPDATE
+        "INSERT INTO cart_items (openid, product_id, variant_id, quantity, added_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (openid, variant_id) DO UPDATE
              SET quantity = cart_items.quantity + excluded.quantity, updated_at = excluded.updated_at
-             WHERE cart_items.quantity + excluded.quantity <= $5
+             WHERE cart_items.quantity + excluded.quantity <= $6
          RETURNING quantity",
     )
     .bind(buyer.as_str())
     .bind(product_id)
+    .bind(variant)
     .bind(quantity)
     .bind(now)
     .bind(limit)
@@ -178,7 +267,7 @@ pub async fn add(
     .await?;
     if stored.is_none() {
         // The line is already as full as stock allows; say how many more would fit.
-        let existing = current_quantity(&mut tx, buyer, product_id).await?;
+        let existing = current_quantity(&mut tx, buyer, variant).await?;
         return Err(room(existing));
     }
     tx.commit().await?;
@@ -190,25 +279,23 @@ pub async fn set_quantity(
     db: &Database,
     buyer: &Openid,
     product_id: ProductId,
+    variant: Option<VariantId>,
     quantity: i64,
 ) -> Result<(), ShopError> {
     check_quantity(quantity)?;
     let mut tx = db.begin_write().await?;
-    if current_quantity(&mut tx, buyer, product_id)
-        .await?
-        .is_none()
-    {
+    let Some((variant, _)) = line_of(&mut tx, buyer, product_id, variant).await? else {
         return Err(ShopError::NotFound);
-    }
-    let stock = stock_for_sale(&mut tx, product_id).await?;
+    };
+    let (_, stock) = variant_for_sale(&mut tx, product_id, Some(variant)).await?;
     if quantity > stock {
         return Err(ShopError::InsufficientStock { available: stock });
     }
     sqlx::query(
-        "UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE openid = $1 AND product_id = $2",
+        "UPDATE cart_items SET quantity = $3, updated_at = $4 WHERE openid = $1 AND variant_id = $2",
     )
     .bind(buyer.as_str())
-    .bind(product_id)
+    .bind(variant)
     .bind(quantity)
     .bind(now_ms())
     .execute(&mut *tx)
@@ -218,11 +305,20 @@ pub async fn set_quantity(
 }
 
 /// Removes a line. Removing what is not there is not an error: the buyer's intent holds.
-pub async fn remove(db: &Database, buyer: &Openid, product_id: ProductId) -> Result<(), ShopError> {
-    sqlx::query("DELETE FROM cart_items WHERE openid = $1 AND product_id = $2")
-        .bind(buyer.as_str())
-        .bind(product_id)
-        .execute(db.pool())
-        .await?;
+pub async fn remove(
+    db: &Database,
+    buyer: &Openid,
+    product_id: ProductId,
+    variant: Option<VariantId>,
+) -> Result<(), ShopError> {
+    let mut tx = db.begin_write().await?;
+    if let Some((variant, _)) = line_of(&mut tx, buyer, product_id, variant).await? {
+        sqlx::query("DELETE FROM cart_items WHERE openid = $1 AND variant_id = $2")
+            .bind(buyer.as_str())
+            .bind(variant)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

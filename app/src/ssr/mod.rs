@@ -18,6 +18,7 @@ pub mod regions;
 pub mod seed;
 pub mod session;
 pub mod shipping;
+pub mod stock;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod web;

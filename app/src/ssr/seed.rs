@@ -85,6 +85,14 @@ pub async fn seed_demo_catalog(db: &Database, currency: Currency) -> Result<bool
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
+        crate::ssr::stock::first_variant(
+            &mut tx,
+            product_id,
+            demo_price(p, currency),
+            p.stock,
+            now,
+        )
+        .await?;
         for (n, view) in ["a", "b"].iter().enumerate() {
             sqlx::query(
                 "INSERT INTO product_images (product_id, url, alt, width, height, sort_order)

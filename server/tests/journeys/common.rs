@@ -724,12 +724,23 @@ pub async fn wait_for_status(db: &Database, order_no: &str, want: &str, secs: u6
     }
 }
 
+/// A product's stock, checked to be the sum of its live variants' stock (the shop keeps it
+/// so in every transaction that moves stock).
 pub async fn stock(db: &Database, product: i64) -> i64 {
-    sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-        .bind(product)
-        .fetch_one(db.pool())
-        .await
-        .expect("stock")
+    let (stock, sum): (i64, i64) = sqlx::query_as(
+        "SELECT p.stock, CAST(COALESCE((SELECT SUM(v.stock) FROM product_variants v
+                                        WHERE v.product_id = p.id AND v.archived = 0), 0) AS BIGINT)
+         FROM products p WHERE p.id = $1",
+    )
+    .bind(product)
+    .fetch_one(db.pool())
+    .await
+    .expect("stock");
+    assert_eq!(
+        stock, sum,
+        "product {product}: its stock is its variants' sum"
+    );
+    stock
 }
 
 /// The first text inside the element with `testid`, trimmed (what the buyer reads first).

@@ -119,13 +119,15 @@ async fn a_buyer_adds_changes_and_removes_cart_lines() {
         let eggrolls = product_id(&db, "原味鸡蛋卷").await; // HK$88.00, stock 60
         let teabags = product_id(&db, "桂花红茶").await; // HK$58.00, stock 120
 
-        cart::add(&db, &me, eggrolls, 2)
+        cart::add(&db, &me, eggrolls, None, 2)
             .await
             .expect("add eggrolls");
         // Lines are ordered by the millisecond they were added.
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-        cart::add(&db, &me, teabags, 1).await.expect("add tea");
-        cart::add(&db, &me, teabags, 1)
+        cart::add(&db, &me, teabags, None, 1)
+            .await
+            .expect("add tea");
+        cart::add(&db, &me, teabags, None, 1)
             .await
             .expect("add tea again");
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
@@ -139,10 +141,10 @@ async fn a_buyer_adds_changes_and_removes_cart_lines() {
         assert_eq!(view.total, Money::new(2 * 8800 + 2 * 5800, Currency::Hkd));
         assert_eq!(cart::count(&db, &me).await.expect("count"), 4);
 
-        cart::set_quantity(&db, &me, eggrolls, 3)
+        cart::set_quantity(&db, &me, eggrolls, None, 3)
             .await
             .expect("set");
-        cart::remove(&db, &me, teabags).await.expect("remove");
+        cart::remove(&db, &me, teabags, None).await.expect("remove");
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
         assert_eq!(view.lines.len(), 1);
         assert_eq!(
@@ -171,43 +173,45 @@ async fn quantities_must_be_at_least_one_and_within_stock() {
         let mango = product_id(&db, "菲律宾芒果干").await; // stock 0
 
         assert_eq!(
-            cart::add(&db, &me, longjing, 0).await,
+            cart::add(&db, &me, longjing, None, 0).await,
             Err(ShopError::InvalidQuantity)
         );
         assert_eq!(
-            cart::add(&db, &me, longjing, -2).await,
+            cart::add(&db, &me, longjing, None, -2).await,
             Err(ShopError::InvalidQuantity)
         );
         assert_eq!(
-            cart::add(&db, &me, longjing, 4).await,
+            cart::add(&db, &me, longjing, None, 4).await,
             Err(ShopError::InsufficientStock { available: 3 }),
             "{}",
             t.label
         );
-        cart::add(&db, &me, longjing, 2).await.expect("two fit");
+        cart::add(&db, &me, longjing, None, 2)
+            .await
+            .expect("two fit");
         assert_eq!(
-            cart::add(&db, &me, longjing, 2).await,
+            cart::add(&db, &me, longjing, None, 2).await,
             Err(ShopError::InsufficientStock { available: 1 }),
             "the message says how many more fit"
         );
         assert_eq!(
-            cart::set_quantity(&db, &me, longjing, 4).await,
+            cart::set_quantity(&db, &me, longjing, None, 4).await,
             Err(ShopError::InsufficientStock { available: 3 })
         );
         assert_eq!(
-            cart::set_quantity(&db, &me, longjing, 0).await,
+            cart::set_quantity(&db, &me, longjing, None, 0).await,
             Err(ShopError::InvalidQuantity)
         );
         assert_eq!(
-            cart::add(&db, &me, mango, 1).await,
+            cart::add(&db, &me, mango, None, 1).await,
             Err(ShopError::InsufficientStock { available: 0 })
         );
         assert_eq!(
-            cart::add(&db, &me, ProductId(424_242), 1).await,
+            cart::add(&db, &me, ProductId(424_242), None, 1).await,
             Err(ShopError::NotFound)
         );
         assert_eq!(
-            cart::set_quantity(&db, &me, mango, 1).await,
+            cart::set_quantity(&db, &me, mango, None, 1).await,
             Err(ShopError::NotFound),
             "only lines in the cart can be changed"
         );
@@ -228,10 +232,10 @@ async fn a_line_taken_off_sale_stays_in_the_cart_flagged() {
         let db = seeded(&t.url).await;
         let me = buyer(4);
         let cup = product_id(&db, "手工陶瓷茶杯").await;
-        cart::add(&db, &me, cup, 2).await.expect("add");
+        cart::add(&db, &me, cup, None, 2).await.expect("add");
         take_off_sale(&db, cup).await;
         assert_eq!(
-            cart::add(&db, &me, cup, 1).await,
+            cart::add(&db, &me, cup, None, 1).await,
             Err(ShopError::Unavailable)
         );
         let view = cart::view(&db, &me, Currency::Hkd).await.expect("view");
@@ -256,7 +260,7 @@ async fn concurrent_adds_never_push_a_line_past_stock() {
             .map(|_| {
                 let db = db.clone();
                 let me = me.clone();
-                tokio::spawn(async move { cart::add(&db, &me, longjing, 1).await })
+                tokio::spawn(async move { cart::add(&db, &me, longjing, None, 1).await })
             })
             .collect();
         let mut ok = 0;

@@ -29,7 +29,14 @@ async fn set_faults(stack: &Stack, faults: Value) {
     stack.set_faults(faults).await;
 }
 
+/// Sets a simple product's stock: its one variant's, and the product's sum.
 async fn set_stock(db: &Database, product: i64, stock: i64) {
+    sqlx::query("UPDATE product_variants SET stock = $1 WHERE product_id = $2")
+        .bind(stock)
+        .bind(product)
+        .execute(db.pool())
+        .await
+        .expect("set variant stock");
     sqlx::query("UPDATE products SET stock = $1 WHERE id = $2")
         .bind(stock)
         .bind(product)

@@ -59,7 +59,7 @@ pub async fn admin_save_product(
     subtitle: String,
     description: String,
     category_id: String,
-    price: String,
+    #[server(default)] price: Option<String>,
     on_sale: Option<String>,
     sort_order: String,
     low_stock_threshold: String,
@@ -72,7 +72,7 @@ pub async fn admin_save_product(
             subtitle: &subtitle,
             description: &description,
             category_id: &category_id,
-            price: &price,
+            price: price.as_deref(),
             on_sale: on_sale.is_some_and(|v| v == "on" || v == "true"),
             sort_order: &sort_order,
             low_stock_threshold: &low_stock_threshold,
@@ -104,12 +104,44 @@ pub async fn admin_archive_product(id: i64) -> Result<(), ShopError> {
 #[server(endpoint = "admin/stock")]
 pub async fn admin_adjust_stock(
     id: i64,
+    #[server(default)] variant: Option<i64>,
     delta: String,
     reason: String,
     note: String,
 ) -> Result<i64, ShopError> {
     admin_call(|call| async move {
-        products::adjust_stock(&call.state.db, &call.admin, id, &delta, &reason, &note).await
+        let db = &call.state.db;
+        products::adjust_stock(db, &call.admin, id, variant, &delta, &reason, &note).await
+    })
+    .await
+}
+
+/// `POST /api/admin/product_options`: the product's options (up to three, each a name and
+/// its values); its variants follow. The browser then goes back to the product's page.
+#[cfg_attr(
+    feature = "ssr",
+    tracing::instrument(skip_all, fields(id = id), err(level = "info"))
+)]
+#[server(endpoint = "admin/product_options")]
+pub async fn admin_save_options(
+    id: i64,
+    #[server(default)] name1: String,
+    #[server(default)] values1: String,
+    #[server(default)] name2: String,
+    #[server(default)] values2: String,
+    #[server(default)] name3: String,
+    #[server(default)] values3: String,
+) -> Result<(), ShopError> {
+    admin_call(|call| async move {
+        let rows = [
+            (name1.as_str(), values1.as_str()),
+            (name2.as_str(), values2.as_str()),
+            (name3.as_str(), values3.as_str()),
+        ];
+        let product = crate::ids::ProductId(id);
+        crate::ssr::admin::variants::save_options(&call.state.db, product, &rows).await?;
+        leptos_axum::redirect(&format!("/admin/products/{id}"));
+        Ok(())
     })
     .await
 }

@@ -191,6 +191,7 @@ fn OrderDetailView(detail: AdminOrderDetail) -> impl IntoView {
             {detail.order.lines.into_iter().map(|l| view! {
                 <li class="order-line">
                     <span>{l.title}</span>
+                    {(!l.option_text.is_empty()).then(|| view! { <span class="muted" data-testid="admin-line-options">{l.option_text}</span> })}
                     <span class="muted">{l.unit_price.to_string()}" × "{l.quantity}</span>
                     <strong class="price">{l.line_total.to_string()}</strong>
                 </li>

@@ -99,7 +99,7 @@ fn Slip(order: OrderDetail, a: &'static AdminStrings) -> impl IntoView {
                 <thead><tr><th>{a.item}</th><th class="num">{a.quantity}</th></tr></thead>
                 <tbody>
                     {order.lines.into_iter().map(|l| view! {
-                        <tr data-testid="slip-line"><td>{l.title}</td><td class="num">{l.quantity}</td></tr>
+                        <tr data-testid="slip-line"><td>{l.name()}</td><td class="num">{l.quantity}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

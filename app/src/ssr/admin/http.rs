@@ -264,6 +264,31 @@ pub async fn upload_images(
     }
 }
 
+/// `POST /admin/products/{id}/variants` (a form): the variant table, saved all or nothing;
+/// back to the product's page, with `?error=` saying which row to correct.
+pub async fn save_variants(
+    State(state): State<ShopState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Extension(admin): axum::Extension<CurrentAdmin>,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!("/admin/products/{id}");
+    let product = crate::ids::ProductId(id);
+    let currency = state.config.currency;
+    match super::variants::save_table(&state.db, &admin, product, currency, &fields).await {
+        Ok(()) => {
+            tracing::info!(product = id, admin = %admin.username, "variants saved");
+            redirect(StatusCode::SEE_OTHER, &back)
+        }
+        Err(crate::error::ShopError::Invalid(message)) => {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("error", &message);
+            redirect(StatusCode::SEE_OTHER, &format!("{back}?{}", q.finish()))
+        }
+        Err(err) => err_status(err),
+    }
+}
+
 fn err_status(err: crate::error::ShopError) -> Response {
     err.status().into_response()
 }

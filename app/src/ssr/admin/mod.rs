@@ -13,3 +13,4 @@ pub mod password;
 pub mod products;
 pub mod stock;
 pub mod store;
+pub mod variants;

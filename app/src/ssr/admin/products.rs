@@ -10,10 +10,12 @@ use crate::admin::{
 };
 use crate::error::ShopError;
 use crate::i18n::admin_t;
+use crate::ids::ProductId;
 use crate::money::{Currency, Money};
 use crate::ssr::catalog::Terms;
 use crate::ssr::db::{flag, Database};
 use crate::ssr::web::now_ms;
+use crate::variants::option_text;
 
 // The back office's server functions (`api/admin.rs`) still call these through `products`.
 pub use super::categories::{category_list, save_category, set_category_archived};
@@ -135,6 +137,9 @@ struct EditRow {
 
 #[derive(sqlx::FromRow)]
 struct MovementRow {
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
     delta: i64,
     stock_after: i64,
     reason: String,
@@ -160,13 +165,16 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
     .await?
     .ok_or(ShopError::NotFound)?;
     let movements: Vec<MovementRow> = sqlx::query_as(
-        "SELECT delta, stock_after, reason, note, admin, created_at FROM stock_movements
-         WHERE product_id = $1 ORDER BY id DESC LIMIT 50",
+        "SELECT v.option1, v.option2, v.option3, m.delta, m.stock_after, m.reason, m.note, m.admin,
+                m.created_at
+         FROM stock_movements m LEFT JOIN product_variants v ON v.id = m.variant_id
+         WHERE m.product_id = $1 ORDER BY m.id DESC LIMIT 50",
     )
     .bind(id)
     .fetch_all(db.pool())
     .await?;
     let currency = row.currency;
+    let (options, variants) = super::variants::load(db, ProductId(id), currency).await?;
     let images: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
     )
@@ -191,6 +199,11 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
             movements: movements
                 .into_iter()
                 .map(|m| StockMovement {
+                    variant: option_text(&[
+                        m.option1.unwrap_or_default(),
+                        m.option2.unwrap_or_default(),
+                        m.option3.unwrap_or_default(),
+                    ]),
                     delta: m.delta,
                     stock_after: m.stock_after,
                     reason: m.reason,
@@ -206,6 +219,8 @@ pub async fn editor(db: &Database, id: Option<i64>) -> Result<ProductEditor, Sho
                     url: crate::ssr::context::asset_url(&url),
                 })
                 .collect(),
+            options,
+            variants,
         }),
     })
 }
@@ -216,7 +231,9 @@ pub struct ProductInput<'a> {
     pub subtitle: &'a str,
     pub description: &'a str,
     pub category_id: &'a str,
-    pub price: &'a str,
+    /// A product without options: its one variant's price. A product with options has a
+    /// price per variant (the variant table) and its form sends none.
+    pub price: Option<&'a str>,
     pub on_sale: bool,
     pub sort_order: &'a str,
     pub low_stock_threshold: &'a str,
@@ -237,13 +254,20 @@ pub async fn save(
     if title.is_empty() || title.chars().count() > 200 {
         return Err(ShopError::Invalid(a.err_title.to_owned()));
     }
-    let price = Money::parse_decimal(input.price.trim(), currency)
-        .filter(|m| m.minor >= 0 && m.minor <= 10_000_000_000)
-        .ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
-    // Nothing is given away by a slip of the keyboard (and the gateway refuses 0 anyway).
-    if price.minor == 0 {
-        return Err(ShopError::Invalid(a.err_price_zero.to_owned()));
-    }
+    let price = match input.price {
+        Some(raw) => {
+            let price = Money::parse_decimal(raw.trim(), currency)
+                .filter(|m| m.minor >= 0 && m.minor <= 10_000_000_000)
+                .ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
+            // Nothing is given away by a slip of the keyboard (and the gateway refuses 0
+            // anyway).
+            if price.minor == 0 {
+                return Err(ShopError::Invalid(a.err_price_zero.to_owned()));
+            }
+            Some(price)
+        }
+        None => None,
+    };
     let category_id: i64 = input
         .category_id
         .trim()
@@ -265,31 +289,47 @@ pub async fn save(
     let on_sale = i64::from(input.on_sale);
     match id {
         Some(id) => {
+            let mut tx = db.begin_write().await?;
             let updated = sqlx::query(
                 "UPDATE products SET title = $1, subtitle = $2, description = $3, category_id = $4,
-                     price_minor = $5, on_sale = CASE WHEN archived = 1 THEN 0 ELSE $6 END,
-                     sort_order = $7, low_stock_threshold = $8, updated_at = $9
-                 WHERE id = $10",
+                     on_sale = CASE WHEN archived = 1 THEN 0 ELSE $5 END,
+                     sort_order = $6, low_stock_threshold = $7, updated_at = $8
+                 WHERE id = $9",
             )
             .bind(title)
             .bind(&subtitle)
             .bind(&description)
             .bind(category_id)
-            .bind(price.minor)
             .bind(on_sale)
             .bind(sort_order)
             .bind(threshold)
             .bind(now)
             .bind(id)
-            .execute(db.pool())
+            .execute(&mut *tx)
             .await?;
             if updated.rows_affected() != 1 {
                 return Err(ShopError::NotFound);
             }
+            // The price of a product without options is its one variant's.
+            if let Some(price) = price {
+                sqlx::query(
+                    "UPDATE product_variants SET price_minor = $1, updated_at = $2
+                     WHERE product_id = $3 AND archived = 0 AND option1 = '' AND option2 = ''
+                         AND option3 = ''",
+                )
+                .bind(price.minor)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                super::variants::sync_prices(&mut tx, ProductId(id)).await?;
+            }
+            tx.commit().await?;
             Ok(id)
         }
         None => {
             let stock = number(input.initial_stock, 0, 0..=1_000_000, a.err_number)?;
+            let price = price.ok_or_else(|| ShopError::Invalid(a.err_price.to_owned()))?;
             let mut tx = db.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO products (category_id, title, subtitle, description, price_minor, currency,
@@ -309,12 +349,17 @@ pub async fn save(
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            let variant =
+                crate::ssr::stock::first_variant(&mut tx, ProductId(id), price.minor, stock, now)
+                    .await?;
             if stock > 0 {
                 sqlx::query(
-                    "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
-                     VALUES ($1, $2, $2, 'initial', '', $3, $4)",
+                    "INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason,
+                         note, admin, created_at)
+                     VALUES ($1, $2, $3, $3, 'initial', '', $4, $5)",
                 )
                 .bind(id)
+                .bind(variant)
                 .bind(stock)
                 .bind(&admin.username)
                 .bind(now)

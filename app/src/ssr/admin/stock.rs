@@ -2,19 +2,23 @@
 //! the dashboard's low-stock count.
 
 use super::store::CurrentAdmin;
+use super::variants::record_movement;
 use crate::error::ShopError;
 use crate::i18n::admin_t;
+use crate::ids::{ProductId, VariantId};
 use crate::ssr::db::Database;
-use crate::ssr::web::now_ms;
+use crate::ssr::stock;
 
 /// Reasons a merchant may give (the edit page offers the same list).
 pub const REASONS: [&str; 4] = ["restock", "damaged", "correction", "returned"];
-/// Adds `delta` (negative to remove) to the stock, never below zero, and records it in the
-/// ledger with its reason, in one transaction.
+/// Adds `delta` (negative to remove) to a variant's stock (`variant` none: the product's only
+/// live one), never below zero, and records it in the ledger with its reason, in one
+/// transaction. Answers the variant's stock after.
 pub async fn adjust_stock(
     db: &Database,
     admin: &CurrentAdmin,
     id: i64,
+    variant: Option<i64>,
     delta: &str,
     reason: &str,
     note: &str,
@@ -31,48 +35,38 @@ pub async fn adjust_stock(
         return Err(ShopError::Invalid(a.err_reason.to_owned()));
     }
     let note: String = note.trim().chars().take(200).collect();
+    let product = ProductId(id);
     let mut tx = db.begin_write().await?;
-    let after: Option<i64> = sqlx::query_scalar(
-        "UPDATE products SET stock = stock + $1, updated_at = $2
-         WHERE id = $3 AND stock + $1 >= 0 RETURNING stock",
+    let variants: Vec<VariantId> = sqlx::query_scalar(
+        "SELECT id FROM product_variants
+         WHERE product_id = $1 AND archived = 0 AND ($2 = 0 OR id = $2) ORDER BY id LIMIT 2",
     )
-    .bind(delta)
-    .bind(now_ms())
-    .bind(id)
-    .fetch_optional(&mut *tx)
+    .bind(product)
+    .bind(variant.unwrap_or(0))
+    .fetch_all(&mut *tx)
     .await?;
-    let Some(after) = after else {
-        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        return Err(if exists == 1 {
-            ShopError::Invalid(a.err_below_zero.to_owned())
-        } else {
-            ShopError::NotFound
-        });
+    let variant = match variants.as_slice() {
+        [one] => *one,
+        [] if variant.is_none() => return Err(ShopError::NotFound),
+        _ => return Err(ShopError::Invalid(a.err_pick_variant.to_owned())),
     };
-    sqlx::query(
-        "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let Some(after) = stock::add(&mut tx, product, variant, delta).await? else {
+        return Err(ShopError::Invalid(a.err_below_zero.to_owned()));
+    };
+    record_movement(
+        &mut tx, product, variant, delta, after, reason, &note, admin,
     )
-    .bind(id)
-    .bind(delta)
-    .bind(after)
-    .bind(reason)
-    .bind(&note)
-    .bind(&admin.username)
-    .bind(now_ms())
-    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(after)
 }
 
-/// Products at or under their low-stock threshold (for the dashboard).
+/// Variants of live products at or under their product's low-stock threshold (for the
+/// dashboard).
 pub async fn low_stock_count(db: &Database) -> Result<i64, ShopError> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM products WHERE archived = 0 AND stock <= low_stock_threshold",
+        "SELECT COUNT(*) FROM product_variants v JOIN products p ON p.id = v.product_id
+         WHERE p.archived = 0 AND v.archived = 0 AND v.stock <= p.low_stock_threshold",
     )
     .fetch_one(db.pool())
     .await?)

@@ -3,9 +3,10 @@
 use super::context::asset_url;
 use super::db::{flag, Database};
 use crate::error::ShopError;
-use crate::ids::ProductId;
+use crate::ids::{ProductId, VariantId};
 use crate::model::{Category, Image, Listing, ListingQuery, ProductCard, ProductDetail, Sort};
 use crate::money::{Currency, Money};
+use crate::variants::{ProductOption, Variant};
 use std::collections::HashMap;
 
 mod search;
@@ -51,6 +52,7 @@ struct CardRow {
     title: String,
     subtitle: String,
     price_minor: i64,
+    max_price_minor: i64,
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
@@ -94,6 +96,31 @@ pub(crate) async fn cover_images(
             width: row.width,
             height: row.height,
         });
+    }
+    Ok(covers)
+}
+
+/// The stored path of each product's first image (its thumbnail where there is one), for
+/// what an order line keeps.
+pub(crate) async fn cover_urls(
+    tx: &mut super::db::Tx,
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, String>, ShopError> {
+    let mut covers = HashMap::new();
+    for id in product_ids {
+        if covers.contains_key(id) {
+            continue;
+        }
+        let url: Option<String> = sqlx::query_scalar(
+            "SELECT COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1
+             ORDER BY sort_order, id LIMIT 1",
+        )
+        .bind(*id)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some(url) = url {
+            covers.insert(*id, url);
+        }
     }
     Ok(covers)
 }
@@ -157,7 +184,8 @@ pub async fn listing(db: &Database, asked: ListingQuery) -> Result<Listing, Shop
     };
     let page_size = i64::from(ListingQuery::PAGE_SIZE);
     let sql = format!(
-        "SELECT p.id, p.title, p.subtitle, p.price_minor, p.currency, p.stock, p.sales
+        "SELECT p.id, p.title, p.subtitle, p.price_minor, p.max_price_minor, p.currency, p.stock,
+                p.sales
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE {FOR_SALE}{conditions}
          ORDER BY {relevance}{order}
@@ -187,6 +215,7 @@ pub async fn listing(db: &Database, asked: ListingQuery) -> Result<Listing, Shop
         .map(|r| ProductCard {
             id: r.id,
             price: Money::new(r.price_minor, r.currency),
+            price_varies: r.max_price_minor > r.price_minor,
             title: r.title,
             subtitle: r.subtitle,
             stock: r.stock,
@@ -209,6 +238,7 @@ struct DetailRow {
     subtitle: String,
     description: String,
     price_minor: i64,
+    max_price_minor: i64,
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
@@ -230,8 +260,8 @@ struct ImageRow {
 /// archived. Anything else is `NotFound`.
 pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, ShopError> {
     let row: Option<DetailRow> = sqlx::query_as(&format!(
-        "SELECT p.id, p.title, p.subtitle, p.description, p.price_minor, p.currency, p.stock,
-                {FOR_SALE_FLAG} AS on_sale,
+        "SELECT p.id, p.title, p.subtitle, p.description, p.price_minor, p.max_price_minor,
+                p.currency, p.stock, {FOR_SALE_FLAG} AS on_sale,
                 c.id AS category_id, c.slug AS category_slug, c.name AS category_name
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE p.id = $1",
@@ -246,9 +276,13 @@ pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, Shop
     .bind(id)
     .fetch_all(db.pool())
     .await?;
+    let (options, variants) = variants_on_sale(db, id, row.currency).await?;
     Ok(ProductDetail {
         id: row.id,
         price: Money::new(row.price_minor, row.currency),
+        max_price: Money::new(row.max_price_minor, row.currency),
+        options,
+        variants,
         title: row.title,
         subtitle: row.subtitle,
         description: row.description,
@@ -268,4 +302,99 @@ pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, Shop
             })
             .collect(),
     })
+}
+
+/// The test of "a buyer may buy this variant", over `product_variants v`, on top of
+/// [`FOR_SALE`] for its product: not archived, with a price.
+pub(crate) const VARIANT_FOR_SALE: &str = "(v.archived = 0 AND v.price_minor > 0)";
+
+#[derive(sqlx::FromRow)]
+struct VariantRow {
+    id: VariantId,
+    option1: String,
+    option2: String,
+    option3: String,
+    price_minor: i64,
+    stock: i64,
+    image_url: Option<String>,
+    image_alt: Option<String>,
+    image_width: Option<i64>,
+    image_height: Option<i64>,
+}
+
+/// A product's options (in their order) and its variants on sale, each with its image.
+pub(crate) async fn variants_on_sale(
+    db: &Database,
+    product: ProductId,
+    currency: Currency,
+) -> Result<(Vec<ProductOption>, Vec<Variant>), ShopError> {
+    let options = options(db.pool(), product).await?;
+    let rows: Vec<VariantRow> = sqlx::query_as(&format!(
+        "SELECT v.id, v.option1, v.option2, v.option3, v.price_minor, v.stock,
+                COALESCE(i.thumb_url, i.url) AS image_url, i.alt AS image_alt,
+                i.width AS image_width, i.height AS image_height
+         FROM product_variants v LEFT JOIN product_images i ON i.id = v.image_id
+         WHERE v.product_id = $1 AND {VARIANT_FOR_SALE}
+         ORDER BY v.id",
+    ))
+    .bind(product)
+    .fetch_all(db.pool())
+    .await?;
+    let mut variants: Vec<Variant> = rows
+        .into_iter()
+        .map(|r| Variant {
+            id: r.id,
+            values: [r.option1, r.option2, r.option3]
+                .into_iter()
+                .take(options.len())
+                .collect(),
+            price: Money::new(r.price_minor, currency),
+            stock: r.stock,
+            image: r.image_url.map(|url| Image {
+                url: asset_url(&url),
+                alt: r.image_alt.unwrap_or_default(),
+                width: r.image_width.unwrap_or(0),
+                height: r.image_height.unwrap_or(0),
+            }),
+        })
+        .collect();
+    // The options' order, not the rows' (a value added later sorts where the merchant put
+    // it).
+    let rank = |v: &Variant| -> Vec<usize> {
+        v.values
+            .iter()
+            .zip(&options)
+            .map(|(value, o)| {
+                o.values
+                    .iter()
+                    .position(|x| x == value)
+                    .unwrap_or(usize::MAX)
+            })
+            .collect()
+    };
+    variants.sort_by_cached_key(rank);
+    Ok((options, variants))
+}
+
+/// A product's options, in their order (`choices` holds the values one per line).
+pub(crate) async fn options<'e, E>(
+    db: E,
+    product: ProductId,
+) -> Result<Vec<ProductOption>, ShopError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, choices FROM product_options WHERE product_id = $1 ORDER BY position",
+    )
+    .bind(product)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, choices)| ProductOption {
+            name,
+            values: choices.lines().map(str::to_owned).collect(),
+        })
+        .collect())
 }

@@ -6,12 +6,13 @@ use super::judge::Said;
 use super::table::{decide, restocks, Decision};
 use crate::admin::{RefundOutcome, RefundStatus};
 use crate::error::ShopError;
-use crate::ids::OrderId;
+use crate::ids::{OrderId, ProductId, VariantId};
 use crate::money::Money;
 use crate::orders::OrderStatus;
 use crate::ssr::db::{flag, Backend, Tx};
 use crate::ssr::orders::machine::Event as OrderEvent;
 use crate::ssr::orders::store::{self, Applied as OrderApplied, Changes};
+use crate::ssr::stock;
 use crate::ssr::web::now_ms;
 
 #[derive(sqlx::FromRow)]
@@ -201,28 +202,24 @@ async fn return_stock(
     admin: &str,
     note: &str,
 ) -> Result<String, ShopError> {
-    let lines: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT product_id, title, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+    let lines: Vec<(ProductId, VariantId, String, String, i64)> = sqlx::query_as(
+        "SELECT product_id, variant_id, title, option_text, quantity FROM order_lines
+         WHERE order_id = $1 ORDER BY product_id, variant_id",
     )
     .bind(order_id)
     .fetch_all(&mut **tx)
     .await?;
     let now = now_ms();
     let mut returned = Vec::with_capacity(lines.len());
-    for (product_id, title, quantity) in lines {
-        let after: i64 = sqlx::query_scalar(
-            "UPDATE products SET stock = stock + $1, updated_at = $2 WHERE id = $3 RETURNING stock",
-        )
-        .bind(quantity)
-        .bind(now)
-        .bind(product_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    for (product_id, variant_id, title, option_text, quantity) in lines {
+        let after = stock::put_back(tx, product_id, variant_id, quantity).await?;
         sqlx::query(
-            "INSERT INTO stock_movements (product_id, delta, stock_after, reason, note, admin, created_at)
-             VALUES ($1, $2, $3, 'returned', $4, $5, $6)",
+            "INSERT INTO stock_movements (product_id, variant_id, delta, stock_after, reason, note,
+                 admin, created_at)
+             VALUES ($1, $2, $3, $4, 'returned', $5, $6, $7)",
         )
         .bind(product_id)
+        .bind(variant_id)
         .bind(quantity)
         .bind(after)
         .bind(note)
@@ -230,6 +227,10 @@ async fn return_stock(
         .bind(now)
         .execute(&mut **tx)
         .await?;
+        let title = match option_text.as_str() {
+            "" => title,
+            options => format!("{title} ({options})"),
+        };
         returned.push(format!("{title} ×{quantity}"));
     }
     Ok(returned.join(", "))

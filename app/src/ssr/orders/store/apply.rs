@@ -5,10 +5,11 @@
 
 use super::rows::lock_order;
 use crate::error::ShopError;
-use crate::ids::{OrderId, ProductId};
+use crate::ids::{OrderId, ProductId, VariantId};
 use crate::orders::OrderStatus;
 use crate::ssr::db::{Backend, Tx};
 use crate::ssr::orders::machine::{decide, Decision, Effect, Event};
+use crate::ssr::stock;
 use crate::ssr::web::now_ms;
 
 /// Column updates that travel with a transition (what the gateway told us).
@@ -168,7 +169,14 @@ pub async fn apply(
 /// One product row at a time, in product order: the order stock is taken and given back in,
 /// so two transactions never lock the same products in opposite orders.
 async fn count_sales(tx: &mut Tx, order_id: OrderId, sign: i64) -> Result<(), ShopError> {
-    for (product_id, quantity) in order_quantities(tx, order_id).await? {
+    let mut per_product: Vec<(ProductId, i64)> = Vec::new();
+    for (product, _, quantity) in order_quantities(tx, order_id).await? {
+        match per_product.last_mut() {
+            Some((p, q)) if *p == product => *q += quantity,
+            _ => per_product.push((product, quantity)),
+        }
+    }
+    for (product_id, quantity) in per_product {
         sqlx::query(
             "UPDATE products SET sales = CASE WHEN sales + $1 < 0 THEN 0 ELSE sales + $1 END
              WHERE id = $2",
@@ -231,12 +239,14 @@ pub(super) async fn record_event(
     Ok(())
 }
 
+/// The order's lines as (product, variant, quantity), in the order stock is locked in.
 async fn order_quantities(
     tx: &mut Tx,
     order_id: OrderId,
-) -> Result<Vec<(ProductId, i64)>, ShopError> {
+) -> Result<Vec<(ProductId, VariantId, i64)>, ShopError> {
     Ok(sqlx::query_as(
-        "SELECT product_id, quantity FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+        "SELECT product_id, variant_id, quantity FROM order_lines WHERE order_id = $1
+         ORDER BY product_id, variant_id",
     )
     .bind(order_id)
     .fetch_all(&mut **tx)
@@ -244,46 +254,29 @@ async fn order_quantities(
 }
 
 async fn release_stock(tx: &mut Tx, order_id: OrderId) -> Result<(), ShopError> {
-    for (product_id, quantity) in order_quantities(tx, order_id).await? {
-        sqlx::query("UPDATE products SET stock = stock + $1, updated_at = $2 WHERE id = $3")
-            .bind(quantity)
-            .bind(now_ms())
-            .bind(product_id)
-            .execute(&mut **tx)
-            .await?;
+    for (product, variant, quantity) in order_quantities(tx, order_id).await? {
+        stock::put_back(tx, product, variant, quantity).await?;
     }
     Ok(())
 }
 
-/// Takes `quantity` of a product if at least that much is in stock. The condition is part
-/// of the UPDATE, so two concurrent reservations cannot both take the last unit.
+/// Takes `quantity` of a variant if at least that much is in stock ([`stock::take`]).
 pub(super) async fn take_stock(
     tx: &mut Tx,
-    product_id: ProductId,
+    product: ProductId,
+    variant: VariantId,
     quantity: i64,
 ) -> Result<bool, ShopError> {
-    let done = sqlx::query(
-        "UPDATE products SET stock = stock - $1, updated_at = $2 WHERE id = $3 AND stock >= $1",
-    )
-    .bind(quantity)
-    .bind(now_ms())
-    .bind(product_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    stock::take(tx, product, variant, quantity).await
 }
 
 /// Reserves every line again, all or nothing.
 async fn reserve_stock(tx: &mut Tx, order_id: OrderId) -> Result<bool, ShopError> {
     let lines = order_quantities(tx, order_id).await?;
-    for (i, (product_id, quantity)) in lines.iter().enumerate() {
-        if !take_stock(tx, *product_id, *quantity).await? {
-            for (p, q) in &lines[..i] {
-                sqlx::query("UPDATE products SET stock = stock + $1 WHERE id = $2")
-                    .bind(q)
-                    .bind(p)
-                    .execute(&mut **tx)
-                    .await?;
+    for (i, (product, variant, quantity)) in lines.iter().enumerate() {
+        if !stock::take(tx, *product, *variant, *quantity).await? {
+            for (p, v, q) in &lines[..i] {
+                stock::put_back(tx, *p, *v, *q).await?;
             }
             return Ok(false);
         }

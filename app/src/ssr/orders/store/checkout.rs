@@ -9,15 +9,16 @@ use crate::address::{AddressProblem, ShipTo};
 use crate::buyer::Openid;
 use crate::coupons::Line as CouponLine;
 use crate::error::ShopError;
-use crate::ids::{OrderId, ProductId};
+use crate::ids::{OrderId, ProductId, VariantId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
 use crate::shipping::{quote, Quote};
-use crate::ssr::catalog::FOR_SALE_FLAG;
+use crate::ssr::cart::lines_sql;
 use crate::ssr::coupons;
 use crate::ssr::db::{flag, lock_key, Database, Tx};
 use crate::ssr::shipping;
 use crate::ssr::web::now_ms;
+use crate::variants::option_text;
 
 /// A new order from the buyer's cart, or the one this checkout already created.
 #[derive(Debug)]
@@ -29,14 +30,19 @@ pub enum Created {
 #[derive(sqlx::FromRow)]
 struct CartRow {
     product_id: ProductId,
+    variant_id: VariantId,
     category_id: i64,
     quantity: i64,
     title: String,
+    option1: String,
+    option2: String,
+    option3: String,
     price_minor: i64,
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
     on_sale: i64,
+    image_url: Option<String>,
 }
 
 pub struct NewOrder<'a> {
@@ -104,18 +110,12 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             max: new.max_unpaid,
         });
     }
-    // The same test of "for sale" as the cart's and the catalog's.
-    let rows: Vec<CartRow> = sqlx::query_as(&format!(
-        "SELECT ci.product_id, p.category_id, ci.quantity, p.title, p.price_minor, p.currency, p.stock,
-                {FOR_SALE_FLAG} AS on_sale
-         FROM cart_items ci JOIN products p ON p.id = ci.product_id
-              JOIN categories c ON c.id = p.category_id
-         WHERE ci.openid = $1
-         ORDER BY ci.product_id",
-    ))
-    .bind(new.buyer.as_str())
-    .fetch_all(&mut *tx)
-    .await?;
+    // The same lines, prices and test of "for sale" as the cart page's; in product then
+    // variant order, the order stock is taken in.
+    let rows: Vec<CartRow> = sqlx::query_as(&lines_sql("ci.product_id, ci.variant_id"))
+        .bind(new.buyer.as_str())
+        .fetch_all(&mut *tx)
+        .await?;
     if rows.is_empty() {
         return Err(ShopError::CartEmpty);
     }
@@ -184,6 +184,12 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
             .map(|r| (r.title.as_str(), r.quantity))
             .collect::<Vec<_>>(),
     );
+    // Order lines keep the product's cover where the variant has no picture of its own.
+    let covers = crate::ssr::catalog::cover_urls(
+        &mut tx,
+        &rows.iter().map(|r| r.product_id).collect::<Vec<_>>(),
+    )
+    .await?;
     let now = now_ms();
     let order_no = new_order_no(now)?;
 
@@ -238,21 +244,30 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         coupons::hold(&mut tx, id, order_id).await?;
     }
     for (r, unit, line_total) in &lines {
-        if !take_stock(&mut tx, r.product_id, r.quantity).await? {
+        if !take_stock(&mut tx, r.product_id, r.variant_id, r.quantity).await? {
             // Someone else took it since the read above; the transaction rolls back.
-            let available: i64 = sqlx::query_scalar("SELECT stock FROM products WHERE id = $1")
-                .bind(r.product_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let available: i64 =
+                sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
+                    .bind(r.variant_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             return Err(ShopError::InsufficientStock { available });
         }
+        let image = r
+            .image_url
+            .clone()
+            .or_else(|| covers.get(&r.product_id).cloned());
         sqlx::query(
-            "INSERT INTO order_lines (order_id, product_id, title, unit_price_minor, quantity, line_total_minor)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO order_lines (order_id, product_id, variant_id, title, option_text, image_url,
+                 unit_price_minor, quantity, line_total_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(order_id)
         .bind(r.product_id)
+        .bind(r.variant_id)
         .bind(&r.title)
+        .bind(option_text(&[&r.option1, &r.option2, &r.option3]))
+        .bind(image)
         .bind(unit.minor)
         .bind(r.quantity)
         .bind(line_total.minor)

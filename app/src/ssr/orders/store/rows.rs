@@ -232,6 +232,8 @@ pub async fn list_for_buyer(db: &Database, buyer: &Openid) -> Result<Vec<OrderSu
 struct LineRow {
     product_id: ProductId,
     title: String,
+    option_text: String,
+    image_url: Option<String>,
     unit_price_minor: i64,
     quantity: i64,
     line_total_minor: i64,
@@ -240,8 +242,9 @@ struct LineRow {
 pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopError> {
     let currency = row.currency;
     let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT product_id, title, unit_price_minor, quantity, line_total_minor
-         FROM order_lines WHERE order_id = $1 ORDER BY product_id",
+        "SELECT product_id, title, option_text, image_url, unit_price_minor, quantity,
+                line_total_minor
+         FROM order_lines WHERE order_id = $1 ORDER BY product_id, variant_id",
     )
     .bind(row.id)
     .fetch_all(db.pool())
@@ -270,6 +273,8 @@ pub async fn detail(db: &Database, row: &OrderRow) -> Result<OrderDetail, ShopEr
             .map(|l| OrderLine {
                 product_id: l.product_id,
                 title: l.title,
+                option_text: l.option_text,
+                image_url: l.image_url.as_deref().map(crate::ssr::context::asset_url),
                 unit_price: Money::new(l.unit_price_minor, currency),
                 quantity: l.quantity,
                 line_total: Money::new(l.line_total_minor, currency),
@@ -319,7 +324,7 @@ pub async fn clear_ordered_lines(
 ) -> Result<(), ShopError> {
     sqlx::query(
         "DELETE FROM cart_items WHERE openid = $1
-             AND product_id IN (SELECT product_id FROM order_lines WHERE order_id = $2)",
+             AND variant_id IN (SELECT variant_id FROM order_lines WHERE order_id = $2)",
     )
     .bind(buyer.as_str())
     .bind(order_id)
