@@ -87,3 +87,23 @@ pub async fn all() -> Vec<TestDatabase> {
     dbs.extend(postgres().await);
     dbs
 }
+
+/// Applies the shop's migrations up to version `last` only: the database as an older shop
+/// left it, to test that the migrations after it keep every row.
+pub async fn migrate_until(
+    db: &crate::ssr::db::Database,
+    last: i64,
+) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut migrator = match db.backend() {
+        crate::ssr::db::Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        crate::ssr::db::Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+    };
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= last)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    migrator.run(db.pool()).await
+}

@@ -15,3 +15,4 @@ mod payments;
 mod receipt;
 mod shipping;
 mod shop_http;
+mod variants;
