@@ -302,6 +302,9 @@ pub struct ShippingRuleView {
     pub first: Money,
     pub additional: Money,
     pub free_above: Option<Money>,
+    /// Charged by weight, in these steps; none: by item.
+    #[serde(default)]
+    pub by_weight: Option<crate::shipping::WeightSteps>,
 }
 
 /// The shipping page: the rules (the shop's first) and the provinces a rule can be for.

@@ -230,6 +230,9 @@ pub struct CartLine {
     pub variant_id: VariantId,
     /// The variant's values (`150g / 罐装`); empty for a product without options.
     pub option_text: String,
+    /// The variant's weight in grams (0: not given).
+    #[serde(default)]
+    pub weight_g: i64,
     /// The product's category (what a coupon's scope is about).
     pub category_id: i64,
     pub title: String,
@@ -280,6 +283,14 @@ pub struct CartView {
 }
 
 impl CartView {
+    /// The parcel's weight: each line's variant weight times its quantity.
+    pub fn weight_g(&self) -> i64 {
+        self.lines
+            .iter()
+            .map(|l| l.weight_g.saturating_mul(l.quantity))
+            .fold(0, i64::saturating_add)
+    }
+
     /// What the buyer would pay: the goods and, where known, the shipping fee.
     pub fn to_pay(&self) -> Money {
         let fee = self.shipping.and_then(|q| q.fee()).map_or(0, |m| m.minor);

@@ -4,7 +4,8 @@
 //! rules for provinces, cities or districts of the region table. A parcel goes by the most
 //! specific rule over its district (district, then city, then province, then the shop's
 //! rule). A rule says whether the shop delivers there, the fee for the first item and for
-//! each further one, and the amount of goods from which shipping is free.
+//! each further one (or, charged by weight, for the first weight and each further step of
+//! it), and the amount of goods from which shipping is free.
 
 use crate::address::parent_code;
 use crate::money::{Currency, Money};
@@ -22,6 +23,27 @@ pub struct Rule {
     pub additional_minor: i64,
     /// Shipping is free when the goods come to this much or more.
     pub free_above_minor: Option<i64>,
+    /// Charged by weight instead of by item: `first_minor` covers the first weight and
+    /// `additional_minor` each further step of it, or part of one.
+    #[serde(default)]
+    pub by_weight: Option<WeightSteps>,
+}
+
+/// The weights a rule charged by weight counts in, in grams (each at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeightSteps {
+    pub first_g: i64,
+    pub step_g: i64,
+}
+
+/// What a parcel holds, as shipping sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parcel {
+    /// What the goods come to.
+    pub goods: Money,
+    pub items: i64,
+    /// The variants' weights times their quantities.
+    pub weight_g: i64,
 }
 
 impl Rule {
@@ -33,12 +55,18 @@ impl Rule {
             first_minor: 0,
             additional_minor: 0,
             free_above_minor: None,
+            by_weight: None,
         }
     }
 
-    /// What shipping `items` pieces worth `goods` costs under this rule; `None` when the shop
-    /// does not deliver there, or the fee would overflow.
-    pub fn fee(&self, goods: Money, items: i64) -> Option<Money> {
+    /// What shipping the parcel costs under this rule; `None` when the shop does not
+    /// deliver there, or the fee would overflow.
+    pub fn fee(&self, parcel: Parcel) -> Option<Money> {
+        let Parcel {
+            goods,
+            items,
+            weight_g,
+        } = parcel;
         if !self.delivers {
             return None;
         }
@@ -49,7 +77,15 @@ impl Rule {
         {
             return Some(Money::new(0, goods.currency));
         }
-        let more = self.additional_minor.checked_mul(items - 1)?;
+        let further = match self.by_weight {
+            None => items - 1,
+            Some(w) => {
+                let over = weight_g.saturating_sub(w.first_g.max(1)).max(0);
+                let step = w.step_g.max(1);
+                over / step + i64::from(over % step != 0)
+            }
+        };
+        let more = self.additional_minor.checked_mul(further)?;
         Some(Money::new(
             self.first_minor.checked_add(more)?,
             goods.currency,
@@ -97,11 +133,12 @@ pub fn rule_for<'a>(rules: &'a [Rule], district: &str) -> Option<&'a Rule> {
     }
 }
 
-/// The quote for `items` pieces worth `goods` going to `district`.
-pub fn quote(rules: &[Rule], district: &str, goods: Money, items: i64) -> Quote {
+/// The quote for a parcel going to `district`.
+pub fn quote(rules: &[Rule], district: &str, parcel: Parcel) -> Quote {
     let free = Rule::free_everywhere();
     let rule = rule_for(rules, district).unwrap_or(&free);
-    match rule.fee(goods, items) {
+    let goods = parcel.goods;
+    match rule.fee(parcel) {
         Some(fee) => Quote::Fee {
             fee,
             free_above: rule
@@ -135,11 +172,52 @@ mod tests {
             first_minor: first,
             additional_minor: additional,
             free_above_minor: free,
+            by_weight: None,
         }
     }
 
     fn hkd(minor: i64) -> Money {
         Money::new(minor, HKD)
+    }
+
+    fn parcel(goods: i64, items: i64) -> Parcel {
+        Parcel {
+            goods: hkd(goods),
+            items,
+            weight_g: 0,
+        }
+    }
+
+    #[test]
+    fn by_weight_the_first_weight_then_each_started_step() {
+        let r = Rule {
+            by_weight: Some(WeightSteps {
+                first_g: 1000,
+                step_g: 500,
+            }),
+            ..rule("", true, 1200, 400, Some(50_000))
+        };
+        let at = |weight_g: i64| {
+            r.fee(Parcel {
+                goods: hkd(10_000),
+                items: 3,
+                weight_g,
+            })
+            .map(|m| m.minor)
+        };
+        // Up to 1 kg: the first fee; each started 500 g after it: 4.00 more.
+        assert_eq!(at(0), Some(1200));
+        assert_eq!(at(1000), Some(1200));
+        assert_eq!(at(1001), Some(1600));
+        assert_eq!(at(1500), Some(1600));
+        assert_eq!(at(2600), Some(2800));
+        // Free shipping still applies from its amount, whatever the weight.
+        let rich = Parcel {
+            goods: hkd(50_000),
+            items: 1,
+            weight_g: 9_000,
+        };
+        assert_eq!(r.fee(rich).map(|m| m.minor), Some(0));
     }
 
     #[test]
@@ -160,20 +238,20 @@ mod tests {
             rule_for(&rules, "440106").map(|r| r.region_code.as_str()),
             Some("44")
         );
-        assert_eq!(quote(&rules, "650102", hkd(100), 1), Quote::NotDelivered);
+        assert_eq!(quote(&rules, "650102", parcel(100, 1)), Quote::NotDelivered);
         assert_eq!(
             rule_for(&rules, "810001").map(|r| r.region_code.as_str()),
             Some("")
         );
         assert_eq!(
-            quote(&rules, "440305", hkd(5000), 3),
+            quote(&rules, "440305", parcel(5000, 3)),
             Quote::Fee {
                 fee: hkd(700),
                 free_above: None
             }
         );
         assert_eq!(
-            quote(&rules, "810001", hkd(5000), 3),
+            quote(&rules, "810001", parcel(5000, 3)),
             Quote::Fee {
                 fee: hkd(1000),
                 free_above: Some(hkd(19900))
@@ -181,7 +259,7 @@ mod tests {
         );
         // At the threshold it is free, and the threshold is no longer news.
         assert_eq!(
-            quote(&rules, "810001", hkd(19900), 3),
+            quote(&rules, "810001", parcel(19900, 3)),
             Quote::Fee {
                 fee: hkd(0),
                 free_above: None
@@ -192,7 +270,7 @@ mod tests {
     #[test]
     fn without_any_rule_shipping_is_free() {
         assert_eq!(
-            quote(&[], "440305", hkd(100), 2),
+            quote(&[], "440305", parcel(100, 2)),
             Quote::Fee {
                 fee: hkd(0),
                 free_above: None
@@ -203,8 +281,8 @@ mod tests {
     #[test]
     fn a_fee_that_would_overflow_is_no_fee() {
         let r = rule("", true, i64::MAX, i64::MAX, None);
-        assert_eq!(r.fee(hkd(1), 2), None);
-        assert_eq!(r.fee(hkd(1), 1), Some(hkd(i64::MAX)));
+        assert_eq!(r.fee(parcel(1, 2)), None);
+        assert_eq!(r.fee(parcel(1, 1)), Some(hkd(i64::MAX)));
     }
 
     proptest! {
@@ -217,17 +295,42 @@ mod tests {
             items in 1i64..1000,
         ) {
             let r = rule("", true, first, additional, free);
-            let fee = r.fee(hkd(goods), items).expect("no overflow in range").minor;
+            let fee = r.fee(parcel(goods, items)).expect("no overflow in range").minor;
             if free.is_some_and(|f| goods >= f) {
                 prop_assert_eq!(fee, 0);
             } else {
                 prop_assert_eq!(fee, first + additional * (items - 1));
                 // One more item never costs less to ship.
-                let more = r.fee(hkd(goods), items + 1).expect("no overflow").minor;
+                let more = r.fee(parcel(goods, items + 1)).expect("no overflow").minor;
                 prop_assert!(more >= fee);
             }
             let closed = Rule { delivers: false, ..r };
-            prop_assert_eq!(closed.fee(hkd(goods), items), None);
+            prop_assert_eq!(closed.fee(parcel(goods, items)), None);
+        }
+
+        /// By weight, a heavier parcel never costs less, and the fee is the first fee plus
+        /// whole steps of the additional one.
+        #[test]
+        fn weight_fees_grow_with_the_weight(
+            first_g in 1i64..5_000,
+            step_g in 1i64..2_000,
+            weight in 0i64..100_000,
+            extra in 0i64..5_000,
+        ) {
+            let r = Rule {
+                by_weight: Some(WeightSteps { first_g, step_g }),
+                ..rule("", true, 1000, 300, None)
+            };
+            let fee = |w: i64| r.fee(Parcel { goods: hkd(1), items: 1, weight_g: w }).expect("fee").minor;
+            prop_assert!(fee(weight + extra) >= fee(weight));
+            prop_assert_eq!((fee(weight) - 1000) % 300, 0);
+            let steps = (fee(weight) - 1000) / 300;
+            prop_assert!(steps >= 0, "never less than the first fee");
+            prop_assert_eq!(steps == 0, weight <= first_g);
+            prop_assert!(first_g + steps * step_g >= weight, "the steps cover the weight");
+            if steps > 0 {
+                prop_assert!(first_g + (steps - 1) * step_g < weight, "and no step too many");
+            }
         }
     }
 }

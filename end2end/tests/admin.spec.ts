@@ -350,3 +350,131 @@ test('the owner makes a coupon code, a buyer redeems it, checkout suggests it, a
   await page.reload();
   await expect(row.getByTestId('coupon-counts')).toHaveText('已领 1/10 · 已用 1');
 });
+
+test('the owner sells a tea in two sizes priced apart, charges shipping to Zhejiang and makes a coupon; a buyer there picks the large size, and the pay sheet asks for its price plus the fee less the discount', async ({ page, browser, consoleProblems }) => {
+  test.setTimeout(90_000);
+  await page.goto('/admin/login');
+  await signIn(page, OWNER);
+  await expect(page).toHaveURL(/\/admin$/);
+  const title = `端到端 规格茶 ${Date.now().toString(36)}`;
+  await page.goto('/admin/products/new');
+  await page.getByTestId('product-title').fill(title);
+  await page.getByTestId('product-category').selectOption({ label: '茶饮' });
+  await page.getByTestId('product-price').fill('40.00');
+  await page.getByTestId('product-stock').fill('4');
+  await page.getByTestId('product-save').click();
+  await expect(page).toHaveURL(/\/admin\/products\/\d+$/);
+  const productUrl = page.url();
+  await expect(page.getByTestId('variant-row')).toHaveCount(1);
+
+  // Two sizes: the small one keeps the 4 in stock; the large one gets its own price and 5.
+  await page.getByTestId('option-name-1').fill('规格');
+  await page.getByTestId('option-values-1').fill('小罐，大罐');
+  await page.getByTestId('options-save').click();
+  await expect(page.getByTestId('variant-row')).toHaveCount(2);
+  await expect(page.getByTestId('product-price')).toHaveCount(0);
+  const large = page.locator('[data-testid="variant-row"][data-variant="大罐"]');
+  await large.getByTestId('variant-price').fill('0');
+  await large.getByTestId('variant-delta').fill('5');
+  await page.getByTestId('variants-save').click();
+  await expect(page.getByTestId('action-error')).toContainText('规格「大罐」的价格无效');
+  await expect(large.getByTestId('variant-stock')).toHaveText('0');
+  await large.getByTestId('variant-price').fill('88.00');
+  await large.getByTestId('variant-delta').fill('5');
+  await large.getByTestId('variant-barcode').fill('6901234567892');
+  await page.getByTestId('variants-save').click();
+  await expect(large.getByTestId('variant-stock')).toHaveText('5');
+  await expect(large.getByTestId('variant-barcode')).toHaveValue('6901234567892');
+  await expect(page.getByTestId('product-stock-now')).toHaveText('9');
+  await expect(page.getByTestId('ledger-row').first().getByTestId('ledger-variant')).toHaveText('大罐');
+
+  // Shipping to Zhejiang: HK$12 a parcel.
+  await page.goto('/admin/shipping');
+  const add = page.getByTestId('shipping-add');
+  await add.getByTestId('shipping-region').selectOption('33');
+  await add.getByTestId('shipping-first').fill('12');
+  await add.getByTestId('shipping-additional').fill('0');
+  await page.getByTestId('shipping-add-save').click();
+  await expect(page.locator('[data-testid="shipping-rule"][data-region="33"]')).toContainText('浙江省');
+
+  // A code worth HK$5 from HK$50.
+  await page.goto('/admin/coupons');
+  const code = `SKU-${Date.now().toString(36).toUpperCase()}`;
+  const form = page.getByTestId('coupon-form');
+  await form.getByTestId('coupon-name').fill('规格茶立减');
+  await form.getByTestId('coupon-code').fill(code);
+  await form.getByTestId('coupon-amount').fill('5');
+  await form.getByTestId('coupon-min-spend').fill('50');
+  await form.getByTestId('coupon-days').fill('3');
+  await form.getByTestId('coupon-total').fill('10');
+  await form.getByTestId('coupon-in-centre').uncheck();
+  await page.getByTestId('coupon-create').click();
+  await expect(page.getByTestId('coupon-row').filter({ hasText: '规格茶立减' })).toHaveCount(1);
+
+  // Without JavaScript the size is a form: the server answers the chosen variant, and the
+  // plain add-to-cart form adds it.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const reader = await plain.newPage();
+  await arriveAs(reader, newOpenid());
+  await reader.getByRole('link', { name: '茶饮', exact: true }).click();
+  const card = reader.getByTestId('product-card').filter({ hasText: title });
+  await expect(card).toContainText('HK$40.00 起');
+  await card.getByRole('link').click();
+  await expect(reader.getByTestId('price')).toHaveText('HK$40.00');
+  await reader.getByTestId('option-value').filter({ hasText: '大罐' }).locator('input').check();
+  await reader.getByTestId('choose-variant').click();
+  await expect(reader.getByTestId('price')).toHaveText('HK$88.00');
+  await expect(reader.getByTestId('stock')).toHaveText('库存 5 件');
+  await reader.getByTestId('add-to-cart').click();
+  await reader.goto('/cart');
+  await expect(reader.getByTestId('line-options')).toHaveText('大罐');
+  await plain.close();
+
+  // In the payment container, with JavaScript: the code, the large size picked in place,
+  // an address in Hangzhou.
+  const context = await browser.newContext({ javaScriptEnabled: true });
+  const shopper = await context.newPage();
+  await shopper.goto(`${sandboxURL}/mp_pay/oauth?merchant_no=SANDBOX-MERCHANT-001&currency=HKD&return_to=%2Fcoupons&sandbox_openid=${newOpenid()}`);
+  await expect(shopper.getByTestId('redeem')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('coupon-code').fill(code);
+  await shopper.getByTestId('redeem').click();
+  await expect(shopper.getByTestId('my-coupon').filter({ hasText: '规格茶立减' })).toHaveCount(1);
+  await shopper.getByRole('link', { name: '好物小店' }).click();
+  await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
+  await shopper.getByTestId('product-card').filter({ hasText: title }).getByRole('link').click();
+  await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
+  await expect(shopper.getByTestId('choose-variant')).toBeHidden();
+  await expect(shopper.getByTestId('price')).toHaveText('HK$40.00');
+  await shopper.getByTestId('option-value').filter({ hasText: '大罐' }).click();
+  await expect(shopper.getByTestId('price')).toHaveText('HK$88.00');
+  await expect(shopper.getByTestId('stock')).toHaveText('库存 5 件');
+  await shopper.getByTestId('add-to-cart').click();
+  await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
+  await shopper.getByRole('link', { name: '购物车' }).click();
+  await expect(shopper.getByTestId('line-options')).toHaveText('大罐');
+  await shopper.getByTestId('add-ship-to').click();
+  await expect(shopper.getByTestId('address-form')).toBeVisible();
+  await shopper.getByTestId('recipient').fill('王五');
+  await shopper.getByTestId('mobile').fill('13700137000');
+  await shopper.getByTestId('detail').fill('延安路 1 号');
+  await pickRegion(shopper, '33', '3301', '330102', true);
+  await shopper.getByTestId('save-address').click();
+  await expect(shopper.getByTestId('ship-to-recipient')).toHaveText('王五');
+  await expect(shopper.getByTestId('cart-goods')).toHaveText('HK$88.00');
+  await expect(shopper.getByTestId('cart-shipping')).toContainText('HK$12.00');
+  await expect(shopper.getByTestId('cart-discount')).toHaveText('−HK$5.00');
+  await expect(shopper.getByTestId('cart-total')).toContainText('HK$95.00');
+  await expect(shopper.getByTestId('checkout')).toHaveAttribute('data-ready', '');
+  await shopper.getByTestId('checkout').click();
+  await expect(shopper.getByTestId('sandbox-sheet-amount')).toContainText('95.00');
+  await shopper.getByTestId('sandbox-pay').click();
+  await expect(shopper.getByTestId('order-status')).toHaveAttribute('data-status', 'paid', { timeout: 20_000 });
+  await expect(shopper.getByTestId('order-line-options')).toHaveText('大罐');
+  await expect(shopper.getByTestId('order-total')).toHaveText('HK$95.00');
+  await context.close();
+
+  // The large size's stock went down by one; the small one's did not.
+  await page.goto(productUrl);
+  await expect(large.getByTestId('variant-stock')).toHaveText('4');
+  await expect(page.locator('[data-testid="variant-row"][data-variant="小罐"]').getByTestId('variant-stock')).toHaveText('4');
+});

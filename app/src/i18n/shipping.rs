@@ -21,6 +21,13 @@ pub struct ShippingStrings {
     pub err_amount: &'static str,
     pub err_region: &'static str,
     pub err_whole_shop: &'static str,
+    pub charge_by: &'static str,
+    pub by_item: &'static str,
+    pub by_weight: &'static str,
+    pub first_weight: &'static str,
+    pub step_weight: &'static str,
+    pub weight_hint: &'static str,
+    pub err_weight: &'static str,
 }
 
 pub static SHIPPING_ZH: ShippingStrings = ShippingStrings {
@@ -42,6 +49,14 @@ pub static SHIPPING_ZH: ShippingStrings = ShippingStrings {
     err_amount: "金额格式不对，应为 0 到 100000 之间的数字，例如 12.50",
     err_region: "请选择省份",
     err_whole_shop: "全店规则不能删除，可以修改",
+    charge_by: "计费方式",
+    by_item: "按件数",
+    by_weight: "按重量（首重、续重）",
+    first_weight: "首重（克）",
+    step_weight: "续重（克，每档）",
+    weight_hint:
+        "按重量计费时，首件运费即首重的运费，续件运费即每个续重档的运费；重量取自各规格的重量。",
+    err_weight: "按重量计费时，首重和续重须为 1 到 1000000 的整数（克）",
 };
 
 pub static SHIPPING_EN: ShippingStrings = ShippingStrings {
@@ -63,6 +78,13 @@ pub static SHIPPING_EN: ShippingStrings = ShippingStrings {
     err_amount: "Enter an amount from 0 to 100000, like 12.50",
     err_region: "Choose a province",
     err_whole_shop: "The shop-wide rule cannot be removed; change it instead",
+    charge_by: "Charge",
+    by_item: "By item",
+    by_weight: "By weight (first weight, then steps)",
+    first_weight: "First weight (g)",
+    step_weight: "Each further step (g)",
+    weight_hint: "By weight, the first-item fee covers the first weight and the further-item fee each further step; weights come from the variants.",
+    err_weight: "By weight, the first weight and the step are whole grams from 1 to 1000000",
 };
 
 pub fn shipping_t() -> &'static ShippingStrings {

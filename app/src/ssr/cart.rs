@@ -31,6 +31,7 @@ struct LineRow {
     on_sale: i64,
     image_url: Option<String>,
     image_alt: Option<String>,
+    weight_g: i64,
 }
 
 /// The cart's lines with their products and variants, the same for the page and checkout:
@@ -41,7 +42,7 @@ pub(crate) fn lines_sql(order: &str) -> String {
                 v.option1, v.option2, v.option3, v.price_minor, p.currency, v.stock,
                 CAST(CASE WHEN {FOR_SALE_FLAG} = 1 AND {VARIANT_FOR_SALE} THEN 1 ELSE 0 END AS BIGINT)
                     AS on_sale,
-                COALESCE(i.thumb_url, i.url) AS image_url, i.alt AS image_alt
+                COALESCE(i.thumb_url, i.url) AS image_url, i.alt AS image_alt, v.weight_g
          FROM cart_items ci JOIN products p ON p.id = ci.product_id
               JOIN categories c ON c.id = p.category_id
               JOIN product_variants v ON v.id = ci.variant_id
@@ -87,6 +88,7 @@ pub async fn view(
             product_id: r.product_id,
             variant_id: r.variant_id,
             option_text,
+            weight_g: r.weight_g,
             category_id: r.category_id,
             image,
             title: r.title,

@@ -12,7 +12,7 @@ use crate::error::ShopError;
 use crate::i18n::shipping::shipping_t;
 use crate::model::CartView;
 use crate::money::{Currency, Money};
-use crate::shipping::{max_amount, quote, Quote, Rule};
+use crate::shipping::{max_amount, quote, Parcel, Quote, Rule, WeightSteps};
 use sqlx::Any;
 
 #[derive(sqlx::FromRow)]
@@ -22,6 +22,8 @@ struct RuleRow {
     first_minor: i64,
     additional_minor: i64,
     free_above_minor: Option<i64>,
+    first_weight_g: Option<i64>,
+    step_weight_g: Option<i64>,
 }
 
 impl From<RuleRow> for Rule {
@@ -32,11 +34,16 @@ impl From<RuleRow> for Rule {
             first_minor: r.first_minor,
             additional_minor: r.additional_minor,
             free_above_minor: r.free_above_minor,
+            by_weight: match (r.first_weight_g, r.step_weight_g) {
+                (Some(first_g), Some(step_g)) => Some(WeightSteps { first_g, step_g }),
+                _ => None,
+            },
         }
     }
 }
 
-const COLUMNS: &str = "region_code, delivers, first_minor, additional_minor, free_above_minor";
+const COLUMNS: &str = "region_code, delivers, first_minor, additional_minor, free_above_minor, \
+    first_weight_g, step_weight_g";
 
 /// The district and the regions above it, most specific first, then the shop (`""`).
 fn chain(district: &str) -> Vec<&str> {
@@ -75,15 +82,10 @@ where
         .collect())
 }
 
-/// What shipping `items` pieces worth `goods` to `district` costs, by today's rules.
-pub async fn quote_for(
-    db: &Database,
-    district: &str,
-    goods: Money,
-    items: i64,
-) -> Result<Quote, ShopError> {
+/// What shipping the parcel to `district` costs, by today's rules.
+pub async fn quote_for(db: &Database, district: &str, parcel: Parcel) -> Result<Quote, ShopError> {
     let rules = rules_over(db.pool(), district).await?;
-    Ok(quote(&rules, district, goods, items))
+    Ok(quote(&rules, district, parcel))
 }
 
 /// The cart with its shipping quote for the address the buyer chose (`asked`, else their
@@ -98,7 +100,12 @@ pub async fn for_cart(
         return Ok(cart);
     }
     if let Some(address) = addresses::chosen(db, buyer, asked).await? {
-        cart.shipping = Some(quote_for(db, &address.region_code, cart.total, cart.count).await?);
+        let parcel = Parcel {
+            goods: cart.total,
+            items: cart.count,
+            weight_g: cart.weight_g(),
+        };
+        cart.shipping = Some(quote_for(db, &address.region_code, parcel).await?);
     }
     Ok(cart)
 }
@@ -130,6 +137,7 @@ pub async fn settings(db: &Database, currency: Currency) -> Result<ShippingSetti
             first: Money::new(r.first_minor, currency),
             additional: Money::new(r.additional_minor, currency),
             free_above: r.free_above_minor.map(|m| Money::new(m, currency)),
+            by_weight: r.by_weight,
             region_code: r.region_code,
         })
         .collect();
@@ -149,6 +157,18 @@ pub struct RuleForm<'a> {
     pub additional: &'a str,
     /// Empty: never free.
     pub free_above: &'a str,
+    /// Charged by weight: the first weight and the step, in grams.
+    pub by_weight: bool,
+    pub first_weight: &'a str,
+    pub step_weight: &'a str,
+}
+
+fn grams(raw: &str) -> Result<i64, ShopError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|g| (1..=1_000_000).contains(g))
+        .ok_or_else(|| ShopError::Invalid(shipping_t().err_weight.to_owned()))
 }
 
 fn amount(raw: &str, currency: Currency, field: &str) -> Result<i64, ShopError> {
@@ -177,13 +197,22 @@ pub async fn save(db: &Database, form: &RuleForm<'_>, currency: Currency) -> Res
         "" => None,
         raw => Some(amount(raw, currency, s.free_above)?),
     };
+    let (first_weight, step_weight) = if form.by_weight {
+        (
+            Some(grams(form.first_weight)?),
+            Some(grams(form.step_weight)?),
+        )
+    } else {
+        (None, None)
+    };
     sqlx::query(
         "INSERT INTO shipping_rules (region_code, delivers, first_minor, additional_minor,
-             free_above_minor, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
+             free_above_minor, updated_at, first_weight_g, step_weight_g)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (region_code) DO UPDATE SET delivers = excluded.delivers,
              first_minor = excluded.first_minor, additional_minor = excluded.additional_minor,
-             free_above_minor = excluded.free_above_minor, updated_at = excluded.updated_at",
+             free_above_minor = excluded.free_above_minor, updated_at = excluded.updated_at,
+             first_weight_g = excluded.first_weight_g, step_weight_g = excluded.step_weight_g",
     )
     .bind(code)
     .bind(i64::from(form.delivers))
@@ -191,6 +220,8 @@ pub async fn save(db: &Database, form: &RuleForm<'_>, currency: Currency) -> Res
     .bind(additional)
     .bind(free_above)
     .bind(now_ms())
+    .bind(first_weight)
+    .bind(step_weight)
     .execute(db.pool())
     .await?;
     tracing::info!(
@@ -199,6 +230,8 @@ pub async fn save(db: &Database, form: &RuleForm<'_>, currency: Currency) -> Res
         first,
         additional,
         ?free_above,
+        ?first_weight,
+        ?step_weight,
         "shipping rule saved"
     );
     Ok(())

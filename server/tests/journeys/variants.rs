@@ -613,3 +613,91 @@ async fn data_from_before_variants_migrates_without_loss() {
         assert_eq!(prices, [(2500, 2500), (1800, 1800)], "{label}");
     }
 }
+
+/// A shop that charges shipping by weight: the variants' weights make the parcel's, the
+/// cart quotes it, checkout charges it and the order keeps the weight.
+#[tokio::test]
+async fn shipping_by_weight_follows_the_variants_weights() {
+    for db in app::ssr::testing::all().await {
+        let stack = Stack::start(db, &[]).await;
+        let shop = &stack.shop;
+        let label = shop.label;
+        let admin = owner_client(shop).await;
+        let rice = new_product(shop, &admin, "五常大米", "50.00").await;
+        let (status, body) = set_options(shop, &admin, rice, &[("规格", "500g, 2kg")]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let all = variants(shop, rice).await;
+        let (small, big) = (variant_id(&all, "500g"), variant_id(&all, "2kg"));
+        let mut form: Vec<(String, String)> = Vec::new();
+        for (id, price, weight) in [(small, "50", "500"), (big, "150", "2000")] {
+            form.push((format!("price.{id}"), price.into()));
+            form.push((format!("weight.{id}"), weight.into()));
+            form.push((format!("delta.{id}"), "5".into()));
+        }
+        form.push(("reason".into(), "restock".into()));
+        let res = admin
+            .post(shop.url(&format!("/admin/products/{rice}/variants")))
+            .form(&form)
+            .send()
+            .await
+            .expect("table");
+        assert_eq!(
+            crate::common::location(&res),
+            format!("/admin/products/{rice}")
+        );
+
+        // The shop's rule by weight: HK$10 up to 1 kg, HK$3 for each further 500 g or part.
+        let rule = |step: &'static str| {
+            vec![
+                ("region_code", ""),
+                ("delivers", "on"),
+                ("first", "10"),
+                ("additional", "3"),
+                ("free_above", ""),
+                ("charge_by", "weight"),
+                ("first_weight", "1000"),
+                ("step_weight", step),
+            ]
+        };
+        let (status, body) = act(shop, &admin, "shipping_save", &rule("0")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.contains("首重和续重"), "{body}");
+        let (status, body) = act(shop, &admin, "shipping_save", &rule("500")).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+
+        let buyer = arrive(shop, "oWeightBuyer000000000001").await;
+        add_variant(&buyer, shop, rice, Some(small), 1).await;
+        let cart = buyer.page(shop, "/cart").await;
+        assert_eq!(
+            testid_text(&cart, "cart-shipping").as_deref(),
+            Some("HK$10.00"),
+            "{label}: 500 g"
+        );
+        add_variant(&buyer, shop, rice, Some(big), 1).await;
+        let cart = buyer.page(shop, "/cart").await;
+        assert_eq!(
+            testid_text(&cart, "cart-shipping").as_deref(),
+            Some("HK$19.00"),
+            "{label}: 2.5 kg is 1 kg and three steps"
+        );
+        let params = buyer
+            .checkout(shop, &key(&buyer.openid, 1))
+            .await
+            .expect("checkout");
+        let no = order_no(&params);
+        let kept: (i64, i64, i64) = sqlx::query_as(
+            "SELECT total_minor, shipping_minor, weight_g FROM orders WHERE order_no = $1",
+        )
+        .bind(&no)
+        .fetch_one(shop.db().await.pool())
+        .await
+        .expect("order");
+        assert_eq!(kept, (21_900, 1_900, 2_500), "{label}");
+        assert_eq!(stack.gateway_payment(&no).await["amount"], json!("219.00"));
+        let page = page_text(shop, &admin, "/admin/shipping").await;
+        assert!(
+            page.contains("value=\"500\""),
+            "{label}: the rule shows its steps"
+        );
+    }
+}

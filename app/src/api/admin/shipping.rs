@@ -33,6 +33,10 @@ pub async fn admin_save_shipping(
     first: String,
     additional: String,
     free_above: String,
+    // `weight` charges by weight; anything else (or nothing) by item.
+    #[server(default)] charge_by: String,
+    #[server(default)] first_weight: String,
+    #[server(default)] step_weight: String,
 ) -> Result<(), ShopError> {
     owner_call(|call| async move {
         let form = shipping::RuleForm {
@@ -41,6 +45,9 @@ pub async fn admin_save_shipping(
             first: &first,
             additional: &additional,
             free_above: &free_above,
+            by_weight: charge_by == "weight",
+            first_weight: &first_weight,
+            step_weight: &step_weight,
         };
         shipping::save(&call.state.db, &form, call.state.config.currency).await
     })

@@ -91,8 +91,21 @@ fn RuleFields(rule: Option<ShippingRuleView>, s: &'static ShippingStrings) -> im
         .as_ref()
         .and_then(|r| r.free_above.map(|m| m.decimal()))
         .unwrap_or_default();
+    let weights = rule.as_ref().and_then(|r| r.by_weight);
+    let by_weight = weights.is_some();
+    let first_weight = weights.map(|w| w.first_g.to_string()).unwrap_or_default();
+    let step_weight = weights.map(|w| w.step_g.to_string()).unwrap_or_default();
     view! {
         <label class="check"><input type="checkbox" name="delivers" value="on" checked=delivers data-testid="shipping-delivers"/>{s.delivers}</label>
+        <label>{s.charge_by}
+            <select name="charge_by" data-testid="shipping-charge-by">
+                <option value="item" selected=!by_weight>{s.by_item}</option>
+                <option value="weight" selected=by_weight>{s.by_weight}</option>
+            </select>
+        </label>
+        <label>{s.first_weight}<input name="first_weight" value=first_weight inputmode="numeric" placeholder="1000" autocomplete="off" data-testid="shipping-first-weight"/></label>
+        <label>{s.step_weight}<input name="step_weight" value=step_weight inputmode="numeric" placeholder="500" autocomplete="off" data-testid="shipping-step-weight"/></label>
+        <p class="muted">{s.weight_hint}</p>
         <label>{s.first}<input name="first" value=first inputmode="decimal" placeholder="0.00" autocomplete="off" data-testid="shipping-first"/></label>
         <label>{s.additional}<input name="additional" value=additional inputmode="decimal" placeholder="0.00" autocomplete="off" data-testid="shipping-additional"/></label>
         <label>{s.free_above}<input name="free_above" value=free_above inputmode="decimal" placeholder=s.free_above_hint autocomplete="off" data-testid="shipping-free-above"/></label>

@@ -113,7 +113,7 @@ pub async fn change_address(
     let address = addresses::get(&state.db, buyer, address).await?;
     // The order paid for its shipping: a new address must be one the shop delivers to, for
     // no more than that (the rules as they are now).
-    match shipping::quote_for(&state.db, &address.region_code, row.goods(), row.item_count).await? {
+    match shipping::quote_for(&state.db, &address.region_code, row.parcel()).await? {
         Quote::NotDelivered => return Err(ShopError::Address(AddressProblem::NotDelivered)),
         Quote::Fee { fee, .. } if fee.minor > row.shipping_minor => {
             return Err(ShopError::Address(AddressProblem::ShippingCostsMore))

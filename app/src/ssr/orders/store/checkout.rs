@@ -12,7 +12,7 @@ use crate::error::ShopError;
 use crate::ids::{OrderId, ProductId, VariantId};
 use crate::money::{Currency, Money};
 use crate::orders::OrderStatus;
-use crate::shipping::{quote, Quote};
+use crate::shipping::{quote, Parcel, Quote};
 use crate::ssr::cart::lines_sql;
 use crate::ssr::coupons;
 use crate::ssr::db::{flag, lock_key, Database, Tx};
@@ -43,6 +43,7 @@ struct CartRow {
     stock: i64,
     on_sale: i64,
     image_url: Option<String>,
+    weight_g: i64,
 }
 
 pub struct NewOrder<'a> {
@@ -139,7 +140,16 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     // Shipping by the rules as they are now, read in this transaction; the order keeps the
     // fee, so later changes to the rules never change it.
     let rules = shipping::rules_over(&mut *tx, new.region_code).await?;
-    let shipping_fee = match quote(&rules, new.region_code, goods, item_count) {
+    let weight_g = rows
+        .iter()
+        .map(|r| r.weight_g.saturating_mul(r.quantity))
+        .fold(0, i64::saturating_add);
+    let parcel = Parcel {
+        goods,
+        items: item_count,
+        weight_g,
+    };
+    let shipping_fee = match quote(&rules, new.region_code, parcel) {
         Quote::Fee { fee, .. } => fee,
         Quote::NotDelivered => {
             tracing::info!(
@@ -197,9 +207,9 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
         "INSERT INTO orders (order_no, openid, checkout_key, status, currency, total_minor,
              item_count, product_info, provider, next_check_at, expires_at, created_at, updated_at,
              watch_until, ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode,
-             remark, shipping_minor, discount_minor, buyer_coupon_id, coupon_name)
+             remark, shipping_minor, discount_minor, buyer_coupon_id, coupon_name, weight_g)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17,
-                 $18, $19, $20, $21, $22, $23)
+                 $18, $19, $20, $21, $22, $23, $24)
          RETURNING id",
     )
     .bind(&order_no)
@@ -225,6 +235,7 @@ pub async fn create_from_cart(db: &Database, new: &NewOrder<'_>) -> Result<Creat
     .bind(discount)
     .bind(new.coupon)
     .bind(coupon_name)
+    .bind(weight_g)
     .fetch_one(&mut *tx)
     .await;
     let order_id = match inserted {

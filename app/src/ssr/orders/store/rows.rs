@@ -63,6 +63,8 @@ pub struct OrderRow {
     /// The buyer's coupon the order holds or used.
     pub buyer_coupon_id: Option<i64>,
     pub coupon_name: Option<String>,
+    /// The parcel's weight in grams, as checkout weighed it.
+    pub weight_g: i64,
 }
 
 /// WeChat keeps a prepay order payable for two hours after it is placed.
@@ -88,7 +90,7 @@ pub(super) const ORDER_COLUMNS: &str = "id, order_no, openid, status, currency, 
     next_check_at, checks, expires_at, created_at, carrier, tracking_no, shipped_at, refunded_minor, \
     pay_currency, pay_amount, exchange_rate, trade_time, watch_until, unknown_answers, \
     ship_recipient, ship_phone, ship_region, ship_detail, ship_postcode, remark, shipping_minor, \
-    discount_minor, buyer_coupon_id, coupon_name";
+    discount_minor, buyer_coupon_id, coupon_name, weight_g";
 
 impl OrderRow {
     pub fn total(&self) -> Money {
@@ -101,6 +103,15 @@ impl OrderRow {
             self.total_minor - self.shipping_minor + self.discount_minor,
             self.currency,
         )
+    }
+
+    /// The parcel as shipping saw it at checkout.
+    pub fn parcel(&self) -> crate::shipping::Parcel {
+        crate::shipping::Parcel {
+            goods: self.goods(),
+            items: self.item_count,
+            weight_g: self.weight_g,
+        }
     }
 
     pub fn needs_attention(&self) -> bool {
