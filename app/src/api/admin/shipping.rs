@@ -1,6 +1,9 @@
 //! The shipping page: the shop's fee rules. Only the owner changes them (they set what
 //! buyers pay); staff may read them.
 
+// The rule form's function has as many arguments as the form has fields.
+#![allow(clippy::too_many_arguments)]
+
 use crate::admin::ShippingSettings;
 use crate::error::ShopError;
 use leptos::prelude::*;
