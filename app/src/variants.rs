@@ -37,17 +37,6 @@ pub struct Variant {
 /// What the buyer has picked: a value (or nothing yet) per option.
 pub type Choice = Vec<Option<String>>;
 
-/// The variant whose values are exactly the choice, if it exists.
-pub fn find<'a>(variants: &'a [Variant], choice: &[Option<String>]) -> Option<&'a Variant> {
-    variants.iter().find(|v| {
-        v.values.len() == choice.len()
-            && v.values
-                .iter()
-                .zip(choice)
-                .all(|(value, picked)| picked.as_deref() == Some(value.as_str()))
-    })
-}
-
 /// The variant a page opens with: the first one in stock, else the first.
 pub fn default_variant(variants: &[Variant]) -> Option<&Variant> {
     variants
@@ -70,30 +59,40 @@ pub enum Availability {
     Missing,
 }
 
-pub fn availability(
-    variants: &[Variant],
-    choice: &[Option<String>],
+impl Availability {
+    pub fn code(self) -> &'static str {
+        match self {
+            Availability::Available => "available",
+            Availability::SoldOut => "sold-out",
+            Availability::Missing => "missing",
+        }
+    }
+}
+
+/// The availability of `value` for option `option`, over combinations given as (values,
+/// stock), with `picked` the other options' values ("" where nothing is picked yet: any
+/// value will do).
+pub fn availability<'a>(
+    combos: impl IntoIterator<Item = (&'a [String], i64)>,
+    picked: &[String],
     option: usize,
     value: &str,
 ) -> Availability {
-    let mut with: Choice = choice.to_vec();
-    if let Some(slot) = with.get_mut(option) {
-        *slot = Some(value.to_owned());
-    }
-    // Options not picked yet match anything: is there some way to get this value?
-    let matching = variants.iter().filter(|v| {
-        v.values.len() == with.len()
-            && v.values
-                .iter()
-                .zip(&with)
-                .all(|(have, want)| want.as_deref().is_none_or(|w| w == have))
-    });
     let mut any = false;
-    for v in matching {
-        if v.stock > 0 {
-            return Availability::Available;
+    for (values, stock) in combos {
+        let fits = values.iter().enumerate().all(|(k, v)| {
+            if k == option {
+                v == value
+            } else {
+                picked.get(k).is_none_or(|p| p.is_empty() || p == v)
+            }
+        });
+        if fits {
+            if stock > 0 {
+                return Availability::Available;
+            }
+            any = true;
         }
-        any = true;
     }
     if any {
         Availability::SoldOut
@@ -232,36 +231,53 @@ mod tests {
         ]
     }
 
-    fn some(values: &[&str]) -> Choice {
-        values.iter().map(|v| Some((*v).to_owned())).collect()
+    fn combos(v: &[Variant]) -> impl Iterator<Item = (&[String], i64)> {
+        v.iter().map(|v| (v.values.as_slice(), v.stock))
+    }
+
+    fn some(values: &[&str]) -> Vec<String> {
+        values.iter().map(|v| (*v).to_owned()).collect()
     }
 
     #[test]
-    fn a_choice_finds_its_variant_and_only_a_whole_one() {
+    fn a_page_opens_on_the_first_variant_in_stock() {
         let v = tea();
-        assert_eq!(find(&v, &some(&["150g", "袋装"])).map(|v| v.id.0), Some(2));
-        assert_eq!(find(&v, &some(&["300g", "袋装"])), None);
-        assert_eq!(find(&v, &[Some("150g".into()), None]), None);
         assert_eq!(default_variant(&v).map(|v| v.id.0), Some(1));
-        // A simple product: one variant with no values, found by the empty choice.
-        let simple = vec![variant(9, &[], 3)];
-        assert_eq!(find(&simple, &[]).map(|v| v.id.0), Some(9));
+        assert_eq!(
+            choice_of(&v[1]),
+            vec![Some("150g".to_owned()), Some("袋装".to_owned())]
+        );
+        let sold_out = vec![variant(4, &["x"], 0), variant(5, &["y"], 0)];
+        assert_eq!(default_variant(&sold_out).map(|v| v.id.0), Some(4));
     }
 
     #[test]
     fn values_are_available_sold_out_or_missing_given_the_other_choices() {
         let v = tea();
         let picked = some(&["300g", "罐装"]);
-        assert_eq!(availability(&v, &picked, 1, "袋装"), Availability::Missing);
-        assert_eq!(availability(&v, &picked, 1, "罐装"), Availability::SoldOut);
         assert_eq!(
-            availability(&v, &picked, 0, "150g"),
+            availability(combos(&v), &picked, 1, "袋装"),
+            Availability::Missing
+        );
+        assert_eq!(
+            availability(combos(&v), &picked, 1, "罐装"),
+            Availability::SoldOut
+        );
+        assert_eq!(
+            availability(combos(&v), &picked, 0, "150g"),
             Availability::Available
         );
         // Nothing picked for the other option: some way to get it is enough.
-        let half = vec![None, Some("袋装".to_owned())];
-        assert_eq!(availability(&v, &half, 0, "300g"), Availability::Missing);
-        assert_eq!(availability(&v, &half, 0, "150g"), Availability::SoldOut);
+        let half = some(&["", "袋装"]);
+        assert_eq!(
+            availability(combos(&v), &half, 0, "300g"),
+            Availability::Missing
+        );
+        assert_eq!(
+            availability(combos(&v), &half, 0, "150g"),
+            Availability::SoldOut
+        );
+        assert_eq!(Availability::SoldOut.code(), "sold-out");
     }
 
     #[test]
@@ -330,24 +346,28 @@ mod tests {
         }
 
         /// A value is available exactly when some variant in stock has it along with every
-        /// other picked value; `find` agrees with the whole choice.
+        /// other picked value, sold out when only sold-out ones do, else missing.
         #[test]
         fn availability_agrees_with_the_variants(stocks in prop::collection::vec(0i64..3, 4), pick in prop::collection::vec(prop::option::of(0usize..2), 2)) {
             let values = [["a", "x"], ["a", "y"], ["b", "x"], ["b", "y"]];
             let variants: Vec<Variant> = values.iter().zip(&stocks).enumerate()
                 .map(|(i, (vals, stock))| variant(i as i64 + 1, vals, *stock)).collect();
             let names = [["a", "b"], ["x", "y"]];
-            let choice: Choice = pick.iter().enumerate()
-                .map(|(o, p)| p.map(|k| names[o][k].to_owned())).collect();
+            let choice: Vec<String> = pick.iter().enumerate()
+                .map(|(o, p)| p.map(|k| names[o][k].to_owned()).unwrap_or_default()).collect();
             for (o, opts) in names.iter().enumerate() {
                 for value in opts {
-                    let want = variants.iter().any(|v| v.stock > 0 && v.values[o] == *value
-                        && choice.iter().enumerate().all(|(k, c)| k == o || c.as_deref().is_none_or(|c| c == v.values[k])));
-                    prop_assert_eq!(availability(&variants, &choice, o, value) == Availability::Available, want);
+                    let fits = |v: &&Variant| v.values[o] == *value
+                        && choice.iter().enumerate().all(|(k, c)| k == o || c.is_empty() || *c == v.values[k]);
+                    let want = if variants.iter().filter(fits).any(|v| v.stock > 0) {
+                        Availability::Available
+                    } else if variants.iter().any(|v| fits(&v)) {
+                        Availability::SoldOut
+                    } else {
+                        Availability::Missing
+                    };
+                    prop_assert_eq!(availability(combos(&variants), &choice, o, value), want);
                 }
-            }
-            if choice.iter().all(Option::is_some) {
-                prop_assert!(find(&variants, &choice).is_some());
             }
         }
     }

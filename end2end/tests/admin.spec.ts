@@ -411,7 +411,7 @@ test('the owner sells a tea in two sizes priced apart, charges shipping to Zheji
   await page.getByTestId('coupon-create').click();
   await expect(page.getByTestId('coupon-row').filter({ hasText: '规格茶立减' })).toHaveCount(1);
 
-  // Without JavaScript the size is a form: the server answers the chosen variant, and the
+  // Without JavaScript each size is a link: the server answers the chosen variant, and the
   // plain add-to-cart form adds it.
   const plain = await browser.newContext({ javaScriptEnabled: false });
   const reader = await plain.newPage();
@@ -421,10 +421,11 @@ test('the owner sells a tea in two sizes priced apart, charges shipping to Zheji
   await expect(card).toContainText('HK$40.00 起');
   await card.getByRole('link').click();
   await expect(reader.getByTestId('price')).toHaveText('HK$40.00');
-  await reader.getByTestId('option-value').filter({ hasText: '大罐' }).locator('input').check();
-  await reader.getByTestId('choose-variant').click();
+  await expect(reader.getByTestId('option-value').filter({ hasText: '小罐' })).toHaveAttribute('aria-current', 'true');
+  await reader.getByTestId('option-value').filter({ hasText: '大罐' }).click();
+  await expect(reader).toHaveURL(/\?o1=%E5%A4%A7%E7%BD%90$/);
   await expect(reader.getByTestId('price')).toHaveText('HK$88.00');
-  await expect(reader.getByTestId('stock')).toHaveText('库存 5 件');
+  await expect(reader.getByTestId('stock')).toHaveText('仅剩 5 件');
   await reader.getByTestId('add-to-cart').click();
   await reader.goto('/cart');
   await expect(reader.getByTestId('line-options')).toHaveText('大罐');
@@ -443,11 +444,13 @@ test('the owner sells a tea in two sizes priced apart, charges shipping to Zheji
   await shopper.getByRole('link', { name: '茶饮', exact: true }).click();
   await shopper.getByTestId('product-card').filter({ hasText: title }).getByRole('link').click();
   await expect(shopper.getByTestId('add-to-cart')).toHaveAttribute('data-ready', '');
-  await expect(shopper.getByTestId('choose-variant')).toBeHidden();
   await expect(shopper.getByTestId('price')).toHaveText('HK$40.00');
+  const productPage = shopper.url();
   await shopper.getByTestId('option-value').filter({ hasText: '大罐' }).click();
   await expect(shopper.getByTestId('price')).toHaveText('HK$88.00');
-  await expect(shopper.getByTestId('stock')).toHaveText('库存 5 件');
+  await expect(shopper.getByTestId('stock')).toHaveText('仅剩 5 件');
+  await expect(shopper.getByTestId('option-value').filter({ hasText: '大罐' })).toHaveAttribute('aria-current', 'true');
+  expect(shopper.url(), 'picked in place, no page load').toBe(productPage);
   await shopper.getByTestId('add-to-cart').click();
   await expect(shopper.getByTestId('cart-badge')).toHaveText('1');
   await shopper.getByRole('link', { name: '购物车' }).click();

@@ -6,12 +6,8 @@ use crate::error::ShopError;
 use crate::i18n::t;
 use crate::ids::ProductId;
 use crate::model::ProductDetail;
-use crate::money::Money;
 use crate::page::use_page;
-use crate::variants::{
-    availability, choice_of, default_variant, find, read_choice, Availability, Choice,
-    ProductOption, Variant,
-};
+use crate::variants::{availability, choice_of, default_variant, read_choice, Choice};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -83,18 +79,99 @@ impl Asked {
     }
 }
 
+/// One combination as the buy box needs it, formatted on the server (the island carries no
+/// money or stock wording of its own).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sku {
+    pub id: i64,
+    /// One value per option.
+    pub values: Vec<String>,
+    pub price: String,
+    pub stock: i64,
+    /// `库存 12 件`, `仅剩 2 件`, `已售罄`.
+    pub stock_text: String,
+    /// Its own picture, or empty.
+    pub image: String,
+}
+
+/// One option of the picker: its name and, per value, the link that picks it (with the
+/// other options as the page opened).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OptionRow {
+    pub name: String,
+    pub chips: Vec<(String, String)>,
+}
+
+fn stock_words(t: &'static crate::i18n::Strings, stock: i64) -> String {
+    match stock {
+        0 => t.sold_out.to_owned(),
+        n if n <= 5 => (t.only_left)(n),
+        n => (t.in_stock)(n),
+    }
+}
+
+/// The picker's rows: each value links to the page with it picked and the others kept.
+fn option_rows(product: &ProductDetail, choice: &Choice) -> Vec<OptionRow> {
+    let escape = leptos_router::location::Url::escape;
+    product
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, option)| OptionRow {
+            name: option.name.clone(),
+            chips: option
+                .values
+                .iter()
+                .map(|value| {
+                    let query: Vec<String> = choice
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, picked)| {
+                            let v = if k == i { Some(value) } else { picked.as_ref() };
+                            v.map(|v| format!("o{}={}", k + 1, escape(v)))
+                        })
+                        .collect();
+                    (
+                        value.clone(),
+                        format!("/product/{}?{}", product.id, query.join("&")),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 #[component]
 fn ProductView(product: ProductDetail, asked: Asked) -> impl IntoView {
+    let t = t();
     let token = use_page().buyer_token;
     let url_error = form_error::<AddToCart>();
     let choice = asked.choice(&product);
+    let rows = option_rows(&product, &choice);
+    let skus: Vec<Sku> = product
+        .variants
+        .iter()
+        .map(|v| Sku {
+            id: v.id.0,
+            values: v.values.clone(),
+            price: v.price.to_string(),
+            stock: v.stock,
+            stock_text: stock_words(t, v.stock),
+            image: v.image.as_ref().map(|i| i.url.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let any_price = if product.max_price.minor > product.price.minor {
+        format!("{} – {}", product.price, product.max_price)
+    } else {
+        product.price.to_string()
+    };
+    let picked: Vec<String> = choice.into_iter().map(Option::unwrap_or_default).collect();
     let paragraphs = product
         .description
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| view! { <p>{l.to_owned()}</p> })
         .collect_view();
-    let t = t();
     view! {
         <crate::components::PageTitle text=product.title.clone()/>
         <article class="product" data-testid="product">
@@ -109,8 +186,7 @@ fn ProductView(product: ProductDetail, asked: Asked) -> impl IntoView {
                 <p class="product-sub">{product.subtitle}</p>
                 <a class="product-cat" href=format!("/?category={}", product.category.slug)>{product.category.name}</a>
             </div>
-            {view! { <BuyBox token product_id=product.id options=product.options variants=product.variants
-                choice prices=(product.price, product.max_price) url_error/> }.into_any()}
+            {view! { <BuyBox token product_id=product.id rows skus picked any_price url_error/> }.into_any()}
             <section class="product-desc">
                 <h2>{t.description}</h2>
                 {paragraphs}
@@ -119,35 +195,20 @@ fn ProductView(product: ProductDetail, asked: Asked) -> impl IntoView {
     }
 }
 
-/// What the buy box says of the stock of the chosen variant (or why none is chosen).
-fn stock_text(
-    t: &'static crate::i18n::Strings,
-    options: usize,
-    picked: &Choice,
-    v: Option<&Variant>,
-) -> String {
-    match v {
-        Some(v) if v.stock == 0 => t.sold_out.to_owned(),
-        Some(v) if v.stock <= 5 => (t.only_left)(v.stock),
-        Some(v) => (t.in_stock)(v.stock),
-        None if options > 0 && picked.iter().all(Option::is_some) => t.no_such_variant.to_owned(),
-        None if options > 0 => t.err_choose_variant.to_owned(),
-        None => t.sold_out.to_owned(),
-    }
-}
-
 /// The buy box: the chosen variant's price, picture and stock, the option picker and the
-/// add-to-cart form. Before hydration the picker is a GET form (the server answers the
+/// add-to-cart form. Before hydration each option value is a link (the server answers the
 /// chosen variant) and adding is a plain POST to `/api/cart/add`; hydrated, picking is
 /// instant and adding happens without a page load and updates the header's badge.
 #[island]
 fn BuyBox(
     token: String,
     product_id: ProductId,
-    options: Vec<ProductOption>,
-    variants: Vec<Variant>,
-    choice: Choice,
-    prices: (Money, Money),
+    rows: Vec<OptionRow>,
+    skus: Vec<Sku>,
+    /// The value picked per option ("" for none yet).
+    picked: Vec<String>,
+    /// What to show as the price while no variant is picked.
+    any_price: String,
     url_error: Option<ShopError>,
 ) -> impl IntoView {
     let t = t();
@@ -161,90 +222,86 @@ fn BuyBox(
         Some(result) => Some(result.map(|_| ())),
         None => url_error.clone().map(Err),
     };
-    let option_count = options.len();
-    let variants = StoredValue::new(variants);
-    let choice = RwSignal::new(choice);
-    let selected =
-        Memo::new(move |_| choice.with(|c| variants.with_value(|vs| find(vs, c).cloned())));
-    let (low, high) = prices;
-    let price_text = move || match selected.get() {
-        Some(v) => v.price.to_string(),
-        None if high.minor > low.minor => format!("{low} – {high}"),
-        None => low.to_string(),
+    let skus = StoredValue::new(skus);
+    let picked = RwSignal::new(picked);
+    let selected = Memo::new(move |_| {
+        picked.with(|p| skus.with_value(|s| s.iter().position(|k| k.values == *p)))
+    });
+    let field = move |get: fn(&Sku) -> String| {
+        selected
+            .get()
+            .and_then(|i| skus.with_value(|s| s.get(i).map(get)))
     };
-    let stock = move || selected.get().map_or(0, |v| v.stock);
-    let status = move || choice.with(|c| stock_text(t, option_count, c, selected.get().as_ref()));
+    let stock = move || {
+        selected
+            .get()
+            .and_then(|i| skus.with_value(|s| s.get(i).map(|k| k.stock)))
+            .unwrap_or(0)
+    };
+    let status = move || {
+        field(|k| k.stock_text.clone()).unwrap_or_else(|| {
+            let whole = picked.with(|p| p.iter().all(|v| !v.is_empty()));
+            if whole {
+                t.no_such_variant
+            } else {
+                t.err_choose_variant
+            }
+            .to_owned()
+        })
+    };
     let buyable = move || stock() > 0;
     let ready = crate::components::hydrated();
-    let picker = (option_count > 0).then(|| {
-        let groups = options
-            .into_iter()
+    let picker = (!rows.is_empty()).then(|| {
+        rows.into_iter()
             .enumerate()
-            .map(|(i, option)| {
-                let name = format!("o{}", i + 1);
-                let values = option
-                    .values
+            .map(|(i, row)| {
+                let chips = row
+                    .chips
                     .into_iter()
-                    .map(|value| {
-                        let checked = choice.with_untracked(|c| c.get(i).cloned().flatten()) == Some(value.clone());
-                        let state = {
-                            let value = value.clone();
-                            move || {
-                                let a = choice.with(|c| variants.with_value(|vs| availability(vs, c, i, &value)));
-                                match a {
-                                    Availability::Available => "available",
-                                    Availability::SoldOut => "sold-out",
-                                    Availability::Missing => "missing",
-                                }
-                            }
-                        };
-                        let pick = value.clone();
+                    .map(|(value, href)| {
+                        let (on, state, pick) = (value.clone(), value.clone(), value.clone());
                         view! {
-                            <label class="option-chip" data-testid="option-value" data-availability=state>
-                                <input type="radio" name=name.clone() value=value.clone() checked=checked
-                                    on:change=move |_| choice.update(|c| {
-                                        if let Some(slot) = c.get_mut(i) {
-                                            *slot = Some(pick.clone());
+                            <a class="option-chip" href=href rel="nofollow" data-testid="option-value"
+                                data-availability=move || picked.with(|p| skus.with_value(|s| {
+                                    availability(s.iter().map(|k| (k.values.as_slice(), k.stock)), p, i, &state).code()
+                                }))
+                                aria-current=move || picked.with(|p| p.get(i) == Some(&on)).then_some("true")
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    picked.update(|p| {
+                                        if let Some(slot) = p.get_mut(i) {
+                                            slot.clone_from(&pick);
                                         }
-                                    })/>
-                                <span>{value}</span>
-                            </label>
+                                    });
+                                }>{value}</a>
                         }
                     })
                     .collect_view();
+                let label = row.name.clone();
                 view! {
-                    <fieldset class="option-group" data-testid="option-group">
-                        <legend>{option.name}</legend>
-                        {values}
-                    </fieldset>
+                    <div class="option-group" role="group" aria-label=label data-testid="option-group">
+                        <span class="option-name">{row.name}</span>
+                        {chips}
+                    </div>
                 }
             })
-            .collect_view();
-        view! {
-            <form method="get" action=format!("/product/{product_id}") class="option-form" data-testid="option-form">
-                {groups}
-                <button type="submit" class="btn btn-small" hidden=move || ready.get()
-                    data-testid="choose-variant">{t.choose_variant}</button>
-            </form>
-        }
-        .into_any()
+            .collect_view()
+            .into_any()
     });
     view! {
         <div class="buy-box">
             <div class="buy-summary">
-                {move || selected.get().and_then(|v| v.image).map(|img| view! {
-                    <img class="variant-img" src=img.url alt=img.alt width="64" height="64" data-testid="variant-image"/>
+                {move || field(|k| k.image.clone()).filter(|src| !src.is_empty()).map(|src| view! {
+                    <img class="variant-img" src=src alt="" width="64" height="64" data-testid="variant-image"/>
                 })}
-                <p class="product-price" data-testid="price">{price_text}</p>
+                <p class="product-price" data-testid="price">{move || field(|k| k.price.clone()).unwrap_or_else(|| any_price.clone())}</p>
                 <p class="product-stock" class:tag-warn=move || stock() <= 5 data-testid="stock">{status}</p>
             </div>
-            {picker}
+            <div class="option-picker" data-testid="option-picker">{picker}</div>
             <ActionForm action=add attr:class="buy-bar">
                 <input type="hidden" name="token" value=token/>
                 <input type="hidden" name="product_id" value=product_id.to_string()/>
-                {move || selected.get().map(|v| view! {
-                    <input type="hidden" name="variant_id" value=v.id.to_string()/>
-                })}
+                <input type="hidden" name="variant_id" value=move || field(|k| k.id.to_string()).unwrap_or_default()/>
                 <label class="qty">
                     <span>{t.quantity}</span>
                     <input type="number" name="quantity" value="1" min="1" max=move || stock().max(1)

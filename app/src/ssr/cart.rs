@@ -306,21 +306,21 @@ pub async fn set_quantity(
     Ok(())
 }
 
-/// Removes a line. Removing what is not there is not an error: the buyer's intent holds.
+/// Removes a line (`variant` none: every line of the product). Removing what is not there
+/// is not an error: the buyer's intent holds.
 pub async fn remove(
     db: &Database,
     buyer: &Openid,
     product_id: ProductId,
     variant: Option<VariantId>,
 ) -> Result<(), ShopError> {
-    let mut tx = db.begin_write().await?;
-    if let Some((variant, _)) = line_of(&mut tx, buyer, product_id, variant).await? {
-        sqlx::query("DELETE FROM cart_items WHERE openid = $1 AND variant_id = $2")
-            .bind(buyer.as_str())
-            .bind(variant)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+    sqlx::query(
+        "DELETE FROM cart_items WHERE openid = $1 AND product_id = $2 AND ($3 = 0 OR variant_id = $3)",
+    )
+    .bind(buyer.as_str())
+    .bind(product_id)
+    .bind(variant.map_or(0, |v| v.0))
+    .execute(db.pool())
+    .await?;
     Ok(())
 }

@@ -63,7 +63,35 @@ pub async fn add(
     Ok(after)
 }
 
-/// Takes `quantity` of a variant if at least that much is in stock.
+/// Takes `quantity` of a variant for a new order: only while it is on sale (not archived
+/// since the cart was read) and at least that much is in stock.
+pub async fn take_for_sale(
+    tx: &mut Tx,
+    product: ProductId,
+    variant: VariantId,
+    quantity: i64,
+) -> Result<bool, ShopError> {
+    let now = now_ms();
+    lock_product(tx, product, now).await?;
+    let done = sqlx::query(
+        "UPDATE product_variants SET stock = stock - $1, updated_at = $2
+         WHERE id = $3 AND product_id = $4 AND archived = 0 AND stock >= $1",
+    )
+    .bind(quantity)
+    .bind(now)
+    .bind(variant)
+    .bind(product)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sync_product(tx, product).await?;
+    Ok(true)
+}
+
+/// Takes `quantity` of a variant if at least that much is in stock, archived or not (a
+/// late payment takes back what its order held).
 pub async fn take(
     tx: &mut Tx,
     product: ProductId,

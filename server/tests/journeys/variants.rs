@@ -59,8 +59,8 @@ async fn set_options(
 
 /// The product's variants as (id, "v1 / v2", price, stock, archived), in id order.
 async fn variants(shop: &Shop, product: i64) -> Vec<(i64, String, i64, i64, i64)> {
-    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, option1, option2, price_minor, stock, archived FROM product_variants
+    let rows: Vec<(i64, String, String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, option1, option2, option3, price_minor, stock, archived FROM product_variants
          WHERE product_id = $1 ORDER BY id",
     )
     .bind(product)
@@ -68,8 +68,8 @@ async fn variants(shop: &Shop, product: i64) -> Vec<(i64, String, i64, i64, i64)
     .await
     .expect("variants");
     rows.into_iter()
-        .map(|(id, o1, o2, price, stock, archived)| {
-            let name = [o1, o2]
+        .map(|(id, o1, o2, o3, price, stock, archived)| {
+            let name = [o1, o2, o3]
                 .into_iter()
                 .filter(|v| !v.is_empty())
                 .collect::<Vec<_>>()
@@ -296,8 +296,8 @@ async fn the_merchant_sells_variants_and_each_keeps_its_own_price_and_stock() {
         );
         assert_eq!(testid_text(&page, "stock").as_deref(), Some("仅剩 1 件"));
         assert!(
-            page.contains("data-testid=\"option-form\""),
-            "a form before hydration"
+            page.contains("o1=150g&amp;o2=%E7%BD%90%E8%A3%85"),
+            "{label}: each value is a link before hydration"
         );
         let page = buyer
             .page(
@@ -401,9 +401,24 @@ async fn the_merchant_sells_variants_and_each_keeps_its_own_price_and_stock() {
             "{label}: the merchant sees the variant"
         );
 
-        // The merchant drops 袋装: its variants are archived (the order keeps its line) and
-        // the product page no longer offers them; adding 袋装 back restores the same rows
-        // with their prices.
+        // 300g / 袋装 gets 2 in stock; then the merchant drops 袋装: its variants are
+        // archived (the order keeps its line), the 2 are written off in the ledger, and the
+        // product page no longer offers them; adding 袋装 back restores the same rows with
+        // their prices and no stock the shop may no longer have.
+        let back = save_table(
+            shop,
+            &admin,
+            gift,
+            &[
+                (can150, "100", ""),
+                (bag150, "90", ""),
+                (can300, "180", ""),
+                (bag300, "170", "2"),
+            ],
+        )
+        .await;
+        assert_eq!(back, format!("/admin/products/{gift}"), "{label}");
+        assert_eq!(stock(&db, gift).await, 12);
         let (status, body) = set_options(
             shop,
             &admin,
@@ -419,6 +434,20 @@ async fn the_merchant_sells_variants_and_each_keeps_its_own_price_and_stock() {
             .map(|v| v.1.as_str())
             .collect();
         assert_eq!(archived, ["150g / 袋装", "300g / 袋装"], "{label}");
+        assert_eq!(
+            stock(&db, gift).await,
+            10,
+            "{label}: the dropped 2 left the sum"
+        );
+        let last: (i64, i64, i64, String) = sqlx::query_as(
+            "SELECT variant_id, delta, stock_after, reason FROM stock_movements
+             WHERE product_id = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(gift)
+        .fetch_one(db.pool())
+        .await
+        .expect("ledger");
+        assert_eq!(last, (bag300, -2, 0, "correction".to_owned()), "{label}");
         let page = buyer.page(shop, &format!("/product/{gift}")).await;
         assert!(!page.contains(">袋装<"), "{label}: not offered");
         let order = buyer.page(shop, &format!("/orders/{no}")).await;
@@ -434,7 +463,29 @@ async fn the_merchant_sells_variants_and_each_keeps_its_own_price_and_stock() {
         let again = variants(shop, gift).await;
         assert_eq!(again.len(), 4, "{label}: no new rows");
         assert_eq!(again[1], (bag150, "150g / 袋装".to_owned(), 9_000, 0, 0));
+        assert_eq!(again[3], (bag300, "300g / 袋装".to_owned(), 17_000, 0, 0));
         assert_eq!(stock(&db, gift).await, 10);
+
+        // A third option: every variant becomes its first extension, keeping its stock.
+        let (status, body) = set_options(
+            shop,
+            &admin,
+            gift,
+            &[
+                ("规格", "150g, 300g"),
+                ("包装", "罐装, 袋装"),
+                ("年份", "2024, 2025"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let grown = variants(shop, gift).await;
+        assert_eq!(grown.len(), 8, "{label}");
+        assert_eq!(
+            grown[0],
+            (can150, "150g / 罐装 / 2024".to_owned(), 10_000, 10, 0)
+        );
+        assert_eq!(stock(&db, gift).await, 10, "{label}: nothing lost");
     }
 }
 

@@ -139,7 +139,8 @@ pub async fn admin_save_options(
             (name3.as_str(), values3.as_str()),
         ];
         let product = crate::ids::ProductId(id);
-        crate::ssr::admin::variants::save_options(&call.state.db, product, &rows).await?;
+        let db = &call.state.db;
+        crate::ssr::admin::variants::save_options(db, &call.admin, product, &rows).await?;
         leptos_axum::redirect(&format!("/admin/products/{id}"));
         Ok(())
     })

@@ -189,4 +189,5 @@ pub static ADMIN_EN: AdminStrings = AdminStrings {
     err_variant_delta: |v| format!("Variant \"{v}\": the stock change must be a whole number and stock cannot go below 0"),
     err_variant_image: |v| format!("Variant \"{v}\": that image is not one of this product's"),
     err_variant_barcode: |v| format!("Variant \"{v}\": a barcode is at most 40 characters"),
+    variant_dropped: "Variant dropped: stock written off",
 };

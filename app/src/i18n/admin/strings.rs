@@ -180,4 +180,5 @@ pub struct AdminStrings {
     pub err_variant_delta: fn(&str) -> String,
     pub err_variant_image: fn(&str) -> String,
     pub err_variant_barcode: fn(&str) -> String,
+    pub variant_dropped: &'static str,
 }

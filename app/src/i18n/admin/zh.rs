@@ -193,4 +193,5 @@ pub static ADMIN_ZH: AdminStrings = AdminStrings {
     err_variant_delta: |v| format!("规格「{v}」的库存增减须为整数，且库存不能小于 0"),
     err_variant_image: |v| format!("规格「{v}」的图片不是本商品的图片"),
     err_variant_barcode: |v| format!("规格「{v}」的条码最多 40 个字符"),
+    variant_dropped: "规格停用，库存清零",
 };

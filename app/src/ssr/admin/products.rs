@@ -32,7 +32,8 @@ struct Row {
     #[sqlx(try_from = "String")]
     currency: Currency,
     stock: i64,
-    low_stock_threshold: i64,
+    /// A live variant is at or under the product's threshold (the dashboard counts them).
+    low_stock: i64,
     on_sale: i64,
     archived: i64,
 }
@@ -81,7 +82,11 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
         .clamp(1, pages);
     let sql = format!(
         "SELECT p.id, p.title, c.name AS category, p.price_minor, p.currency, p.stock,
-                p.low_stock_threshold, p.on_sale, p.archived
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM product_variants v
+                                       WHERE v.product_id = p.id AND v.archived = 0
+                                           AND v.stock <= p.low_stock_threshold)
+                          THEN 1 ELSE 0 END AS BIGINT) AS low_stock,
+                p.on_sale, p.archived
          FROM products p JOIN categories c ON c.id = p.category_id
          WHERE 1 = 1{conditions}
          ORDER BY p.sort_order, p.id LIMIT ${} OFFSET ${}",
@@ -108,7 +113,7 @@ pub async fn list(db: &Database, filter: &ProductFilter) -> Result<ProductPage, 
                 price: Money::new(r.price_minor, r.currency),
                 title: r.title,
                 category: r.category,
-                low_stock: r.stock <= r.low_stock_threshold,
+                low_stock: flag(r.low_stock),
                 stock: r.stock,
                 on_sale: flag(r.on_sale),
                 archived: flag(r.archived),

@@ -115,11 +115,15 @@ fn options_message(problem: OptionsProblem) -> String {
 
 /// Saves the product's options (name and values text per row) and makes its variants
 /// match: one live variant per combination. A combination that exists keeps its price,
-/// stock and history (an archived one comes back); a new one starts at the product's
-/// lowest price with no stock; one no longer in the options is archived. A product that
-/// had no options hands its one variant (and its stock) to the first combination.
+/// stock and history (an archived one comes back); a variant an added option extends
+/// becomes its first extension (a product without options hands its one variant to the
+/// first combination, `150g` becomes `150g / 罐装`); any other new combination starts at the
+/// product's lowest price with no stock. A variant no longer in the options is archived,
+/// and what it had in stock is written off in the ledger, so it never comes back as stock
+/// the shop may no longer have.
 pub async fn save_options(
     db: &Database,
+    admin: &CurrentAdmin,
     product: ProductId,
     rows_in: &[(&str, &str); MAX_OPTIONS],
 ) -> Result<(), ShopError> {
@@ -156,25 +160,36 @@ pub async fn save_options(
         .iter()
         .map(|r| (r.values().map(str::to_owned), (r.id, flag(r.archived))))
         .collect();
-    // From no options to some: the one plain variant becomes the first combination.
-    let live: Vec<&Row> = existing.iter().filter(|r| !flag(r.archived)).collect();
-    if let ([only], Some(first)) = (live.as_slice(), combos.first()) {
-        let plain = only.values().iter().all(|v| v.is_empty());
-        if plain && !options.is_empty() && !by_values.contains_key(first) {
-            sqlx::query(
-                "UPDATE product_variants SET option1 = $1, option2 = $2, option3 = $3, updated_at = $4
-                 WHERE id = $5",
-            )
-            .bind(&first[0])
-            .bind(&first[1])
-            .bind(&first[2])
-            .bind(now)
-            .bind(only.id)
-            .execute(&mut *tx)
-            .await?;
-            by_values.remove(&only.values().map(str::to_owned));
-            by_values.insert(first.clone(), (only.id, false));
+    // A live variant the new options no longer name, but extend (an option was added):
+    // it becomes the first new combination that keeps its values.
+    for row in existing.iter().filter(|r| !flag(r.archived)) {
+        let values = row.values().map(str::to_owned);
+        if combos.contains(&values) {
+            continue;
         }
+        let extends = |combo: &&[String; MAX_OPTIONS]| {
+            !by_values.contains_key(*combo)
+                && values
+                    .iter()
+                    .zip(combo.iter())
+                    .all(|(old, new)| old.is_empty() || old == new)
+        };
+        let Some(target) = combos.iter().find(extends).cloned() else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE product_variants SET option1 = $1, option2 = $2, option3 = $3, updated_at = $4
+             WHERE id = $5",
+        )
+        .bind(&target[0])
+        .bind(&target[1])
+        .bind(&target[2])
+        .bind(now)
+        .bind(row.id)
+        .execute(&mut *tx)
+        .await?;
+        by_values.remove(&values);
+        by_values.insert(target, (row.id, false));
     }
     let mut keep: Vec<i64> = Vec::with_capacity(combos.len());
     for combo in &combos {
@@ -209,13 +224,35 @@ pub async fn save_options(
             }
         }
     }
+    let note = admin_t().variant_dropped;
     for (id, archived) in by_values.values() {
         if !archived && !keep.contains(id) {
-            sqlx::query("UPDATE product_variants SET archived = 1, updated_at = $1 WHERE id = $2")
-                .bind(now)
+            // The product's row is locked: no checkout moves this stock meanwhile.
+            let had: i64 = sqlx::query_scalar("SELECT stock FROM product_variants WHERE id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await?;
+            sqlx::query(
+                "UPDATE product_variants SET archived = 1, stock = 0, updated_at = $1 WHERE id = $2",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if had > 0 {
+                let variant = VariantId(*id);
+                record_movement(
+                    &mut tx,
+                    product,
+                    variant,
+                    -had,
+                    0,
+                    "correction",
+                    note,
+                    admin,
+                )
+                .await?;
+            }
         }
     }
     stock::sync_product(&mut tx, product).await?;
@@ -245,19 +282,21 @@ pub async fn save_table(
     fields: &[(String, String)],
 ) -> Result<(), ShopError> {
     let a = admin_t();
+    // Five fields per variant and a few more: anything far beyond is not the table.
+    if fields.len() > 5 * crate::variants::MAX_VARIANTS + 10 {
+        return Err(ShopError::Invalid(a.err_pick_variant.to_owned()));
+    }
+    let posted: HashMap<&str, &str> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let field = |name: &str, id: i64| -> &str {
-        let key = format!("{name}.{id}");
-        fields
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map_or("", |(_, v)| v.as_str())
+        posted
+            .get(format!("{name}.{id}").as_str())
+            .copied()
+            .unwrap_or("")
     };
-    let named = |name: &str| -> &str {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let named = |name: &str| -> &str { posted.get(name).copied().unwrap_or("") };
     let reason = named("reason");
     if !super::stock::REASONS.contains(&reason) {
         return Err(ShopError::Invalid(a.err_reason.to_owned()));

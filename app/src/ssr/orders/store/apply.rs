@@ -260,14 +260,15 @@ async fn release_stock(tx: &mut Tx, order_id: OrderId) -> Result<(), ShopError> 
     Ok(())
 }
 
-/// Takes `quantity` of a variant if at least that much is in stock ([`stock::take`]).
+/// Takes `quantity` of a variant on sale if at least that much is in stock
+/// ([`stock::take_for_sale`]).
 pub(super) async fn take_stock(
     tx: &mut Tx,
     product: ProductId,
     variant: VariantId,
     quantity: i64,
 ) -> Result<bool, ShopError> {
-    stock::take(tx, product, variant, quantity).await
+    stock::take_for_sale(tx, product, variant, quantity).await
 }
 
 /// Reserves every line again, all or nothing.
