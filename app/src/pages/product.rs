@@ -4,12 +4,13 @@ use crate::components::cart_count;
 use crate::components::notice::{form_error, ActionNotice, LoadError};
 use crate::error::ShopError;
 use crate::i18n::t;
-use crate::ids::ProductId;
-use crate::model::ProductDetail;
+use crate::ids::{ProductId, VariantId};
+use crate::model::{ProductDetail, MAX_LINE_QUANTITY};
 use crate::page::use_page;
 use crate::variants::{availability, choice_of, default_variant, read_choice, Choice};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fn::ServerFn;
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
@@ -222,24 +223,23 @@ fn BuyBox(
         Some(result) => Some(result.map(|_| ())),
         None => url_error.clone().map(Err),
     };
+    // Rendered once if any variant has a picture; its source follows the choice (an empty
+    // `src` would be a request for the page itself).
+    let first_image = skus
+        .iter()
+        .map(|k| k.image.clone())
+        .find(|src| !src.is_empty());
     let skus = StoredValue::new(skus);
     let picked = RwSignal::new(picked);
-    let selected = Memo::new(move |_| {
-        picked.with(|p| skus.with_value(|s| s.iter().position(|k| k.values == *p)))
-    });
-    let field = move |get: fn(&Sku) -> String| {
-        selected
-            .get()
-            .and_then(|i| skus.with_value(|s| s.get(i).map(get)))
+    // The picked variant's row, if the choice names one (a handful of rows: no memo needed).
+    let with_sku = move |get: fn(&Sku) -> String| {
+        picked.with(|p| skus.with_value(|s| s.iter().find(|k| k.values == *p).map(get)))
     };
-    let stock = move || {
-        selected
-            .get()
-            .and_then(|i| skus.with_value(|s| s.get(i).map(|k| k.stock)))
-            .unwrap_or(0)
+    let buyable = move || {
+        picked.with(|p| skus.with_value(|s| s.iter().any(|k| k.values == *p && k.stock > 0)))
     };
     let status = move || {
-        field(|k| k.stock_text.clone()).unwrap_or_else(|| {
+        with_sku(|k| k.stock_text.clone()).unwrap_or_else(|| {
             let whole = picked.with(|p| p.iter().all(|v| !v.is_empty()));
             if whole {
                 t.no_such_variant
@@ -249,8 +249,25 @@ fn BuyBox(
             .to_owned()
         })
     };
-    let buyable = move || stock() > 0;
     let ready = crate::components::hydrated();
+    // Hydrated, the form is sent by the server function's own client (no form decoding in
+    // the page's wasm); before, it is a plain POST to the same URL.
+    let quantity = NodeRef::<leptos::html::Input>::new();
+    let on_submit = {
+        let token = token.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let variant_id = picked.with(|p| {
+                skus.with_value(|s| s.iter().find(|k| k.values == *p).map(|k| VariantId(k.id)))
+            });
+            add.dispatch(AddToCart {
+                token: token.clone(),
+                product_id,
+                variant_id,
+                quantity: quantity.get().map(|q| q.value()).unwrap_or_default(),
+            });
+        }
+    };
     let picker = (!rows.is_empty()).then(|| {
         rows.into_iter()
             .enumerate()
@@ -291,27 +308,29 @@ fn BuyBox(
     view! {
         <div class="buy-box">
             <div class="buy-summary">
-                {move || field(|k| k.image.clone()).filter(|src| !src.is_empty()).map(|src| view! {
-                    <img class="variant-img" src=src alt="" width="64" height="64" data-testid="variant-image"/>
+                {first_image.map(|first| view! {
+                    <img class="variant-img" alt="" width="64" height="64" data-testid="variant-image"
+                        src=move || with_sku(|k| k.image.clone()).filter(|src| !src.is_empty()).unwrap_or_else(|| first.clone())
+                        hidden=move || with_sku(|k| k.image.clone()).is_none_or(|src| src.is_empty())/>
                 })}
-                <p class="product-price" data-testid="price">{move || field(|k| k.price.clone()).unwrap_or_else(|| any_price.clone())}</p>
-                <p class="product-stock" class:tag-warn=move || stock() <= 5 data-testid="stock">{status}</p>
+                <p class="product-price" data-testid="price">{move || with_sku(|k| k.price.clone()).unwrap_or_else(|| any_price.clone())}</p>
+                <p class="product-stock" data-testid="stock">{status}</p>
             </div>
             <div class="option-picker" data-testid="option-picker">{picker}</div>
-            <ActionForm action=add attr:class="buy-bar">
+            <form method="post" action=AddToCart::PATH class="buy-bar" on:submit=on_submit>
                 <input type="hidden" name="token" value=token/>
                 <input type="hidden" name="product_id" value=product_id.to_string()/>
-                <input type="hidden" name="variant_id" value=move || field(|k| k.id.to_string()).unwrap_or_default()/>
+                <input type="hidden" name="variant_id" value=move || with_sku(|k| k.id.to_string()).unwrap_or_default()/>
                 <label class="qty">
                     <span>{t.quantity}</span>
-                    <input type="number" name="quantity" value="1" min="1" max=move || stock().max(1)
-                        inputmode="numeric" required disabled=move || !buyable() data-testid="quantity"/>
+                    <input type="number" name="quantity" value="1" min="1" max=MAX_LINE_QUANTITY
+                        inputmode="numeric" required node_ref=quantity data-testid="quantity"/>
                 </label>
                 <button type="submit" class="btn btn-primary" disabled=move || !buyable() data-testid="add-to-cart"
                     data-ready=move || ready.get().then_some("")>
                     {move || if buyable() { t.add_to_cart.to_owned() } else { status() }}
                 </button>
-            </ActionForm>
+            </form>
             <ActionNotice outcome success=t.added_to_cart/>
         </div>
     }
