@@ -250,11 +250,18 @@ pub async fn upload_images(
             Err(_) => return redirect(StatusCode::SEE_OTHER, &format!("{back}?error=image_large")),
         }
     }
-    match super::images::upload(&state, crate::ids::ProductId(id), files).await {
-        Ok(n) => {
-            tracing::info!(product = id, images = n, "images uploaded");
-            redirect(StatusCode::SEE_OTHER, &back)
-        }
+    let uploaded = super::images::upload(&state, crate::ids::ProductId(id), files).await;
+    if let Ok(n) = uploaded {
+        tracing::info!(product = id, images = n, "images uploaded");
+    }
+    back_to(&back, uploaded.map(|_| ()))
+}
+
+/// The product page a form came from: as it is after success, with `?error=` saying what
+/// to correct after a refusal; any other failure answers its status.
+fn back_to(back: &str, done: Result<(), crate::error::ShopError>) -> Response {
+    match done {
+        Ok(()) => redirect(StatusCode::SEE_OTHER, back),
         Err(crate::error::ShopError::Invalid(message)) => {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
             q.append_pair("error", &message);
@@ -275,18 +282,11 @@ pub async fn save_variants(
     let back = format!("/admin/products/{id}");
     let product = crate::ids::ProductId(id);
     let currency = state.config.currency;
-    match super::variants::save_table(&state.db, &admin, product, currency, &fields).await {
-        Ok(()) => {
-            tracing::info!(product = id, admin = %admin.username, "variants saved");
-            redirect(StatusCode::SEE_OTHER, &back)
-        }
-        Err(crate::error::ShopError::Invalid(message)) => {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("error", &message);
-            redirect(StatusCode::SEE_OTHER, &format!("{back}?{}", q.finish()))
-        }
-        Err(err) => err_status(err),
+    let saved = super::variants::save_table(&state.db, &admin, product, currency, &fields).await;
+    if saved.is_ok() {
+        tracing::info!(product = id, admin = %admin.username, "variants saved");
     }
+    back_to(&back, saved)
 }
 
 fn err_status(err: crate::error::ShopError) -> Response {
