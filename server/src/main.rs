@@ -33,9 +33,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // `server admin …`: account management against the configured database, then exit.
+    // `server admin …` (accounts) and `server backup …`: against the configured database,
+    // then exit.
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let admin_command = args.first().map(String::as_str) == Some("admin");
+    let admin_command = matches!(args.first().map(String::as_str), Some("admin" | "backup"));
     if !admin_command {
         tracing::info!(?config, "starting");
     }
@@ -53,6 +54,9 @@ async fn main() -> ExitCode {
     if let Err(err) = db.migrate().await {
         eprintln!("database migration failed: {err}");
         return ExitCode::from(1);
+    }
+    if args.first().map(String::as_str) == Some("backup") {
+        return cli::backup(&args[1..], &db).await;
     }
     if admin_command {
         return cli::run(&args[1..], &db).await;

@@ -71,6 +71,26 @@ impl Database {
         }
     }
 
+    /// Writes a consistent copy of the live SQLite database to `path` (`VACUUM INTO`: one
+    /// read transaction, so writers go on meanwhile and the copy is the database as of one
+    /// moment, compacted). The file must not exist yet. PostgreSQL has its own tools
+    /// (`pg_dump`); asked of it, this says so.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), BackupError> {
+        if self.backend != Backend::Sqlite {
+            return Err(BackupError::Postgres);
+        }
+        if path.exists() {
+            return Err(BackupError::Exists);
+        }
+        let target = path.to_str().ok_or(BackupError::Path)?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await
+            .map_err(BackupError::Sql)?;
+        Ok(())
+    }
+
     /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: a deferred
     /// transaction that reads first pins a snapshot, and if another connection commits before
     /// it writes, SQLite answers SQLITE_BUSY_SNAPSHOT, which no busy timeout can wait out.
@@ -137,4 +157,17 @@ pub async fn lock_key(tx: &mut Tx, backend: Backend, key: &str) -> Result<(), sq
 /// driver has no boolean on SQLite.
 pub fn flag(v: i64) -> bool {
     v != 0
+}
+
+/// Why [`Database::backup_to`] made no copy.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("the database is PostgreSQL: back it up with pg_dump (see the README)")]
+    Postgres,
+    #[error("the backup file already exists; choose a new name")]
+    Exists,
+    #[error("the backup path is not valid UTF-8")]
+    Path,
+    #[error("SQLite could not write the copy: {0}")]
+    Sql(sqlx::Error),
 }

@@ -151,6 +151,23 @@ impl Shop {
         let _ = self.child.wait();
     }
 
+    /// The server's process id (for signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (up to `secs`) for the server to exit on its own: its exit status.
+    pub async fn exited(&mut self, secs: u64) -> std::process::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("server status") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server did not stop");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Starts the server again on the same port and database.
     pub async fn restart(&mut self) {
         self.child = spawn_server(self.port, &self.db_url, &self.env);

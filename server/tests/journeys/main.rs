@@ -11,6 +11,7 @@ mod alerts;
 mod common;
 mod coupons;
 mod data_layer;
+mod operations;
 mod payments;
 mod receipt;
 mod shipping;
