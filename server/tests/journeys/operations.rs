@@ -168,19 +168,29 @@ async fn sigterm_under_load_finishes_what_is_in_flight_and_loses_nothing() {
         let keys: Vec<String> = late.iter().map(|b| key(&b.openid, 1)).collect();
         let paying =
             futures_util::future::join_all(placed.iter().map(|p| crate::common::pay(&stack, p)));
-        // Checkouts a few milliseconds apart, and the signal among them: some are done,
-        // some in flight, some find the door closed.
+        // Checkouts a few milliseconds apart, and the signal among them (once the first is
+        // answered, so the load surely met the shop): some are done, some in flight, some
+        // find the door closed.
+        let first_answered = tokio::sync::Notify::new();
         let checking_out = futures_util::future::join_all(late.iter().zip(&keys).enumerate().map(
             |(i, (b, k))| {
-                let url = &checkout_url;
+                let (url, first) = (&checkout_url, &first_answered);
                 async move {
                     tokio::time::sleep(std::time::Duration::from_millis(4 * i as u64)).await;
-                    checkout_status(url, b, k).await
+                    let answer = checkout_status(url, b, k).await;
+                    if i == 0 {
+                        first.notify_one();
+                    }
+                    answer
                 }
             },
         ));
         let stopping = async {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                first_answered.notified(),
+            )
+            .await;
             sigterm(pid);
         };
         let (_, answers, ()) = tokio::join!(paying, checking_out, stopping);
