@@ -97,8 +97,6 @@ pub struct Strings {
     pub err_stock: fn(i64) -> String,
     pub err_unavailable: &'static str,
     pub err_choose_variant: &'static str,
-    /// The product page's option form, before hydration.
-    pub choose_variant: &'static str,
     /// A combination the merchant does not sell.
     pub no_such_variant: &'static str,
     /// The lowest of several prices.
@@ -241,7 +239,6 @@ pub static ZH: Strings = Strings {
     },
     err_unavailable: "该商品已下架",
     err_choose_variant: "请先选择规格",
-    choose_variant: "选定规格",
     no_such_variant: "暂无此规格",
     price_from: |p| format!("{p} 起"),
     err_session: "页面已过期，请刷新后重试",
@@ -382,7 +379,6 @@ pub static EN: Strings = Strings {
     },
     err_unavailable: "This product is no longer on sale",
     err_choose_variant: "Please choose an option first",
-    choose_variant: "Choose",
     no_such_variant: "Not available in this combination",
     price_from: |p| format!("From {p}"),
     err_session: "This page has expired. Please reload it and try again",

@@ -45,16 +45,29 @@ pub async fn add(
     variant: VariantId,
     delta: i64,
 ) -> Result<Option<i64>, ShopError> {
+    change(tx, product, variant, delta, false).await
+}
+
+/// [`add`], and with `live_only` only while the variant is not archived.
+async fn change(
+    tx: &mut Tx,
+    product: ProductId,
+    variant: VariantId,
+    delta: i64,
+    live_only: bool,
+) -> Result<Option<i64>, ShopError> {
     let now = now_ms();
     lock_product(tx, product, now).await?;
     let after: Option<i64> = sqlx::query_scalar(
         "UPDATE product_variants SET stock = stock + $1, updated_at = $2
-         WHERE id = $3 AND product_id = $4 AND stock + $1 >= 0 RETURNING stock",
+         WHERE id = $3 AND product_id = $4 AND stock + $1 >= 0 AND ($5 = 0 OR archived = 0)
+         RETURNING stock",
     )
     .bind(delta)
     .bind(now)
     .bind(variant)
     .bind(product)
+    .bind(i64::from(live_only))
     .fetch_optional(&mut **tx)
     .await?;
     if after.is_some() {
@@ -71,23 +84,9 @@ pub async fn take_for_sale(
     variant: VariantId,
     quantity: i64,
 ) -> Result<bool, ShopError> {
-    let now = now_ms();
-    lock_product(tx, product, now).await?;
-    let done = sqlx::query(
-        "UPDATE product_variants SET stock = stock - $1, updated_at = $2
-         WHERE id = $3 AND product_id = $4 AND archived = 0 AND stock >= $1",
-    )
-    .bind(quantity)
-    .bind(now)
-    .bind(variant)
-    .bind(product)
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    sync_product(tx, product).await?;
-    Ok(true)
+    Ok(change(tx, product, variant, -quantity, true)
+        .await?
+        .is_some())
 }
 
 /// Takes `quantity` of a variant if at least that much is in stock, archived or not (a

@@ -284,7 +284,9 @@ pub async fn save_table(
     let a = admin_t();
     // Five fields per variant and a few more: anything far beyond is not the table.
     if fields.len() > 5 * crate::variants::MAX_VARIANTS + 10 {
-        return Err(ShopError::Invalid(a.err_pick_variant.to_owned()));
+        return Err(ShopError::Invalid((a.err_too_many_variants)(
+            fields.len() / 5,
+        )));
     }
     let posted: HashMap<&str, &str> = fields
         .iter()

@@ -68,11 +68,15 @@ struct CoverRow {
     height: i64,
 }
 
-/// The first image of each product, in one query (`product_images_by_product` serves it).
-pub(crate) async fn cover_images(
-    db: &Database,
+/// Each product's first image as stored (its thumbnail where there is one), in one query
+/// (`product_images_by_product` serves it), read with `executor`.
+async fn cover_rows<'e, E>(
+    executor: E,
     product_ids: &[ProductId],
-) -> Result<HashMap<ProductId, Image>, ShopError> {
+) -> Result<HashMap<ProductId, CoverRow>, ShopError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     if product_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -89,40 +93,40 @@ pub(crate) async fn cover_images(
         query = query.bind(*id);
     }
     let mut covers = HashMap::new();
-    for row in query.fetch_all(db.pool()).await? {
-        covers.entry(row.product_id).or_insert(Image {
-            url: asset_url(&row.url),
-            alt: row.alt,
-            width: row.width,
-            height: row.height,
-        });
+    for row in query.fetch_all(executor).await? {
+        covers.entry(row.product_id).or_insert(row);
     }
     Ok(covers)
 }
 
-/// The stored path of each product's first image (its thumbnail where there is one), for
-/// what an order line keeps.
+/// The first image of each product, for pages.
+pub(crate) async fn cover_images(
+    db: &Database,
+    product_ids: &[ProductId],
+) -> Result<HashMap<ProductId, Image>, ShopError> {
+    let rows = cover_rows(db.pool(), product_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, row)| {
+            let image = Image {
+                url: asset_url(&row.url),
+                alt: row.alt,
+                width: row.width,
+                height: row.height,
+            };
+            (id, image)
+        })
+        .collect())
+}
+
+/// The stored path of each product's first image, for what an order line keeps (read in
+/// checkout's transaction).
 pub(crate) async fn cover_urls(
     tx: &mut super::db::Tx,
     product_ids: &[ProductId],
 ) -> Result<HashMap<ProductId, String>, ShopError> {
-    let mut covers = HashMap::new();
-    for id in product_ids {
-        if covers.contains_key(id) {
-            continue;
-        }
-        let url: Option<String> = sqlx::query_scalar(
-            "SELECT COALESCE(thumb_url, url) FROM product_images WHERE product_id = $1
-             ORDER BY sort_order, id LIMIT 1",
-        )
-        .bind(*id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(url) = url {
-            covers.insert(*id, url);
-        }
-    }
-    Ok(covers)
+    let rows = cover_rows(&mut **tx, product_ids).await?;
+    Ok(rows.into_iter().map(|(id, row)| (id, row.url)).collect())
 }
 
 pub async fn categories(db: &Database) -> Result<Vec<Category>, ShopError> {
