@@ -11,7 +11,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkg="$root/target/site/pkg"
 budget_kb=${BUNDLE_BUDGET_KB:-150}
-[ -f "$pkg/shop.wasm" ] || { echo "bundle-size: no release build in $pkg (run make release)" >&2; exit 1; }
+# Names are content-hashed (shop.<hash>.wasm); a build without hashes has shop.wasm.
+one() { (cd "$pkg" && ls $1 2>/dev/null | grep -v '\.\(br\|gz\)$' | head -1) || true; }
+wasm=$(one 'shop*.wasm')
+[ -n "$wasm" ] || { echo "bundle-size: no release build in $pkg (run make release)" >&2; exit 1; }
 
 size() { wc -c <"$1" | tr -d ' '; }
 gz() { gzip -9 -c "$1" | wc -c | tr -d ' '; }
@@ -19,12 +22,12 @@ br() { brotli -q 11 -c "$1" | wc -c | tr -d ' '; }
 
 printf '%-58s %8s %8s %8s\n' file raw gzip brotli
 entry_br=0
-for f in shop.wasm shop.js $(cd "$pkg" && ls __wasm_split*.js 2>/dev/null) shop.css; do
-  [ -f "$pkg/$f" ] || continue
+for f in "$wasm" "$(one 'shop*.js')" "$(one '__wasm_split*.js')" "$(one 'shop*.css')"; do
+  [ -n "$f" ] && [ -f "$pkg/$f" ] || continue
   printf '%-58s %8s %8s %8s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")" "$(br "$pkg/$f")"
   case "$f" in *.wasm|*.js) entry_br=$((entry_br + $(br "$pkg/$f"))) ;; esac
 done
-for f in $(cd "$pkg" && ls chunk_*.wasm split_*.wasm 2>/dev/null); do
+for f in $(cd "$pkg" && ls chunk_*.wasm split_*.wasm 2>/dev/null | grep -v '\.\(br\|gz\)$'); do
   printf '%-58s %8s %8s %8s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")" "$(br "$pkg/$f")"
 done
 
@@ -35,7 +38,7 @@ pages=(
   "cart:no:cart_editor checkout_button"
   "order:no:order_pay_panel"
 )
-manifest="$pkg/__wasm_split_manifest.json"
+manifest="$pkg/$(one '__wasm_split_manifest*.json')"
 chunks_for() {
   [ -f "$manifest" ] || return 0
   node -e '

@@ -29,7 +29,7 @@ step "Rust tests: the sandbox gateway"
 cargo test -p sandbox
 
 step "release build (the shop, its lazy-loaded wasm chunks, and the sandbox gateway)"
-cargo leptos build --release --split
+cargo leptos build --release --split --precompress
 cargo build --release -p sandbox
 
 step "bundle size"

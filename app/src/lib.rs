@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="format-detection" content="telephone=no"/>
                 <meta name="shop-base" content=base.clone()/>
-                <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/shop.css")/>
+                <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/{}", stylesheet())/>
                 <link rel="icon" type="image/svg+xml" href=format!("{base}/favicon.svg")/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true root=base/>
@@ -64,6 +64,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's name in `pkg/` (content-hashed in a release build).
+#[cfg(feature = "ssr")]
+fn stylesheet() -> &'static str {
+    &ssr::assets::current().stylesheet
+}
+
+#[cfg(not(feature = "ssr"))]
+fn stylesheet() -> &'static str {
+    "shop.css"
 }
 
 #[cfg(feature = "ssr")]

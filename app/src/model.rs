@@ -18,6 +18,10 @@ pub struct Image {
     pub alt: String,
     pub width: i64,
     pub height: i64,
+    /// `srcset` candidates (`/media/…/t.jpg 400w, /media/…/f.jpg 1600w`) when the shop made a
+    /// smaller copy of the picture; empty otherwise.
+    #[serde(default)]
+    pub srcset: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

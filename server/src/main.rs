@@ -1,8 +1,10 @@
 //! The shop's server: configuration, database, migrations, then HTTP.
 
 mod cli;
+mod metrics_endpoint;
 mod request_span;
 mod router;
+mod static_files;
 
 use app::ssr::config::{redact_url, Config};
 use app::ssr::context::ShopState;
@@ -19,11 +21,26 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     // A `.env` in the working directory is optional; real environment variables win.
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    // The log goes to stdout. `SHOP_LOG_FORMAT=json`: one JSON object per line, with the
+    // request's span (its id, method and path) on every line logged while serving it, for
+    // a log collector.
+    match std::env::var("SHOP_LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+        Ok("text") | Err(_) => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        Ok(other) => {
+            eprintln!(
+                "configuration error: SHOP_LOG_FORMAT: `{other}` is neither `text` nor `json`"
+            );
+            return ExitCode::from(2);
+        }
+    }
 
     let config = match Config::from_env() {
         Ok(config) => Arc::new(config),
@@ -95,6 +112,26 @@ async fn main() -> ExitCode {
         }
     }
     app::ssr::context::set_asset_base(config.public_url.as_str());
+    let assets = match app::ssr::assets::SiteAssets::load(&config.site_root, &config.hash_file) {
+        Ok(assets) => assets,
+        Err(err) => {
+            eprintln!("configuration error: LEPTOS_SITE_ROOT: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(hashed = assets.hashed, stylesheet = %assets.stylesheet, "site assets");
+    let hashed = assets.hashed;
+    app::ssr::assets::set(assets);
+    let metrics = match config.metrics_addr {
+        Some(addr) => match metrics_endpoint::start(addr).await {
+            Ok(task) => Some(task),
+            Err(err) => {
+                eprintln!("configuration error: SHOP_METRICS_ADDR: {err}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     // Settles orders whose notifications are late and expires unpaid ones.
     let settlement = app::ssr::orders::job::spawn(state.clone());
     // Sends new-order alerts on their own, so a slow webhook never delays settlement.
@@ -114,9 +151,10 @@ async fn main() -> ExitCode {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(request_span::span))
         .service(app);
-    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
-        std::net::SocketAddr,
-    >(app);
+    // The site's files are answered before any of that.
+    let app = static_files::router(&config.site_root, hashed)
+        .fallback_service(app)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     let listener = match tokio::net::TcpListener::bind(config.listen_addr).await {
         Ok(listener) => listener,
@@ -129,12 +167,14 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!("listening on http://{}", config.listen_addr);
-    println!("shop listening on http://{}", config.listen_addr);
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     settlement.abort();
     alerts.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     if let Err(err) = served {
         eprintln!("server error: {err}");
         return ExitCode::from(1);

@@ -45,7 +45,7 @@ pub fn span(req: &Request) -> tracing::Span {
         .unwrap_or("-");
     tracing::info_span!(
         "request",
-        id,
+        request_id = id,
         method = %req.method(),
         path = %logged_path(req.uri().path()),
     )

@@ -21,6 +21,8 @@ pub fn build(state: ShopState) -> Router {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.listen_addr)
+        .hash_files(app::ssr::assets::current().hashed)
+        .hash_file(app::ssr::assets::current().hash_file.as_str().into())
         .build();
     let routes = generate_route_list(App);
 
@@ -81,6 +83,30 @@ pub fn build(state: ShopState) -> Router {
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(cors_layer(&state))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(count_request))
+}
+
+/// Counts every request by its route template (`/product/{id}`, never the raw path) and
+/// status, with its duration, for `/metrics`. `Router::layer` wraps each route, so the
+/// matched path is known; requests no route matched are counted as `unmatched`.
+async fn count_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().clone();
+    let res = next.run(req).await;
+    app::ssr::metrics::request(
+        route,
+        method.as_str(),
+        res.status().as_u16(),
+        started.elapsed(),
+    );
+    res
 }
 
 /// `GET /admin/orders.csv?status&from&to&q`: the filtered order list as CSV (behind the

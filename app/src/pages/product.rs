@@ -179,6 +179,7 @@ fn ProductView(product: ProductDetail, asked: Asked) -> impl IntoView {
             <div class="gallery">
                 {product.images.into_iter().enumerate().map(|(n, img)| view! {
                     <img src=img.url alt=img.alt width=img.width height=img.height
+                        srcset=(!img.srcset.is_empty()).then_some(img.srcset) sizes="(min-width: 640px) 640px, 100vw"
                         loading=if n == 0 { "eager" } else { "lazy" } decoding="async"/>
                 }).collect_view()}
             </div>

@@ -283,6 +283,15 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(_) => {}
                 Err(err) => tracing::error!(?err, "alert pass failed"),
             }
+            match sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM alert_outbox WHERE status = 'pending'",
+            )
+            .fetch_one(state.db.pool())
+            .await
+            {
+                Ok(depth) => crate::ssr::metrics::alert_outbox(depth),
+                Err(err) => tracing::error!(%err, "reading the alert outbox failed"),
+            }
         }
     })
 }

@@ -81,6 +81,7 @@ pub async fn view(
                 alt: r.image_alt.unwrap_or_default(),
                 width: 0,
                 height: 0,
+                srcset: String::new(),
             }),
             None => covers.get(&r.product_id).cloned(),
         };

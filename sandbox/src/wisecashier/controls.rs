@@ -119,6 +119,29 @@ pub async fn payment_state(
     }
 }
 
+/// The notification the gateway would send for a payment right now, signed: its URL, form
+/// body and headers. `make bench` fetches these for paid orders (with notifications held back
+/// by the `drop` knob) and sends them all at once, measuring how fast the shop settles
+/// notifications without counting the gateway's own signing.
+pub async fn signed_notification(
+    State(gw): State<Arc<Gateway>>,
+    Path(order_no): Path<String>,
+) -> Response {
+    match super::notify::prepare(&gw, &order_no) {
+        Some((url, body, timestamp, signature)) => Json(json!({
+            "url": url,
+            "body": body,
+            "headers": { HEADER_TIMESTAMP: timestamp, HEADER_SIGNATURE: signature },
+        }))
+        .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "unknown order, or no notify URL" })),
+        )
+            .into_response(),
+    }
+}
+
 /// The refunds of an order's payment as the gateway holds them, and how many refund requests
 /// it received (tests: one refund, asked for once).
 pub async fn refunds_of(State(gw): State<Arc<Gateway>>, Path(order_no): Path<String>) -> Response {

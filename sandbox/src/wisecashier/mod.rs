@@ -52,5 +52,9 @@ pub fn routes(settings: Arc<Settings>, http: reqwest::Client) -> Router {
             get(controls::payment_state),
         )
         .route("/__sandbox/refunds/{order_no}", get(controls::refunds_of))
+        .route(
+            "/__sandbox/notification/{order_no}",
+            get(controls::signed_notification),
+        )
         .with_state(Arc::new(state::Gateway::new(settings, http)))
 }

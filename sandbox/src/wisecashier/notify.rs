@@ -98,7 +98,7 @@ pub fn spawn_deliveries(gw: Arc<Gateway>, order_no: String) {
 }
 
 /// The URL, the form body, its Timestamp and its Signature, over the payment as it is now.
-fn prepare(gw: &Gateway, order_no: &str) -> Option<(String, String, String, String)> {
+pub(super) fn prepare(gw: &Gateway, order_no: &str) -> Option<(String, String, String, String)> {
     let p = gw.lock().payments.get(order_no).cloned()?;
     if p.notify_url.is_empty() {
         return None;

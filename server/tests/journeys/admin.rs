@@ -1715,6 +1715,42 @@ async fn product_images_are_re_encoded_resized_cached_and_ordered() {
             .await
             .expect("body");
         assert!(home.contains(&thumb), "the card uses the resized copy");
+        // Both copies are offered with their real widths, so a phone takes the one its
+        // layout needs; the product page's gallery starts from the full picture.
+        let (width, height): (i64, i64) =
+            sqlx::query_as("SELECT width, height FROM product_images WHERE id = $1")
+                .bind(id)
+                .fetch_one(db.pool())
+                .await
+                .expect("dimensions");
+        let thumb_width = if width >= height {
+            400
+        } else {
+            (400 * width + height / 2) / height
+        };
+        let candidates = [
+            format!("{thumb} {thumb_width}w, "),
+            format!("{url} {width}w"),
+        ];
+        for c in &candidates {
+            assert!(home.contains(c.as_str()), "the card's srcset offers {c}");
+        }
+        assert!(home.contains(&format!("width=\"{width}\" height=\"{height}\"")));
+        let page = buyer
+            .get(shop.url(&format!("/product/{product}")))
+            .send()
+            .await
+            .expect("product")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            page.contains(&format!("{url}\" alt=")),
+            "the gallery's src is the full picture"
+        );
+        for c in &candidates {
+            assert!(page.contains(c.as_str()), "the gallery's srcset offers {c}");
+        }
         let _ = std::fs::remove_dir_all(&data_dir);
     }
 }

@@ -51,6 +51,10 @@ pub fn free_port() -> u16 {
     panic!("no free port between {LOW} and {}", LOW + SPAN);
 }
 
+/// Not a setting of the shop: in a test's `env`, the file the server's stdout (its log)
+/// goes to instead of nowhere.
+pub const LOG_TO: &str = "TEST_LOG_TO";
+
 /// The secret path of the page URL the tests' shops register with their gateway
 /// (`GATEWAY_CONTAINER_SECRET`): only requests under it may bind a buyer from `?openid=`.
 pub const CONTAINER_SECRET: &str = "test-container-secret-0123456789";
@@ -72,7 +76,11 @@ fn spawn_server(port: u16, db_url: &str, env: &[(String, String)]) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     for (k, v) in env {
-        cmd.env(k, v);
+        if k == LOG_TO {
+            cmd.stdout(std::fs::File::create(v).expect("log file"));
+        } else {
+            cmd.env(k, v);
+        }
     }
     cmd.spawn().expect("spawn server")
 }

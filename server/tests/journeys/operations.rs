@@ -1,8 +1,10 @@
 //! Operating the shop: `server backup --to FILE` copies the live SQLite database while
 //! buyers pay, and a shop started on the copy has every order paid before the backup began
 //! (on PostgreSQL the command says to use pg_dump); a SIGTERM under load loses nothing.
+//! The built site's files are served as built (hashed, precompressed, cached for a year);
+//! `/metrics` shows what the operator watches; JSON logs carry the request id.
 
-use crate::common::{arrive, key, status_of, stock, Shop, Stack};
+use crate::common::{arrive, free_port, key, status_of, stock, Shop, Stack, LOG_TO};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -243,4 +245,316 @@ async fn sigterm_under_load_finishes_what_is_in_flight_and_loses_nothing() {
             "{label}: every unit accounted for"
         );
     }
+}
+
+/// A built site of the shape `cargo leptos build --release --split --precompress` leaves:
+/// hashed entry files, their brotli and gzip copies, the hash file, a favicon.
+fn built_site(dir: &Path) -> PathBuf {
+    let pkg = dir.join("site").join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg dir");
+    let files: &[(&str, &[u8])] = &[
+        ("shop.JsHash1.js", b"export default function init() {}"),
+        ("shop.WasmHash2.wasm", b"\0asm\x01\0\0\0"),
+        ("shop.CssHash3.css", b"body { color: #333 }"),
+        ("shop.CssHash3.css.br", b"brotli bytes of the stylesheet"),
+        ("shop.CssHash3.css.gz", b"gzip bytes of the stylesheet"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(pkg.join(name), bytes).expect("write pkg file");
+    }
+    std::fs::write(dir.join("site").join("robots.txt"), "User-agent: *\n").expect("robots");
+    let hash_file = dir.join("hash.txt");
+    std::fs::write(&hash_file, "js: JsHash1\nwasm: WasmHash2\ncss: CssHash3\n").expect("hash file");
+    hash_file
+}
+
+#[tokio::test]
+async fn hashed_assets_are_served_as_built_and_cached_for_a_year() {
+    let dir = std::env::temp_dir().join(format!("shop-assets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let hash_file = built_site(&dir);
+    let site = dir.join("site");
+    let (site, hash) = (
+        site.to_str().expect("utf-8"),
+        hash_file.to_str().expect("utf-8"),
+    );
+    let shop = Shop::start_with(
+        app::ssr::testing::sqlite(),
+        &[("LEPTOS_SITE_ROOT", site), ("LEPTOS_HASH_FILE_NAME", hash)],
+    )
+    .await;
+
+    // Pages link to the hashed names.
+    let buyer = arrive(&shop, "oAssetsBuyer000000000001").await;
+    let home = buyer.page(&shop, "/").await;
+    for name in [
+        "/pkg/shop.CssHash3.css",
+        "/pkg/shop.JsHash1.js",
+        "/pkg/shop.WasmHash2.wasm",
+    ] {
+        assert!(home.contains(name), "the home page links to {name}");
+    }
+    assert!(
+        !home.contains("/pkg/shop.css"),
+        "no unhashed stylesheet link"
+    );
+
+    // The stylesheet comes as built: brotli to who accepts it, then gzip, then plain bytes,
+    // with a year's immutable cache, and without a session cookie (no page middleware).
+    let client = reqwest::Client::new();
+    let css = shop.url("/pkg/shop.CssHash3.css");
+    for (accept, encoding, body) in [
+        (
+            "gzip, deflate, br",
+            Some("br"),
+            "brotli bytes of the stylesheet",
+        ),
+        ("gzip", Some("gzip"), "gzip bytes of the stylesheet"),
+        ("identity", None, "body { color: #333 }"),
+    ] {
+        let res = client
+            .get(&css)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .expect("css");
+        assert_eq!(res.status(), 200, "{accept}");
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(header("content-encoding").as_deref(), encoding, "{accept}");
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(header("vary").as_deref(), Some("accept-encoding"));
+        assert!(header("content-type")
+            .unwrap_or_default()
+            .starts_with("text/css"));
+        assert!(
+            header("set-cookie").is_none(),
+            "static files carry no session"
+        );
+        assert_eq!(res.text().await.expect("body"), body, "{accept}");
+    }
+    // A name no build made is a 404 nobody caches; the site's other files keep an hour.
+    let gone = client
+        .get(shop.url("/pkg/shop.OldHash0.css"))
+        .send()
+        .await
+        .expect("old css");
+    assert_eq!(gone.status(), 404);
+    assert_eq!(gone.headers()["cache-control"], "no-store");
+    let robots = client
+        .get(shop.url("/robots.txt"))
+        .send()
+        .await
+        .expect("robots");
+    assert_eq!(robots.status(), 200);
+    assert_eq!(robots.headers()["cache-control"], "public, max-age=3600");
+
+    // A hash file naming files the site does not have (the server and the site built apart)
+    // stops the shop at start-up, rather than serving pages that link to nothing.
+    std::fs::write(&hash_file, "js: JsHash1\nwasm: WasmHash2\ncss: Stale\n").expect("stale");
+    let refused = shop
+        .reconfigured(&[])
+        .await
+        .err()
+        .expect("refused to start");
+    assert_eq!(refused.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sum of a metric's samples whose labels include every one of `labels`.
+fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    let mut found = None;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((series, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let (metric, rest) = series.split_once('{').unwrap_or((series, ""));
+        if metric != name {
+            continue;
+        }
+        if labels
+            .iter()
+            .all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")))
+        {
+            let v: f64 = value.parse().expect("a number");
+            found = Some(found.unwrap_or(0.0) + v);
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn metrics_show_requests_transitions_notifications_gateway_calls_and_the_jobs() {
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
+    let stack = Stack::start(
+        app::ssr::testing::sqlite(),
+        &[("SHOP_METRICS_ADDR", metrics_addr.as_str())],
+    )
+    .await;
+    let shop = &stack.shop;
+    let buyer = arrive(shop, "oMetricsBuyer00000000001").await;
+    let paid = buyer
+        .pay_for(&stack, "桂花红茶", 1, &key(&buyer.openid, 1))
+        .await;
+    let client = reqwest::Client::new();
+    // A forged notification is refused and counted as such.
+    let forged = client
+        .post(shop.url("/api/pay/notify"))
+        .body("order_no=nothing")
+        .send()
+        .await
+        .expect("forged");
+    assert_eq!(forged.status(), 401);
+    // Buyers cannot see the metrics: they are on their own address only.
+    let hidden = client
+        .get(shop.url("/metrics"))
+        .send()
+        .await
+        .expect("hidden")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        !hidden.contains("shop_http_requests_total"),
+        "no metrics on the shop's port"
+    );
+
+    // The jobs report after their rounds (one a second here).
+    let scrape = || async {
+        let res = client
+            .get(format!("http://{metrics_addr}/metrics"))
+            .send()
+            .await
+            .expect("scrape");
+        assert_eq!(res.status(), 200);
+        res.text().await.expect("metrics")
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let text = loop {
+        let text = scrape().await;
+        if sample(&text, "shop_settlement_lag_seconds", &[]).is_some()
+            && sample(&text, "shop_alert_outbox_depth", &[]).is_some()
+        {
+            break text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no job metrics:\n{text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let at_least_one = |name: &str, labels: &[(&str, &str)]| {
+        let v = sample(&text, name, labels).unwrap_or(0.0);
+        assert!(v >= 1.0, "{name} {labels:?} = {v}\n{text}");
+    };
+    // Requests by route template (never the raw path with its id) and status.
+    at_least_one(
+        "shop_http_requests_total",
+        &[
+            ("route", "/product/{id}"),
+            ("method", "GET"),
+            ("status", "200"),
+        ],
+    );
+    at_least_one(
+        "shop_http_requests_total",
+        &[("route", "/api/pay/notify"), ("status", "401")],
+    );
+    assert!(
+        !text.contains("route=\"/product/1\""),
+        "no raw paths as labels"
+    );
+    at_least_one(
+        "shop_http_request_duration_seconds_count",
+        &[("route", "/api/pay/notify")],
+    );
+    // The order's transitions, the notification that settled it, the forged one.
+    at_least_one("shop_order_transitions_total", &[("to", "paid")]);
+    at_least_one("shop_notifications_total", &[("verdict", "applied")]);
+    at_least_one("shop_notifications_total", &[("verdict", "bad_signature")]);
+    // Gateway calls by gateway and outcome, with their latency.
+    at_least_one(
+        "shop_gateway_call_duration_seconds_count",
+        &[("gateway", "wisecashier"), ("outcome", "answered")],
+    );
+    assert!(
+        text.contains("shop_gateway_call_duration_seconds_bucket{"),
+        "a histogram"
+    );
+    // The settlement job keeps up: nothing waits much longer than a round.
+    let lag = sample(&text, "shop_settlement_lag_seconds", &[]).unwrap_or(f64::MAX);
+    assert!(lag < 5.0, "settlement lag {lag}");
+    assert!(
+        sample(&text, "shop_settlement_last_round_timestamp_seconds", &[]).unwrap_or(0.0) > 0.0
+    );
+    // The paid order's alert goes out on the next round (no webhook set: it is skipped),
+    // so the outbox empties.
+    let _ = paid;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let text = scrape().await;
+        if sample(&text, "shop_alert_outbox_depth", &[]) == Some(0.0) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the outbox never emptied:\n{text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id() {
+    let log = std::env::temp_dir().join(format!("shop-json-log-{}.log", std::process::id()));
+    let log_path = log.to_str().expect("utf-8").to_owned();
+    let shop = Shop::start_with(
+        app::ssr::testing::sqlite(),
+        &[
+            ("SHOP_LOG_FORMAT", "json"),
+            ("RUST_LOG", "info,sqlx=warn"),
+            (LOG_TO, log_path.as_str()),
+        ],
+    )
+    .await;
+    // A forged notification is logged (a warning) while its request is served.
+    let res = reqwest::Client::new()
+        .post(shop.url("/api/pay/notify"))
+        .header("x-request-id", "json-log-test-0001")
+        .body("order_no=forged")
+        .send()
+        .await
+        .expect("forged");
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["x-request-id"], "json-log-test-0001");
+    drop(shop);
+
+    let text = std::fs::read_to_string(&log).expect("log");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| l["fields"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("listening on"))));
+    let of_request: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["span"]["request_id"] == "json-log-test-0001")
+        .collect();
+    assert!(
+        !of_request.is_empty(),
+        "no line carries the request id:\n{text}"
+    );
+    assert!(of_request.iter().any(|l| l["level"] == "WARN"
+        && l["span"]["path"] == "/api/pay/notify"
+        && l["fields"]["reason"] == "bad_signature"));
+    let _ = std::fs::remove_file(&log);
 }

@@ -63,9 +63,50 @@ struct CardRow {
 struct CoverRow {
     product_id: ProductId,
     url: String,
+    thumb_url: Option<String>,
     alt: String,
     width: i64,
     height: i64,
+}
+
+/// A stored picture as pages show it: `src` is the 400 px copy (`small`) or the full one,
+/// `srcset` offers both with their real widths, so a phone picks the copy its layout needs.
+pub(crate) fn picture(
+    full: &str,
+    thumb: Option<&str>,
+    alt: String,
+    width: i64,
+    height: i64,
+    small: bool,
+) -> Image {
+    let srcset = match thumb {
+        Some(thumb) if width > 0 && height > 0 => {
+            // The copy fits a 400 px square, aspect kept (`admin::images::process`).
+            let edge = i64::from(crate::ssr::admin::images::THUMB_EDGE);
+            let thumb_width = if width >= height {
+                edge
+            } else {
+                (edge * width + height / 2) / height
+            };
+            format!(
+                "{} {thumb_width}w, {} {width}w",
+                asset_url(thumb),
+                asset_url(full)
+            )
+        }
+        _ => String::new(),
+    };
+    let src = match thumb {
+        Some(thumb) if small => thumb,
+        _ => full,
+    };
+    Image {
+        url: asset_url(src),
+        alt,
+        width,
+        height,
+        srcset,
+    }
 }
 
 /// Each product's first image as stored (its thumbnail where there is one), in one query
@@ -85,7 +126,7 @@ where
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT product_id, COALESCE(thumb_url, url) AS url, alt, width, height FROM product_images
+        "SELECT product_id, url, thumb_url, alt, width, height FROM product_images
          WHERE product_id IN ({placeholders}) ORDER BY product_id, sort_order, id"
     );
     let mut query = sqlx::query_as::<_, CoverRow>(&sql);
@@ -108,12 +149,14 @@ pub(crate) async fn cover_images(
     Ok(rows
         .into_iter()
         .map(|(id, row)| {
-            let image = Image {
-                url: asset_url(&row.url),
-                alt: row.alt,
-                width: row.width,
-                height: row.height,
-            };
+            let image = picture(
+                &row.url,
+                row.thumb_url.as_deref(),
+                row.alt,
+                row.width,
+                row.height,
+                true,
+            );
             (id, image)
         })
         .collect())
@@ -126,7 +169,10 @@ pub(crate) async fn cover_urls(
     product_ids: &[ProductId],
 ) -> Result<HashMap<ProductId, String>, ShopError> {
     let rows = cover_rows(&mut **tx, product_ids).await?;
-    Ok(rows.into_iter().map(|(id, row)| (id, row.url)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, row)| (id, row.thumb_url.unwrap_or(row.url)))
+        .collect())
 }
 
 pub async fn categories(db: &Database) -> Result<Vec<Category>, ShopError> {
@@ -255,6 +301,7 @@ struct DetailRow {
 #[derive(sqlx::FromRow)]
 struct ImageRow {
     url: String,
+    thumb_url: Option<String>,
     alt: String,
     width: i64,
     height: i64,
@@ -275,7 +322,7 @@ pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, Shop
     .await?;
     let row = row.filter(|r| flag(r.on_sale)).ok_or(ShopError::NotFound)?;
     let images: Vec<ImageRow> = sqlx::query_as(
-        "SELECT url, alt, width, height FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
+        "SELECT url, thumb_url, alt, width, height FROM product_images WHERE product_id = $1 ORDER BY sort_order, id",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -298,11 +345,15 @@ pub async fn product(db: &Database, id: ProductId) -> Result<ProductDetail, Shop
         },
         images: images
             .into_iter()
-            .map(|i| Image {
-                url: asset_url(&i.url),
-                alt: i.alt,
-                width: i.width,
-                height: i.height,
+            .map(|i| {
+                picture(
+                    &i.url,
+                    i.thumb_url.as_deref(),
+                    i.alt,
+                    i.width,
+                    i.height,
+                    false,
+                )
             })
             .collect(),
     })
@@ -359,6 +410,7 @@ pub(crate) async fn variants_on_sale(
                 alt: r.image_alt.unwrap_or_default(),
                 width: r.image_width.unwrap_or(0),
                 height: r.image_height.unwrap_or(0),
+                srcset: String::new(),
             }),
         })
         .collect();

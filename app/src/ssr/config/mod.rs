@@ -118,6 +118,9 @@ pub struct Config {
     pub seed_demo: bool,
     /// Directory with the built site (`pkg/`, assets). cargo-leptos sets `LEPTOS_SITE_ROOT`.
     pub site_root: String,
+    /// The hash file cargo-leptos writes next to the server binary in a release build
+    /// (`LEPTOS_HASH_FILE_NAME`, default `hash.txt`; see `ssr::assets`).
+    pub hash_file: String,
     /// Where the shop keeps uploaded files (`media/` inside).
     pub data_dir: String,
     /// The payment gateway (`PAYMENT_PROVIDER`) and its settings.
@@ -145,6 +148,9 @@ pub struct Config {
     /// through UseePay in an ordinary browser. In WeChat the browser provides the bridge;
     /// production refuses the setting.
     pub dev_wechat_bridge: Option<Url>,
+    /// Where `/metrics` (Prometheus) is served (`SHOP_METRICS_ADDR`): a listen address of
+    /// its own, for the monitoring network only, never the buyers' port. None: no metrics.
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {
@@ -180,6 +186,9 @@ impl Config {
         let site_root = src
             .get("LEPTOS_SITE_ROOT")
             .unwrap_or_else(|| "target/site".to_owned());
+        let hash_file = src
+            .get("LEPTOS_HASH_FILE_NAME")
+            .unwrap_or_else(|| "hash.txt".to_owned());
         let data_dir = src
             .get("SHOP_DATA_DIR")
             .unwrap_or_else(|| "data".to_owned());
@@ -200,6 +209,22 @@ impl Config {
             None => None,
         };
 
+        let metrics_addr = match src.get("SHOP_METRICS_ADDR") {
+            Some(raw) => Some(raw.parse().map_err(|_| {
+                bad(
+                    "SHOP_METRICS_ADDR",
+                    format!("`{raw}` is not an address like 127.0.0.1:9100"),
+                )
+            })?),
+            None => None,
+        };
+        if metrics_addr.is_some() && metrics_addr == Some(listen_addr) {
+            return Err(bad(
+                "SHOP_METRICS_ADDR",
+                "must differ from SHOP_LISTEN_ADDR: metrics are not for buyers",
+            ));
+        }
+
         Ok(Config {
             environment,
             database_url,
@@ -210,6 +235,7 @@ impl Config {
             session_secret,
             seed_demo,
             site_root,
+            hash_file,
             data_dir,
             payment,
             orders,
@@ -221,6 +247,7 @@ impl Config {
             trusted_proxies,
             alerts,
             dev_wechat_bridge,
+            metrics_addr,
         })
     }
 

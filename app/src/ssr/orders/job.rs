@@ -75,8 +75,29 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(closed) => tracing::info!(closed, "closed returns not sent back in time"),
                 Err(err) => tracing::error!(?err, "closing lapsed returns failed"),
             }
+            match lag_ms(&state).await {
+                Ok(lag) => {
+                    crate::ssr::metrics::settlement_round(lag as f64 / 1000.0, now_ms() / 1000)
+                }
+                Err(err) => tracing::error!(?err, "reading the settlement lag failed"),
+            }
         }
     })
+}
+
+/// How long the oldest order due a check has been waiting for one (0 when none is due): a
+/// job that keeps up brings it back under one interval every round.
+pub async fn lag_ms(state: &ShopState) -> Result<i64, ShopError> {
+    let now = now_ms();
+    let oldest: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT MIN(next_check_at) FROM orders
+         WHERE status IN {} AND next_check_at <= $1",
+        store::status_list(watched)
+    ))
+    .bind(now)
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(oldest.map_or(0, |due| now - due))
 }
 
 fn backoff(base: Duration, checks: i64) -> i64 {

@@ -128,6 +128,7 @@ pub async fn receive(State(state): State<ShopState>, headers: HeaderMap, body: B
     .bind(String::from_utf8_lossy(&body).into_owned())
     .execute(state.db.pool())
     .await;
+    crate::ssr::metrics::notification(result.verdict);
     if let Err(err) = logged {
         tracing::error!(%err, verdict = result.verdict, "could not store a notification");
         if result.status == StatusCode::OK {
@@ -358,6 +359,7 @@ fn refused(report: &PaymentReport, err: SettleError) -> Outcome {
 /// Counts a refused request under today's date (UTC) and `reason`, keeping the first
 /// sample of the day. One row per day and reason, whatever the flood.
 async fn reject(state: &ShopState, reason: &'static str, body: &[u8]) {
+    crate::ssr::metrics::notification(reason);
     let now = now_ms();
     let day = crate::time::utc_day(now.div_euclid(1000));
     let sample: String = String::from_utf8_lossy(body)

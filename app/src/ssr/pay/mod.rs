@@ -34,9 +34,25 @@ pub enum GatewayError {
 /// reading) is [`GatewayError::Timeout`]; any other failure on the way, and a 5xx answer, is
 /// [`GatewayError::Unreachable`], described without the URL (a GET's query carries signed
 /// parameters).
+///
+/// Every call's duration goes to `/metrics` by `gateway`, `operation` and outcome.
 pub(crate) async fn send_for_text(
     req: reqwest::RequestBuilder,
+    gateway: &'static str,
+    operation: String,
 ) -> Result<(reqwest::StatusCode, String), GatewayError> {
+    let started = std::time::Instant::now();
+    let answer = send(req).await;
+    let outcome = match &answer {
+        Ok(_) => "answered",
+        Err(GatewayError::Timeout) => "timeout",
+        Err(_) => "unreachable",
+    };
+    crate::ssr::metrics::gateway_call(gateway, operation, outcome, started.elapsed());
+    answer
+}
+
+async fn send(req: reqwest::RequestBuilder) -> Result<(reqwest::StatusCode, String), GatewayError> {
     fn failed(err: reqwest::Error) -> GatewayError {
         if err.is_timeout() {
             GatewayError::Timeout

@@ -156,6 +156,7 @@ pub async fn apply(
         // (`RefundPending`) is flagged on the dashboard instead: not an order to pack.
         crate::ssr::alerts::enqueue(tx, order_id, crate::ssr::alerts::ORDER_PAID, now).await?;
     }
+    crate::ssr::metrics::order_moved(from, to);
     if flagged {
         tracing::warn!(order = %order.order_no, ?from, ?to, "order needs the merchant's attention: {detail}");
     } else {

@@ -98,7 +98,9 @@ impl UseePay {
             .base_url
             .join(API_PATH)
             .map_err(|e| GatewayError::Unreachable(format!("bad gateway URL: {e}")))?;
-        let (status, body) = super::send_for_text(self.http.post(url).form(&signed)).await?;
+        let operation = field(&signed, "transactionType").unwrap_or("?").to_owned();
+        let (status, body) =
+            super::send_for_text(self.http.post(url).form(&signed), "useepay", operation).await?;
         let fields = match serde_json::from_str::<Value>(&body) {
             Ok(Value::Object(obj)) => fields_of(&obj),
             _ => {

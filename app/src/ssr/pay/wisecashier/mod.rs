@@ -109,6 +109,7 @@ impl Wisecashier {
         let headers = self.signed_headers(&params, &timestamp)?;
         let encoded = encode_params(&params);
         let mut url = self.url(path)?;
+        let operation = format!("{method} {path}");
         let mut req = if method == reqwest::Method::GET {
             url.set_query(Some(&encoded));
             self.http.get(url)
@@ -121,7 +122,7 @@ impl Wisecashier {
         for (name, value) in headers {
             req = req.header(name, value);
         }
-        let (status, body) = super::send_for_text(req).await?;
+        let (status, body) = super::send_for_text(req, "wisecashier", operation).await?;
         parse_envelope(status.as_u16(), &body)
     }
 }
