@@ -60,7 +60,7 @@ pub struct ProductDetail {
 }
 
 /// How the listing is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sort {
     /// The merchant's own order; in a search, products whose title has every word first.
     #[default]
@@ -102,7 +102,7 @@ impl Sort {
 
 /// What the buyer asked the listing for: `/?category=…&q=…&sort=…&page=…`. Everything is
 /// optional and read tolerantly, since these come from links and typed URLs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListingQuery {
     pub category: Option<String>,
     /// The search words, trimmed; `None` when there are none.

@@ -6,8 +6,6 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use super::call::shop_call;
-#[cfg(feature = "ssr")]
-use crate::ssr::catalog;
 
 /// `POST /api/catalog/listing`: one page of the products on sale, searched, filtered and
 /// sorted as asked.
@@ -17,7 +15,7 @@ use crate::ssr::catalog;
 )]
 #[server(endpoint = "catalog/listing")]
 pub async fn get_listing(query: ListingQuery) -> Result<Listing, ShopError> {
-    shop_call(|state| async move { catalog::listing(&state.db, query).await }).await
+    shop_call(|state| async move { state.catalog.listing(&state.db, query).await }).await
 }
 
 /// `POST /api/catalog/product`: one product on sale, or `NotFound`.
@@ -27,5 +25,5 @@ pub async fn get_listing(query: ListingQuery) -> Result<Listing, ShopError> {
 )]
 #[server(endpoint = "catalog/product")]
 pub async fn get_product(id: crate::ids::ProductId) -> Result<ProductDetail, ShopError> {
-    shop_call(|state| async move { catalog::product(&state.db, id).await }).await
+    shop_call(|state| async move { state.catalog.product(&state.db, id).await }).await
 }

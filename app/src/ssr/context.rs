@@ -48,6 +48,8 @@ pub struct ShopState {
     pub pay: Arc<dyn PaymentProvider>,
     /// Outbound HTTP for the shop itself (WeChat OAuth code exchange).
     pub http: reqwest::Client,
+    /// The buyer's catalog pages, kept until the catalog changes.
+    pub catalog: Arc<super::catalog::cache::CatalogCache>,
 }
 
 impl ShopState {
@@ -76,6 +78,7 @@ impl ShopState {
             db,
             config,
             pay: provider,
+            catalog: Arc::default(),
         })
     }
 

@@ -558,3 +558,79 @@ async fn json_logs_carry_the_request_id() {
         && l["fields"]["reason"] == "bad_signature"));
     let _ = std::fs::remove_file(&log);
 }
+
+/// The titles on a listing page, as a buyer sees them.
+async fn titles(buyer: &crate::common::Buyer, shop: &Shop, path: &str) -> String {
+    buyer.page(shop, path).await
+}
+
+#[tokio::test]
+async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() {
+    for db in app::ssr::testing::all().await {
+        let postgres = db.label == "postgres";
+        let shop = Shop::start(db).await;
+        let buyer = arrive(&shop, "oCatalogCacheBuyer000001").await;
+        let product = buyer.product("冻顶乌龙茶");
+        let home = titles(&buyer, &shop, "/").await;
+        assert!(home.contains("冻顶乌龙茶 150g"), "{}", shop.label);
+        let page = buyer.page(&shop, &format!("/product/{product}")).await;
+        assert!(page.contains("冻顶乌龙茶 150g"));
+        let db = shop.db().await;
+        let run = |sql: &'static str| {
+            let db = db.clone();
+            async move {
+                sqlx::raw_sql(sql).execute(db.pool()).await.expect(sql);
+            }
+        };
+
+        // The pages are kept: a change made behind the version's back (the version put
+        // back by hand) is not seen…
+        run("BEGIN; UPDATE products SET title = '冻顶乌龙茶 试饮装' WHERE title = '冻顶乌龙茶 150g';
+             UPDATE catalog_version SET version = version - 1 WHERE id = 1; COMMIT;")
+        .await;
+        if !postgres {
+            // (On PostgreSQL the bump runs at commit, after the statement that put it back.)
+            assert!(
+                titles(&buyer, &shop, "/").await.contains("冻顶乌龙茶 150g"),
+                "kept"
+            );
+            assert!(buyer
+                .page(&shop, &format!("/product/{product}"))
+                .await
+                .contains("冻顶乌龙茶 150g"));
+        }
+        // …and every real change is: a title, then stock running out.
+        run("UPDATE products SET subtitle = subtitle || '' WHERE title = '冻顶乌龙茶 试饮装'")
+            .await;
+        assert!(
+            titles(&buyer, &shop, "/")
+                .await
+                .contains("冻顶乌龙茶 试饮装"),
+            "{}",
+            shop.label
+        );
+        assert!(buyer
+            .page(&shop, &format!("/product/{product}"))
+            .await
+            .contains("冻顶乌龙茶 试饮装"));
+
+        // A second app server keeps its own pages; a change made through either database
+        // connection reaches both at once.
+        let second = shop.second_server().await;
+        let other = arrive(&second, "oCatalogCacheBuyer000002").await;
+        assert!(titles(&other, &second, "/")
+            .await
+            .contains("冻顶乌龙茶 试饮装"));
+        run("UPDATE product_variants SET stock = 0 WHERE product_id IN
+                 (SELECT id FROM products WHERE title = '冻顶乌龙茶 试饮装');
+             UPDATE products SET stock = 0 WHERE title = '冻顶乌龙茶 试饮装';")
+        .await;
+        for (b, s) in [(&buyer, &shop), (&other, &second)] {
+            let page = b.page(s, &format!("/product/{product}")).await;
+            assert!(page.contains("已售罄"), "{}: sold out at once", s.label);
+        }
+        // Searches are read afresh (not kept): they find the new title too.
+        let found = buyer.page(&shop, "/?q=试饮装").await;
+        assert!(found.contains("冻顶乌龙茶 试饮装"), "{}", shop.label);
+    }
+}

@@ -9,6 +9,7 @@ use crate::money::{Currency, Money};
 use crate::variants::{ProductOption, Variant};
 use std::collections::HashMap;
 
+pub mod cache;
 mod search;
 pub use search::Terms;
 
