@@ -26,6 +26,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v brotli >/dev/null || missing+=(brotli)
+command -v psql >/dev/null || missing+=(postgresql-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bench: installing ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
@@ -36,6 +37,8 @@ fi
   || { echo "bench: no release build (run make release)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/shop-bench.XXXXXX)
+# PostgreSQL runs as its own user (scripts/pg.sh), inside this directory.
+chmod 755 "$work"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -58,8 +61,9 @@ wait_for() {
 
 secret=bench-container-secret-0123456789
 sandbox_port=$(free_port 3600)
+shop_port=$(free_port 3610)
 SANDBOX_LISTEN_ADDR=127.0.0.1:$sandbox_port RUST_LOG=error \
-  SANDBOX_MERCHANT_PAGE="http://127.0.0.1:3610/wc/$secret/" target/release/sandbox >"$work/sandbox.log" 2>&1 &
+  SANDBOX_MERCHANT_PAGE="http://127.0.0.1:$shop_port/wc/$secret/" target/release/sandbox >"$work/sandbox.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$sandbox_port/healthz"
 
@@ -91,7 +95,8 @@ PY
   esac
 }
 plenty_of_stock="UPDATE product_variants SET stock = 1000000; UPDATE products SET stock = 1000000;"
-# Copies of the demo products (with their variant and pictures) up to $many products.
+# Copies of the demo products (each with its one variant, without pictures) up to $many
+# products.
 large_catalog() {
   local n=$((many / 12))
   local copy="INSERT INTO products (category_id, title, subtitle, description, price_minor, max_price_minor, currency, stock, on_sale, sort_order, created_at, updated_at)
@@ -128,17 +133,17 @@ get() { awk -v n="$1" '$1 == n {print $'"${2:-2}"'}' "$results"; }
 buyer_cookie() {
   local base=$1 jar="$work/jar-$RANDOM"
   curl -fsS -c "$jar" -o /dev/null "$base/wc/$secret/?openid=oBenchReader$RANDOM$RANDOM"
-  awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar"
+  awk '{sub(/^#HttpOnly_/, "")} !/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar"
 }
 
 # ---- the main table: SQLite, demo catalog ------------------------------------------------
-shop_port=$(free_port 3610)
 base=http://127.0.0.1:$shop_port
 db="sqlite://$work/shop.db?mode=rwc"
 start_shop "$shop_port" "$db"
 sql "$db" "$plenty_of_stock"
 cookie=$(buyer_cookie "$base")
-product=$(curl -fsS -H "Cookie: $cookie" "$base/" | grep -o 'href="/product/[0-9]*"' | head -1 | grep -o '[0-9]*')
+product=$(curl -fsS -H "Cookie: $cookie" "$base/" | grep -o 'href="/product/[0-9]*"' | head -1 | grep -o '[0-9]*' || true)
+[ -n "$product" ] || { echo "bench: no product on the home page" >&2; exit 1; }
 css=$(awk '$1 == "css:" {print "shop." $2 ".css"}' target/release/hash.txt 2>/dev/null || true)
 [ -n "$css" ] || css=shop.css
 
@@ -177,7 +182,7 @@ wrk_run asset "$base/pkg/$css" "Accept-Encoding: br"
 target/release/bench --shop "$base" --gateway "http://127.0.0.1:$sandbox_port" --secret "$secret" \
   --buyers 50 --notifications 400 --run S >"$work/flows"
 cat "$work/flows" >>"$results"
-bundle=$(scripts/bundle-size.sh | awk '/first visit, home/ {print $7}')
+bundle=$( (scripts/bundle-size.sh || true) | awk '/first visit, home/ {print $6}')
 echo "bundle_home $bundle" >>"$results"
 node end2end/bench/phone.mjs "$base" "$secret" "$product" >>"$results"
 
@@ -201,8 +206,9 @@ pg2_port=$(free_port 3640)
 start_shop "$pg2_port" "$pg"
 pg2_cookie=$(buyer_cookie "http://127.0.0.1:$pg2_port")
 wrk -t1 -c25 -d"${secs}s" -H "Cookie: $pg_cookie" "$pg_base/" >"$work/wrk-a" &
+first=$!
 wrk -t1 -c25 -d"${secs}s" -H "Cookie: $pg2_cookie" "http://127.0.0.1:$pg2_port/" >"$work/wrk-b"
-wait %1 2>/dev/null || true
+wait "$first"
 two=$(cat "$work/wrk-a" "$work/wrk-b" | awk '/Requests\/sec/ {s += $2} END {printf "%d", s}')
 echo "pg2_home $two" >>"$results"
 

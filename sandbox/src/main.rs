@@ -84,6 +84,12 @@ async fn main() -> ExitCode {
         }
     };
     println!("sandbox gateway listening on http://{listen}");
+    // No Nagle, as a real gateway's front end: an answer written in parts is not held for
+    // the shop's delayed ACK.
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     if let Err(err) = axum::serve(listener, app).await {
         eprintln!("sandbox: {err}");
         return ExitCode::from(1);

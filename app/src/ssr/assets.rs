@@ -82,6 +82,27 @@ impl SiteAssets {
     }
 }
 
+impl SiteAssets {
+    /// Copies the hash file where only this process reads it, and names the copy: leptos
+    /// reads the hash file on every page, and a deploy that puts the next build's hash file
+    /// beside the binary must not change the names a running server links to (nor take the
+    /// file away from it). Plain names need no copy.
+    pub fn pinned(self) -> Result<SiteAssets, String> {
+        if !self.hashed {
+            return Ok(self);
+        }
+        let from = resolve(&self.hash_file);
+        let to = std::env::temp_dir().join(format!("shop-{}-hash.txt", std::process::id()));
+        std::fs::copy(&from, &to)
+            .map_err(|err| format!("cannot copy {} to {}: {err}", from.display(), to.display()))?;
+        let hash_file = to
+            .to_str()
+            .ok_or_else(|| format!("{} is not UTF-8", to.display()))?
+            .to_owned();
+        Ok(SiteAssets { hash_file, ..self })
+    }
+}
+
 /// The hash file's path: leptos joins the name to the server binary's directory (an
 /// absolute name stays as it is).
 fn resolve(hash_file: &str) -> PathBuf {

@@ -199,7 +199,7 @@ async fn checkout_burst(a: &Args) -> Result<(), Error> {
     }
     let started = Instant::now();
     let timed = futures_util::future::join_all(buyers.iter().enumerate().map(|(i, b)| {
-        let key = format!("bench-{tag}-{i}");
+        let key = format!("bench-checkout-{tag}-{i:06}");
         async move {
             let t = Instant::now();
             b.checkout(a, &key).await.map(|_| t.elapsed())
@@ -230,7 +230,9 @@ async fn set_faults(a: &Args, faults: Value) -> Result<(), Error> {
 }
 
 async fn notification_burst(a: &Args) -> Result<(), Error> {
-    let per_buyer = 10;
+    // A buyer may hold three unpaid orders (`SHOP_MAX_UNPAID_ORDERS`): these stay unpaid in
+    // the shop until their notifications arrive.
+    let per_buyer = 3;
     let n_buyers = a.notifications.div_ceil(per_buyer);
     let tag = format!("N{}", a.run);
     let buyers = arrive_all(a, n_buyers, &tag).await?;
@@ -245,7 +247,9 @@ async fn notification_burst(a: &Args) -> Result<(), Error> {
                 let mut nos = Vec::new();
                 for k in 0..per_buyer {
                     b.add(a).await?;
-                    let (no, params) = b.checkout(a, &format!("bench-{tag}-{i}-{k}")).await?;
+                    let (no, params) = b
+                        .checkout(a, &format!("bench-notify-{tag}-{i:06}-{k:04}"))
+                        .await?;
                     let js: Value =
                         serde_json::from_str(params["js_param"].as_str().ok_or("no js_param")?)?;
                     gateway

@@ -9,7 +9,9 @@
 //!
 //! A version is read before the data: a page read while a change commits may be newer than
 //! its number, never older, and the next read (with the new number) replaces it. Searches
-//! are not kept (their keys are whatever buyers type); nor is anything per buyer.
+//! and unknown categories are not kept (their keys are whatever a URL says), pages are at
+//! most `ListingQuery::MAX_PAGE`, and each kind holds at most [`MAX_ENTRIES`]: memory stays
+//! bounded whatever is asked. Nothing per buyer is kept.
 
 use super::{listing, product};
 use crate::error::ShopError;
@@ -67,6 +69,10 @@ impl CatalogCache {
             return Ok((*hit).clone());
         }
         let fresh = listing(db, asked.clone()).await?;
+        if fresh.query.category != asked.category {
+            // An unknown category (anything a URL says): answered, never a key.
+            return Ok(fresh);
+        }
         let kept = Arc::new(fresh.clone());
         self.with_version(version, |k| {
             if k.listings.len() >= MAX_ENTRIES {

@@ -55,9 +55,18 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
     every(state.config.orders.job_interval, move || {
         let state = state.clone();
         async move {
+            match lag_ms(&state).await {
+                Ok(lag) => crate::ssr::metrics::settlement_lag(lag as f64 / 1000.0),
+                Err(err) => tracing::error!(?err, "reading the settlement lag failed"),
+            }
+            let mut gateway_errors = 0;
             match run_pass(&state).await {
-                Ok(pass) if pass.checked > 0 => tracing::info!(?pass, "settlement pass"),
-                Ok(_) => {}
+                Ok(pass) => {
+                    gateway_errors = pass.gateway_errors;
+                    if pass.checked > 0 {
+                        tracing::info!(?pass, "settlement pass");
+                    }
+                }
                 Err(err) => tracing::error!(?err, "settlement pass failed"),
             }
             match super::refunds::run_pass(&state).await {
@@ -75,12 +84,7 @@ pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
                 Ok(closed) => tracing::info!(closed, "closed returns not sent back in time"),
                 Err(err) => tracing::error!(?err, "closing lapsed returns failed"),
             }
-            match lag_ms(&state).await {
-                Ok(lag) => {
-                    crate::ssr::metrics::settlement_round(lag as f64 / 1000.0, now_ms() / 1000)
-                }
-                Err(err) => tracing::error!(?err, "reading the settlement lag failed"),
-            }
+            crate::ssr::metrics::settlement_round(gateway_errors, now_ms() / 1000);
         }
     })
 }
