@@ -166,7 +166,11 @@ test('the owner creates a category and a product with an image, a buyer finds it
   const card = shopper.getByTestId('product-card').filter({ hasText: '端到端 桂花乌龙' });
   await expect(card).toContainText('HK$66.60');
   await expect(card.locator('img')).toHaveAttribute('src', /\/media\/products\/\d+\/[0-9a-f]+-400\.jpg$/);
-  await expect.poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(400);
+  // The phone (390 px at 2x, a card half as wide) picks the 400 px copy from the srcset.
+  await expect(card.locator('img')).toHaveAttribute('srcset', /-400\.jpg \d+w, .*\.jpg \d+w$/);
+  await expect
+    .poll(() => card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.currentSrc))
+    .toMatch(/\/media\/products\/\d+\/[0-9a-f]+-400\.jpg$/);
   await buyer.close();
 
   // A price change applies to new orders; an order placed before keeps its price.

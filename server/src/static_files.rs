@@ -19,8 +19,10 @@ const HOUR: &str = "public, max-age=3600";
 const REVALIDATE: &str = "no-cache";
 
 /// Sets `Cache-Control` on files found (an error, like a 404 for a file a newer build
-/// removed, is never cached) and `Vary: Accept-Encoding` (the same URL answers brotli,
-/// gzip or plain bytes).
+/// removed, is never cached), `Vary: Accept-Encoding` (the same URL answers brotli, gzip or
+/// plain bytes), and `Access-Control-Allow-Origin: *`: inside the payment container the page
+/// comes from the gateway's origin, and its module script and wasm are fetched across
+/// origins from the shop (public files, fetched without credentials).
 fn cached<B>(policy: &'static str) -> impl Fn(Response<B>) -> Response<B> + Clone {
     move |mut res: Response<B>| {
         let value = if res.status().is_success() || res.status().as_u16() == 304 {
@@ -31,6 +33,10 @@ fn cached<B>(policy: &'static str) -> impl Fn(Response<B>) -> Response<B> + Clon
         let headers = res.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
         res
     }
 }

@@ -331,6 +331,8 @@ async fn hashed_assets_are_served_as_built_and_cached_for_a_year() {
             Some("public, max-age=31536000, immutable")
         );
         assert_eq!(header("vary").as_deref(), Some("accept-encoding"));
+        // Pages in the payment container (the gateway's origin) load them across origins.
+        assert_eq!(header("access-control-allow-origin").as_deref(), Some("*"));
         assert!(header("content-type")
             .unwrap_or_default()
             .starts_with("text/css"));
@@ -588,7 +590,6 @@ async fn titles(buyer: &crate::common::Buyer, shop: &Shop, path: &str) -> String
 
 #[tokio::test]
 async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() {
-    use app::ssr::testing::TestDatabase as _Db;
     for db in app::ssr::testing::all().await {
         let postgres = db.label == "postgres";
         let shop = Shop::start(db).await;
