@@ -216,7 +216,7 @@ echo "pg2_home $two" >>"$results"
 nginx_rps=$(get nginx)
 missed=0
 row() { # what, now, target, ok(1/0)
-  printf '| %-52s | %-26s | %-22s | %s |\n' "$1" "$2" "$3" "$([ "$4" = 1 ] && echo ok || echo MISSED)"
+  printf '| %-62s | %-34s | %-22s | %s |\n' "$1" "$2" "$3" "$([ "$4" = 1 ] && echo ok || echo MISSED)"
   [ "$4" = 1 ] || missed=1
 }
 ge() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a + 0 >= b + 0)}'; }
@@ -227,10 +227,10 @@ ok() { if "$@"; then echo 1; else echo 0; fi; }
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); wrk -t2 -c50 -d${secs}s"
 echo
-printf '| %-52s | %-26s | %-22s | %s |\n' what now target ""
-printf '|%s|%s|%s|----|\n' "$(printf -- '-%.0s' {1..54})" "$(printf -- '-%.0s' {1..28})" "$(printf -- '-%.0s' {1..24})"
-printf '| %-52s | %-26s | %-22s |    |\n' "nginx, static home-page HTML" "$nginx_rps req/s, p99 $(get nginx 3) ms" "baseline"
-printf '| %-52s | %-26s | %-22s |    |\n' "shop /healthz" "$(get healthz) req/s, p99 $(get healthz 3) ms" "-"
+printf '| %-62s | %-34s | %-22s | %s |\n' what now target ""
+printf '|%s|%s|%s|----|\n' "$(printf -- '-%.0s' {1..64})" "$(printf -- '-%.0s' {1..36})" "$(printf -- '-%.0s' {1..24})"
+printf '| %-62s | %-34s | %-22s |    |\n' "nginx, static home-page HTML" "$nginx_rps req/s, p99 $(get nginx 3) ms" "baseline"
+printf '| %-62s | %-34s | %-22s |    |\n' "shop /healthz" "$(get healthz) req/s, p99 $(get healthz 3) ms" "-"
 row "shop home page (SSR)" "$(get home) req/s, p99 $(get home 3) ms ($(pct "$(get home)" "$nginx_rps"))" ">= 10000, p99 <= 10 ms" \
   "$(ok eval 'ge "$(get home)" 10000 && le "$(get home 3)" 10')"
 row "shop product page (SSR)" "$(get product) req/s, p99 $(get product 3) ms" ">= 10000, p99 <= 10 ms" \
