@@ -137,10 +137,12 @@ async fn main() -> ExitCode {
         },
         None => None,
     };
+    // The workers stop claiming work when the server starts shutting down.
+    let (stop_workers, stop) = tokio::sync::watch::channel(false);
     // Settles orders whose notifications are late and expires unpaid ones.
-    let settlement = app::ssr::orders::job::spawn(state.clone());
+    let settlement = app::ssr::orders::job::spawn(state.clone(), stop.clone());
     // Sends new-order alerts on their own, so a slow webhook never delays settlement.
-    let alerts = app::ssr::alerts::spawn(state.clone());
+    let alerts = app::ssr::alerts::spawn(state.clone(), stop);
     let app = router::build(state.clone());
     // The payment container's prefix is stripped before routing, so its entry wraps the
     // whole router (middleware added with `Router::layer` runs after routing).
@@ -180,11 +182,26 @@ async fn main() -> ExitCode {
             tracing::warn!(%err, "cannot set TCP_NODELAY");
         }
     });
+    // On SIGTERM: no new connections, the requests in flight finished, and at the same
+    // moment the workers told to claim nothing more.
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight and the workers' passes");
+            let _ = stop_workers.send(true);
+        })
         .await;
-    settlement.abort();
-    alerts.abort();
+    // A worker finishes the pass it is in (its gateway calls time out well within this);
+    // one that does not is stopped where it is, and its open transaction rolls back.
+    for (name, mut worker) in [("settlement", settlement), ("alerts", alerts)] {
+        if tokio::time::timeout(WORKER_GRACE, &mut worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!(worker = name, "did not finish its pass in time; stopped");
+            worker.abort();
+        }
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }
@@ -194,6 +211,9 @@ async fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// How long a worker may take to finish its pass at shutdown (systemd waits 30 s).
+const WORKER_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -274,8 +274,8 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
 }
 
 /// Sends alerts every `SHOP_SETTLE_INTERVAL_SECS`, on a task apart from the settlement job.
-pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
-    crate::ssr::orders::job::every(state.config.orders.job_interval, move || {
+pub fn spawn(state: ShopState, stop: crate::ssr::orders::job::Stop) -> tokio::task::JoinHandle<()> {
+    crate::ssr::orders::job::every(state.config.orders.job_interval, stop, move || {
         let state = state.clone();
         async move {
             match run_pass(&state).await {

@@ -45,6 +45,14 @@ pub async fn version(db: &Database) -> Result<i64, ShopError> {
     )
 }
 
+/// Keeps `value` under `key`, starting the map over when it is full.
+fn keep<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, Arc<V>>, key: K, value: Arc<V>) {
+    if map.len() >= MAX_ENTRIES {
+        map.clear();
+    }
+    map.insert(key, value);
+}
+
 impl CatalogCache {
     /// What is kept for `version`, after dropping everything older.
     fn with_version<T>(&self, version: i64, f: impl FnOnce(&mut Kept) -> T) -> Option<T> {
@@ -74,12 +82,7 @@ impl CatalogCache {
             return Ok(fresh);
         }
         let kept = Arc::new(fresh.clone());
-        self.with_version(version, |k| {
-            if k.listings.len() >= MAX_ENTRIES {
-                k.listings.clear();
-            }
-            k.listings.insert(asked, kept);
-        });
+        self.with_version(version, |k| keep(&mut k.listings, asked, kept));
         Ok(fresh)
     }
 
@@ -91,12 +94,7 @@ impl CatalogCache {
         }
         let fresh = product(db, id).await?;
         let kept = Arc::new(fresh.clone());
-        self.with_version(version, |k| {
-            if k.products.len() >= MAX_ENTRIES {
-                k.products.clear();
-            }
-            k.products.insert(id, kept);
-        });
+        self.with_version(version, |k| keep(&mut k.products, id, kept));
         Ok(fresh)
     }
 }

@@ -33,9 +33,13 @@ pub struct Pass {
     pub late_payments: usize,
 }
 
-/// Runs `pass` forever, `interval` apart (a late pass delays the next, never doubles it).
-/// The settlement job and the alert worker each run on one.
-pub fn every<F, Fut>(interval: Duration, mut pass: F) -> tokio::task::JoinHandle<()>
+/// Tells the workers to stop (`true`, or the sender dropped): the server's shutdown.
+pub type Stop = tokio::sync::watch::Receiver<bool>;
+
+/// Runs `pass` `interval` apart (a late pass delays the next, never doubles it) until
+/// `stop`: a pass under way is finished, no new one starts. The settlement job and the
+/// alert worker each run on one.
+pub fn every<F, Fut>(interval: Duration, mut stop: Stop, mut pass: F) -> tokio::task::JoinHandle<()>
 where
     F: FnMut() -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
@@ -44,15 +48,21 @@ where
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = stop.wait_for(|stopping| *stopping) => break,
+            }
+            if *stop.borrow() {
+                break;
+            }
             pass().await;
         }
     })
 }
 
-/// Runs the settlement passes forever, `SHOP_SETTLE_INTERVAL_SECS` apart.
-pub fn spawn(state: ShopState) -> tokio::task::JoinHandle<()> {
-    every(state.config.orders.job_interval, move || {
+/// Runs the settlement passes `SHOP_SETTLE_INTERVAL_SECS` apart until `stop`.
+pub fn spawn(state: ShopState, stop: Stop) -> tokio::task::JoinHandle<()> {
+    every(state.config.orders.job_interval, stop, move || {
         let state = state.clone();
         async move {
             match lag_ms(&state).await {
