@@ -25,6 +25,7 @@ pub async fn start(addr: SocketAddr) -> Result<tokio::task::JoinHandle<()>, Stri
         .await
         .map_err(|err| format!("cannot listen on {addr}: {err}"))?;
     tracing::info!("metrics on http://{addr}/metrics");
+    app::ssr::metrics::enable();
     Ok(tokio::spawn(serve(listener, handle)))
 }
 

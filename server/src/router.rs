@@ -75,15 +75,19 @@ pub fn build(state: ShopState) -> Router {
         )
         .with_state(state.clone());
 
-    pages
+    let shop = pages
         .with_state(leptos_options)
         .merge(shop_routes)
         .layer(from_fn_with_state(state.clone(), bind_buyer))
         .layer(from_fn_with_state(state.clone(), admin::guard))
         .layer(from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(cors_layer(&state))
-        .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(count_request))
+        .layer(CompressionLayer::new());
+    if app::ssr::metrics::enabled() {
+        shop.layer(axum::middleware::from_fn(count_request))
+    } else {
+        shop
+    }
 }
 
 /// Counts every request by its route template (`/product/{id}`, never the raw path) and

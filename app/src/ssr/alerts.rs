@@ -273,6 +273,18 @@ pub async fn run_pass(state: &ShopState) -> Result<Pass, ShopError> {
     Ok(pass)
 }
 
+/// The outbox's pending alerts, for `/metrics`.
+async fn report_depth(state: &ShopState) {
+    let depth =
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM alert_outbox WHERE status = 'pending'")
+            .fetch_one(state.db.pool())
+            .await;
+    match depth {
+        Ok(depth) => crate::ssr::metrics::alert_outbox(depth),
+        Err(err) => tracing::error!(%err, "reading the alert outbox failed"),
+    }
+}
+
 /// Sends alerts every `SHOP_SETTLE_INTERVAL_SECS`, on a task apart from the settlement job.
 pub fn spawn(state: ShopState, stop: crate::ssr::orders::job::Stop) -> tokio::task::JoinHandle<()> {
     crate::ssr::orders::job::every(state.config.orders.job_interval, stop, move || {
@@ -283,14 +295,8 @@ pub fn spawn(state: ShopState, stop: crate::ssr::orders::job::Stop) -> tokio::ta
                 Ok(_) => {}
                 Err(err) => tracing::error!(?err, "alert pass failed"),
             }
-            match sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM alert_outbox WHERE status = 'pending'",
-            )
-            .fetch_one(state.db.pool())
-            .await
-            {
-                Ok(depth) => crate::ssr::metrics::alert_outbox(depth),
-                Err(err) => tracing::error!(%err, "reading the alert outbox failed"),
+            if crate::ssr::metrics::enabled() {
+                report_depth(&state).await;
             }
         }
     })

@@ -36,9 +36,8 @@ impl SiteAssets {
 
     /// Reads the hash file (`hash_file`, resolved as leptos resolves it) and checks that
     /// the files it names are in `site_root/pkg`. No `pkg` directory or no hash file means
-    /// plain names; a
-    /// hash file naming files that are not there (a stale build) is an error, because the
-    /// pages would link to nothing.
+    /// plain names; a hash file naming files that are not there (a stale build) is an
+    /// error, because the pages would link to nothing.
     pub fn load(site_root: &str, hash_file: &str) -> Result<SiteAssets, String> {
         let pkg = Path::new(site_root).join("pkg");
         if !pkg.is_dir() {
@@ -80,9 +79,7 @@ impl SiteAssets {
             hash_file: hash_file.to_owned(),
         })
     }
-}
 
-impl SiteAssets {
     /// Copies the hash file where only this process reads it, and names the copy: leptos
     /// reads the hash file on every page, and a deploy that puts the next build's hash file
     /// beside the binary must not change the names a running server links to (nor take the

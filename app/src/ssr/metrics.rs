@@ -1,12 +1,27 @@
 //! What the shop counts for its operator, by name, in one place. The server installs a
 //! Prometheus recorder and serves it on `/metrics` (`SHOP_METRICS_ADDR`, a listen address
-//! of its own); without a recorder (tests, `server admin …`) these calls cost nothing.
+//! of its own); without a recorder (tests, `server admin …`) these calls do nothing, and
+//! the work done only to feed them is skipped ([`enabled`]).
 //!
 //! Labels are bounded: route templates (never raw paths, which carry ids), status codes,
 //! order statuses, verdict codes, gateway operations.
 
 use crate::orders::OrderStatus;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Called once the server has installed its recorder (`SHOP_METRICS_ADDR` is set).
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+/// Whether anything reads the metrics. Work done only for them (the request middleware,
+/// the jobs' extra queries) is skipped when nothing does.
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
 
 /// Requests by route template, method and status; their durations.
 pub const HTTP_REQUESTS: &str = "shop_http_requests_total";

@@ -583,11 +583,6 @@ async fn json_logs_carry_the_request_id() {
     let _ = std::fs::remove_file(&log);
 }
 
-/// The titles on a listing page, as a buyer sees them.
-async fn titles(buyer: &crate::common::Buyer, shop: &Shop, path: &str) -> String {
-    buyer.page(shop, path).await
-}
-
 #[tokio::test]
 async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() {
     for db in app::ssr::testing::all().await {
@@ -595,7 +590,7 @@ async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() 
         let shop = Shop::start(db).await;
         let buyer = arrive(&shop, "oCatalogCacheBuyer000001").await;
         let product = buyer.product("冻顶乌龙茶");
-        let home = titles(&buyer, &shop, "/").await;
+        let home = buyer.page(&shop, "/").await;
         assert!(home.contains("冻顶乌龙茶 150g"), "{}", shop.label);
         let page = buyer.page(&shop, &format!("/product/{product}")).await;
         assert!(page.contains("冻顶乌龙茶 150g"));
@@ -620,7 +615,7 @@ async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() 
             .await;
         }
         assert!(
-            titles(&buyer, &shop, "/").await.contains("冻顶乌龙茶 150g"),
+            buyer.page(&shop, "/").await.contains("冻顶乌龙茶 150g"),
             "kept"
         );
         assert!(buyer
@@ -631,9 +626,7 @@ async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() 
         run("UPDATE products SET subtitle = subtitle || '' WHERE title = '冻顶乌龙茶 试饮装'")
             .await;
         assert!(
-            titles(&buyer, &shop, "/")
-                .await
-                .contains("冻顶乌龙茶 试饮装"),
+            buyer.page(&shop, "/").await.contains("冻顶乌龙茶 试饮装"),
             "{}",
             shop.label
         );
@@ -646,9 +639,7 @@ async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() 
         // connection reaches both at once.
         let second = shop.second_server().await;
         let other = arrive(&second, "oCatalogCacheBuyer000002").await;
-        assert!(titles(&other, &second, "/")
-            .await
-            .contains("冻顶乌龙茶 试饮装"));
+        assert!(other.page(&second, "/").await.contains("冻顶乌龙茶 试饮装"));
         run("UPDATE product_variants SET stock = 0 WHERE product_id IN
                  (SELECT id FROM products WHERE title = '冻顶乌龙茶 试饮装');
              UPDATE products SET stock = 0 WHERE title = '冻顶乌龙茶 试饮装';")
@@ -695,7 +686,7 @@ async fn catalog_pages_kept_in_memory_follow_every_change_on_every_app_server() 
             assert_eq!(version().await, before + 1);
         }
         // The new picture is on its product's card at once.
-        let home = titles(&buyer, &shop, "/").await;
+        let home = buyer.page(&shop, "/").await;
         assert!(home.contains("/media/cache-test.jpg"), "{}", shop.label);
     }
 }

@@ -65,9 +65,11 @@ pub fn spawn(state: ShopState, stop: Stop) -> tokio::task::JoinHandle<()> {
     every(state.config.orders.job_interval, stop, move || {
         let state = state.clone();
         async move {
-            match lag_ms(&state).await {
-                Ok(lag) => crate::ssr::metrics::settlement_lag(lag as f64 / 1000.0),
-                Err(err) => tracing::error!(?err, "reading the settlement lag failed"),
+            if crate::ssr::metrics::enabled() {
+                match lag_ms(&state).await {
+                    Ok(lag) => crate::ssr::metrics::settlement_lag(lag as f64 / 1000.0),
+                    Err(err) => tracing::error!(?err, "reading the settlement lag failed"),
+                }
             }
             let mut gateway_errors = 0;
             match run_pass(&state).await {
