@@ -182,8 +182,12 @@ wrk_run asset "$base/pkg/$css" "Accept-Encoding: br"
 target/release/bench --shop "$base" --gateway "http://127.0.0.1:$sandbox_port" --secret "$secret" \
   --buyers 50 --notifications 400 --run S >"$work/flows"
 cat "$work/flows" >>"$results"
-bundle=$( (scripts/bundle-size.sh || true) | awk '/first visit, home/ {print $6}')
-echo "bundle_home $bundle" >>"$results"
+# The first visit's figure is the heaviest page a visit can land on (a shared product link;
+# the home page loads no script at all).
+(scripts/bundle-size.sh || true) | awk '
+  /first visit, home/ {print "bundle_home", $6}
+  /first visit,/ {if ($6 > max) max = $6}
+  END {print "bundle_first", max + 0}' >>"$results"
 node end2end/bench/phone.mjs "$base" "$secret" "$product" >>"$results"
 
 # ---- what it depends on ---------------------------------------------------------------------
@@ -240,8 +244,9 @@ row "shop static asset (/pkg/$css, br)" "$(get asset) req/s, p99 $(get asset 3) 
 row "checkout, 50 buyers at once, sandbox on loopback" "p50 $(get checkout_p50_ms) ms, p99 $(get checkout_p99_ms) ms" "p99 <= 50 ms" \
   "$(ok le "$(get checkout_p99_ms)" 50)"
 row "notifications settled" "$(get notifications_per_s)/s" ">= 2000/s" "$(ok ge "$(get notifications_per_s)" 2000)"
-row "first-visit JS+WASM, brotli" "$(awk -v b="$(get bundle_home)" 'BEGIN {printf "%d KB", (b + 1023) / 1024}')" "<= 90 KB" \
-  "$(ok le "$(get bundle_home)" $((90 * 1024)))"
+row "first-visit JS+WASM, brotli (product page; home page)" \
+  "$(awk -v b="$(get bundle_first)" -v h="$(get bundle_home)" 'BEGIN {printf "%d KB; %d KB", (b + 1023) / 1024, (h + 1023) / 1024}')" "<= 90 KB" \
+  "$(ok le "$(get bundle_first)" $((90 * 1024)))"
 row "phone: LCP of home" "$(awk -v v="$(get phone_home_lcp_ms)" 'BEGIN {printf "%.2f s", v / 1000}')" "<= 0.8 s" \
   "$(ok le "$(get phone_home_lcp_ms)" 800)"
 row "phone: product page to add-to-cart ready" "$(awk -v v="$(get phone_product_ready_ms)" 'BEGIN {printf "%.2f s", v / 1000}')" "<= 1.2 s" \

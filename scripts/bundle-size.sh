@@ -3,10 +3,13 @@
 # fails when a page a first visit lands on (the home page, a category, a shared product link)
 # exceeds the budget: WeChat buyers are on mobile networks.
 #
-# The entry (shop.js, shop.wasm, the wasm-split loader) serves every page; a page adds the
-# lazy chunks of the islands it contains (from `__wasm_split_manifest.json`). The cart and
-# order pages are reached after browsing, with the entry already cached: their totals are
-# reported, and their lazy chunks are what they add.
+# Pages without islands (the home page, categories, search, the order list) load no script
+# and no wasm at all (`app::page::has_islands`; an integration test checks their HTML). The
+# entry (shop.js, shop.wasm, the wasm-split loader) serves every page with islands: it holds
+# the product page's add-to-cart form; a page adds the lazy chunks of the islands it contains
+# (from `__wasm_split_manifest.json`). The cart and order pages are reached after browsing,
+# with the entry already cached: their totals are reported, and their lazy chunks are what
+# they add.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 pkg="$root/target/site/pkg"
@@ -31,9 +34,9 @@ for f in $(cd "$pkg" && ls chunk_*.wasm split_*.wasm 2>/dev/null | grep -v '\.\(
   printf '%-58s %8s %8s %8s\n' "$f" "$(size "$pkg/$f")" "$(gz "$pkg/$f")" "$(br "$pkg/$f")"
 done
 
-# page:gated:lazy islands on it (snake_case island names).
+# page:gated:lazy islands on it (snake_case island names; "-" for a page without islands).
 pages=(
-  "home:yes:"
+  "home:yes:-"
   "product:yes:"
   "cart:no:cart_editor checkout_button"
   "order:no:order_pay_panel"
@@ -59,10 +62,14 @@ for entry in "${pages[@]}"; do
   gated=${rest%%:*}
   islands=${rest#*:}
   total=$entry_br
-  # shellcheck disable=SC2086
-  for chunk in $(chunks_for $islands); do
-    total=$((total + $(br "$pkg/$chunk")))
-  done
+  if [ "$islands" = - ]; then
+    total=0
+  else
+    # shellcheck disable=SC2086
+    for chunk in $(chunks_for $islands); do
+      total=$((total + $(br "$pkg/$chunk")))
+    done
+  fi
   kb=$(( (total + 1023) / 1024 ))
   if [ "$gated" = yes ]; then
     printf 'first visit, %-8s page: JS+WASM %7s bytes brotli (%3s KB; budget %s KB)\n' "$page" "$total" "$kb" "$budget_kb"

@@ -42,6 +42,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // gateway's origin, and its scripts, styles and server calls must reach the shop.
     let base = page.asset_base.clone();
     let dev_bridge = page.dev_wechat_bridge.clone();
+    let islands = page.islands;
+    // Outside islands the HTML needs no hydration markers (`HydrationScripts` says the
+    // same, but only pages with islands render it).
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     provide_context::<Lang>(lang);
     provide_context::<Page>(page);
     view! {
@@ -55,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/{}", stylesheet())/>
                 <link rel="icon" type="image/svg+xml" href=format!("{base}/favicon.svg")/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true root=base/>
+                {islands.then(|| view! { <HydrationScripts options islands=true root=base/> })}
                 <MetaTags/>
                 {dev_bridge.map(|src| view! { <script src=src></script> })}
             </head>

@@ -22,6 +22,23 @@ pub struct Page {
     pub lang_switch: String,
     /// Development only: the `WeixinJSBridge` stand-in's script (`SHOP_DEV_WECHAT_BRIDGE_URL`).
     pub dev_wechat_bridge: Option<String>,
+    /// The page has islands, so it loads the shop's script and wasm ([`has_islands`]).
+    pub islands: bool,
+}
+
+/// Whether the page at `path` can contain islands: the product page (the add-to-cart form),
+/// the cart, the coupon centre, the address book and forms, and an order with its
+/// after-sales page. Every other page (the home page, categories and search, the order
+/// list, the back office, errors) is plain HTML and forms, and loads no script or wasm at
+/// all. A page with islands missing here would leave them inert: the integration tests
+/// check every page they fetch (`Buyer::page`).
+pub fn has_islands(path: &str) -> bool {
+    path.starts_with("/product/")
+        || path == "/cart"
+        || path == "/coupons"
+        || path == "/addresses"
+        || path.starts_with("/addresses/")
+        || path.starts_with("/orders/")
 }
 
 /// The current page (a default one where none was provided, as in islands).
@@ -45,8 +62,11 @@ impl Page {
             Lang::Zh => Lang::En,
             Lang::En => Lang::Zh,
         };
+        let islands = use_context::<http::request::Parts>()
+            .is_some_and(|parts| has_islands(parts.uri.path()));
         Page {
             lang,
+            islands,
             buyer_token: context::current_buyer()
                 .map(|b| b.form_token)
                 .unwrap_or_default(),

@@ -1,6 +1,8 @@
-//! The browser entry point. Pages are server-rendered HTML; only the islands (the cart
-//! badge, the add-to-cart form, the cart editor, and, loaded lazily where they appear, the
-//! checkout button and the order's pay panel) hydrate, which keeps the wasm small.
+//! The browser entry point. Pages are server-rendered HTML; only the islands hydrate: the
+//! add-to-cart form in this entry, and every other island (the cart editor, the checkout
+//! button, the order's pay panel, the address forms...) from a chunk loaded where it
+//! appears. Pages without islands (the home page, categories, the order list) do not load
+//! this at all (`app::page::has_islands`).
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

@@ -668,16 +668,23 @@ impl Buyer {
         no
     }
 
-    /// A page's HTML as this buyer gets it.
+    /// A page's HTML as this buyer gets it. A page with islands must load the script that
+    /// hydrates them (only the pages `app::page::has_islands` names do).
     pub async fn page(&self, shop: &Shop, path: &str) -> String {
-        self.client
+        let html = self
+            .client
             .get(shop.url(path))
             .send()
             .await
             .expect("page")
             .text()
             .await
-            .expect("page body")
+            .expect("page body");
+        assert!(
+            !html.contains("<leptos-island") || loads_wasm(&html),
+            "{path} has islands but loads no script to hydrate them (app::page::has_islands)"
+        );
+        html
     }
 
     pub async fn cart_lines(&self, shop: &Shop) -> usize {
@@ -692,6 +699,11 @@ impl Buyer {
             .expect("cart body");
         html.matches("data-testid=\"cart-line\"").count()
     }
+}
+
+/// The page loads the shop's script and wasm (`HydrationScripts`).
+pub fn loads_wasm(html: &str) -> bool {
+    html.contains("<script type=\"module\"") && html.contains("application/wasm")
 }
 
 pub fn key(openid: &str, n: u32) -> String {

@@ -284,16 +284,24 @@ async fn hashed_assets_are_served_as_built_and_cached_for_a_year() {
     )
     .await;
 
-    // Pages link to the hashed names.
+    // Pages link to the hashed names: every page to the stylesheet, a page with islands
+    // (the product page's add-to-cart form) to the script and the wasm too.
     let buyer = arrive(&shop, "oAssetsBuyer000000000001").await;
     let home = buyer.page(&shop, "/").await;
+    let product = buyer
+        .page(
+            &shop,
+            &format!("/product/{}", buyer.product("冻顶乌龙茶 150g")),
+        )
+        .await;
     for name in [
         "/pkg/shop.CssHash3.css",
         "/pkg/shop.JsHash1.js",
         "/pkg/shop.WasmHash2.wasm",
     ] {
-        assert!(home.contains(name), "the home page links to {name}");
+        assert!(product.contains(name), "the product page links to {name}");
     }
+    assert!(home.contains("/pkg/shop.CssHash3.css"));
     assert!(
         !home.contains("/pkg/shop.css"),
         "no unhashed stylesheet link"
@@ -390,6 +398,51 @@ fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
         }
     }
     found
+}
+
+/// A first visit to the home page, a category, a search, the order list or the back office
+/// downloads no JavaScript and no wasm: those pages have no islands (the cart badge is plain
+/// HTML). The pages with islands load them, and the badge shows the buyer's count.
+#[tokio::test]
+async fn only_pages_with_islands_load_the_script_and_the_wasm() {
+    let shop = Shop::start(app::ssr::testing::sqlite()).await;
+    let buyer = arrive(&shop, "oNoScriptBuyer0000000001").await;
+    let tea = buyer.product("冻顶乌龙茶 150g");
+    buyer.add(&shop, tea, 2).await;
+    for path in [
+        "/",
+        "/?category=tea",
+        "/?q=%E4%B9%8C%E9%BE%99",
+        "/?sort=price_desc&page=2",
+        "/orders",
+        "/admin/login",
+        "/no-such-page",
+    ] {
+        let html = buyer.page(&shop, path).await;
+        assert!(!crate::common::loads_wasm(&html), "{path} loads the wasm");
+        // (leptos's few inline bytes of resource bookkeeping are all the script there is)
+        assert!(
+            !html.contains("type=\"module\"") && !html.contains(".js\"") && !html.contains(".wasm"),
+            "{path} loads a script"
+        );
+        assert!(!html.contains("<leptos-island"), "{path} has an island");
+        if path != "/admin/login" {
+            assert_eq!(
+                crate::common::badge(&html),
+                Some(2),
+                "{path} shows the cart badge"
+            );
+        }
+    }
+    for path in [
+        format!("/product/{tea}"),
+        "/cart".to_owned(),
+        "/coupons".to_owned(),
+    ] {
+        let html = buyer.page(&shop, &path).await;
+        assert!(html.contains("<leptos-island"), "{path} has islands");
+        assert!(crate::common::loads_wasm(&html), "{path} loads the wasm");
+    }
 }
 
 #[tokio::test]
