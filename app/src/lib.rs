@@ -61,7 +61,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/{}", stylesheet())/>
                 <link rel="icon" type="image/svg+xml" href=format!("{base}/favicon.svg")/>
                 <AutoReload options=options.clone()/>
-                {islands.then(|| view! { <HydrationScripts options islands=true root=base/> })}
+                {islands.then(|| view! {
+                    <HydrationScripts options islands=true root=base.clone()/>
+                    {split_loader().map(|file| view! {
+                        <link rel="modulepreload" href=format!("{base}/pkg/{file}") crossorigin=""/>
+                    })}
+                })}
                 <MetaTags/>
                 {dev_bridge.map(|src| view! { <script src=src></script> })}
             </head>
@@ -81,6 +86,16 @@ fn stylesheet() -> &'static str {
 #[cfg(not(feature = "ssr"))]
 fn stylesheet() -> &'static str {
     "shop.css"
+}
+
+#[cfg(feature = "ssr")]
+fn split_loader() -> Option<&'static str> {
+    ssr::assets::current().split_loader.as_deref()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn split_loader() -> Option<&'static str> {
+    None
 }
 
 #[cfg(feature = "ssr")]

@@ -38,13 +38,23 @@ async function addToCart(page: Page, quantity: number) {
 
 test('a buyer browses, fills the cart, changes a quantity and finds it all after a reload', async ({ page, consoleProblems, browser }) => {
   const openid = newOpenid();
+  // The home page and a category are plain HTML: no script or wasm is downloaded for
+  // them; the product page's add-to-cart form is an island, so that page loads them.
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (/\.(js|wasm)$/.test(new URL(r.url()).pathname)) scripts.push(new URL(r.url()).pathname);
+  });
   await arriveAs(page, openid);
   await expectCatalog(page);
   await expect(badge(page)).toHaveCount(0);
 
+  await page.getByRole('link', { name: '零食', exact: true }).click();
+  await expect(page).toHaveURL(/category=/);
+  expect(scripts).toEqual([]);
   await openProduct(page, '零食', '原味鸡蛋卷 礼盒装');
   await expect(page.getByText('HK$88.00')).toBeVisible();
   await markPage(page);
+  if (jsOn()) expect(scripts.some((s) => s.endsWith('.wasm'))).toBe(true);
   await addToCart(page, 2);
   await expect(badge(page)).toHaveText('2');
   if (jsOn()) await expect(page.getByTestId('success')).toHaveText('已加入购物车');

@@ -17,6 +17,10 @@ pub struct SiteAssets {
     pub hashed: bool,
     /// The stylesheet's file name inside `pkg/`.
     pub stylesheet: String,
+    /// The wasm-split loader's file name inside `pkg/` (a `--split` build): `shop.js`
+    /// imports it, and pages with islands preload it beside `shop.js` so that it does not
+    /// wait for `shop.js` to arrive.
+    pub split_loader: Option<String>,
     /// The hash file leptos reads for the script names (`LEPTOS_HASH_FILE_NAME`, relative
     /// to the server binary's directory unless absolute).
     pub hash_file: String,
@@ -30,6 +34,7 @@ impl SiteAssets {
         SiteAssets {
             hashed: false,
             stylesheet: "shop.css".to_owned(),
+            split_loader: None,
             hash_file: hash_file.to_owned(),
         }
     }
@@ -73,9 +78,13 @@ impl SiteAssets {
             }
             names.push(name);
         }
+        let split_loader = hash("split")
+            .map(|hash| format!("__wasm_split.{hash}.js"))
+            .filter(|name| pkg.join(name).is_file());
         Ok(SiteAssets {
             hashed: true,
             stylesheet: names.pop().unwrap_or_default(),
+            split_loader,
             hash_file: hash_file.to_owned(),
         })
     }
@@ -169,6 +178,8 @@ mod tests {
         let assets = SiteAssets::load(&root, hash_file).expect("load");
         assert!(assets.hashed);
         assert_eq!(assets.stylesheet, "shop.CCC.css");
+        // The hash file names a split loader that was not built: none to preload.
+        assert_eq!(assets.split_loader, None);
 
         std::fs::write(hash_file, "js: AAA\nwasm: BBB\ncss: OLD\n").expect("write");
         let err = SiteAssets::load(&root, hash_file).expect_err("stale");

@@ -258,13 +258,18 @@ fn built_site(dir: &Path) -> PathBuf {
         ("shop.CssHash3.css", b"body { color: #333 }"),
         ("shop.CssHash3.css.br", b"brotli bytes of the stylesheet"),
         ("shop.CssHash3.css.gz", b"gzip bytes of the stylesheet"),
+        ("__wasm_split.SplitHash4.js", b"export {}"),
     ];
     for (name, bytes) in files {
         std::fs::write(pkg.join(name), bytes).expect("write pkg file");
     }
     std::fs::write(dir.join("site").join("robots.txt"), "User-agent: *\n").expect("robots");
     let hash_file = dir.join("hash.txt");
-    std::fs::write(&hash_file, "js: JsHash1\nwasm: WasmHash2\ncss: CssHash3\n").expect("hash file");
+    std::fs::write(
+        &hash_file,
+        "js: JsHash1\nwasm: WasmHash2\ncss: CssHash3\nsplit: SplitHash4\n",
+    )
+    .expect("hash file");
     hash_file
 }
 
@@ -301,7 +306,17 @@ async fn hashed_assets_are_served_as_built_and_cached_for_a_year() {
     ] {
         assert!(product.contains(name), "the product page links to {name}");
     }
+    // shop.js imports the wasm-split loader: the page preloads it beside shop.js.
+    let split = product
+        .split("<link ")
+        .find(|tag| tag.contains("/pkg/__wasm_split.SplitHash4.js\""))
+        .expect("the product page links the split loader");
+    assert!(split.starts_with(r#"rel="modulepreload""#), "{split}");
     assert!(home.contains("/pkg/shop.CssHash3.css"));
+    assert!(
+        !home.contains("__wasm_split"),
+        "the home page loads no script"
+    );
     assert!(
         !home.contains("/pkg/shop.css"),
         "no unhashed stylesheet link"
