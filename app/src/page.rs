@@ -31,8 +31,11 @@ pub struct Page {
 /// after-sales page. Every other page (the home page, categories and search, the order
 /// list, the back office, errors) is plain HTML and forms, and loads no script or wasm at
 /// all. A page with islands missing here would leave them inert: the integration tests
-/// check every page they fetch (`Buyer::page`).
+/// check the buyer pages they fetch (`common::expect_hydrates`), and the Playwright
+/// journeys wait for each island to hydrate (`data-ready`).
 pub fn has_islands(path: &str) -> bool {
+    // The router also answers `/cart/` (with its 404 status) with the cart's view.
+    let path = path.strip_suffix('/').unwrap_or(path);
     path.starts_with("/product/")
         || path == "/cart"
         || path == "/coupons"
@@ -81,6 +84,40 @@ impl Page {
                 other.short_tag(),
                 encode_component(&here)
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_islands;
+
+    #[test]
+    fn only_the_pages_that_can_hold_islands_load_the_wasm() {
+        for path in [
+            "/product/7",
+            "/cart",
+            "/cart/",
+            "/coupons",
+            "/addresses",
+            "/addresses/new",
+            "/addresses/3/edit",
+            "/orders/SO2026",
+            "/orders/SO2026/after-sales",
+        ] {
+            assert!(has_islands(path), "{path}");
+        }
+        for path in [
+            "/",
+            "",
+            "/orders",
+            "/orders/",
+            "/admin",
+            "/admin/orders/SO1",
+            "/lang",
+            "/nope",
+        ] {
+            assert!(!has_islands(path), "{path}");
         }
     }
 }

@@ -33,7 +33,9 @@ fn with(
 
 async fn page(shop: &Shop, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
     let res = client.get(shop.url(path)).send().await.expect("page");
-    (res.status(), res.text().await.expect("body"))
+    let (status, html) = (res.status(), res.text().await.expect("body"));
+    crate::common::expect_hydrates(path, &html);
+    (status, html)
 }
 
 async fn list(shop: &Shop, buyer: &Buyer) -> Vec<Value> {

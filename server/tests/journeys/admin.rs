@@ -234,14 +234,16 @@ async fn order_status(shop: &Shop, no: &str) -> String {
 // ---- refunds, as the order page's form drives them ---------------------------------------
 
 pub(crate) async fn page_text(shop: &Shop, client: &reqwest::Client, path: &str) -> String {
-    client
+    let html = client
         .get(shop.url(path))
         .send()
         .await
         .expect("page")
         .text()
         .await
-        .expect("body")
+        .expect("body");
+    crate::common::expect_hydrates(path, &html);
+    html
 }
 
 /// The value of the hidden input `name` in a page.

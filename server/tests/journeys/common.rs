@@ -680,10 +680,7 @@ impl Buyer {
             .text()
             .await
             .expect("page body");
-        assert!(
-            !html.contains("<leptos-island") || loads_wasm(&html),
-            "{path} has islands but loads no script to hydrate them (app::page::has_islands)"
-        );
+        expect_hydrates(path, &html);
         html
     }
 
@@ -699,6 +696,15 @@ impl Buyer {
             .expect("cart body");
         html.matches("data-testid=\"cart-line\"").count()
     }
+}
+
+/// A page with islands loads the script that hydrates them (only the pages
+/// `app::page::has_islands` names do). Every buyer page the journeys fetch goes through this.
+pub fn expect_hydrates(path: &str, html: &str) {
+    assert!(
+        !html.contains("<leptos-island") || loads_wasm(html),
+        "{path} has islands but loads no script to hydrate them (app::page::has_islands)"
+    );
 }
 
 /// The page loads the shop's script and wasm (`HydrationScripts`).
