@@ -47,6 +47,24 @@ test('a Hong Kong address takes an 8-digit number with +852, and editing it keep
   await expect(page.getByTestId('default-badge')).toHaveCount(1);
 });
 
+test('the buyer makes another address the default', async ({ page, consoleProblems }) => {
+  await arriveAs(page, newOpenid(), '/addresses/new');
+  await fillAddress(page, '张三');
+  await expect(page.getByTestId('address')).toHaveCount(1);
+  await page.getByTestId('add-address').click();
+  await fillAddress(page, '李四', '13900139000');
+  await expect(page.getByTestId('address')).toHaveCount(2);
+  const lisi = page.getByTestId('address').filter({ hasText: '李四' });
+  await expect(lisi.getByTestId('default-badge')).toHaveCount(0);
+  // Hydrated, the form goes through the shop's function and follows its redirect here.
+  if (test.info().project.use.javaScriptEnabled !== false) {
+    await expect(page.getByTestId('address-list')).toHaveAttribute('data-ready', '');
+  }
+  await lisi.getByTestId('set-default').click();
+  await expect(lisi.getByTestId('default-badge')).toBeVisible();
+  await expect(page.getByTestId('default-badge')).toHaveCount(1);
+});
+
 test('the address form in English', async ({ page, consoleProblems }) => {
   expectHttpError(400);
   await arriveAs(page, newOpenid());

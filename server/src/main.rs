@@ -1,4 +1,7 @@
 //! The shop's server: configuration, database, migrations, then HTTP.
+// The release build (without `erase_components`) computes the layout of whole page views
+// here, as the app crate does.
+#![recursion_limit = "256"]
 
 mod cli;
 mod metrics_endpoint;

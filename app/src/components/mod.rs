@@ -18,6 +18,22 @@ pub fn hydrated() -> Signal<bool> {
     ready.into()
 }
 
+/// The islands' forms are plain forms (they post without JavaScript) whose submit handler,
+/// once hydrated, builds the server function's arguments from what the island already holds
+/// and dispatches it: no form decoding (`ActionForm` and its `serde_qs`) in the wasm. A
+/// function that answers with a redirect (back to the order, the coupon centre) is followed
+/// here as the browser follows the plain form's; islands have no router to do it.
+pub fn follow_redirects() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = server_fn::redirect::set_redirect_hook(|location: &str| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(location);
+            }
+        });
+    }
+}
+
 /// The page's `<title>`. leptos_meta 0.8.7 writes the title into the server's HTML without
 /// escaping it (`</title><script>` in a product name would run), so the text is escaped
 /// here. The title is only ever rendered on the server (pages are not hydrated), where the

@@ -18,6 +18,7 @@ use crate::time::display_ms;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
+use server_fn::ServerFn as _;
 
 /// `/orders/:no/after-sales`: what the buyer may ask for, as a form.
 #[component]
@@ -311,6 +312,7 @@ fn CaseActions(
             .map(Err::<(), ShopError>)
     };
     let ready = crate::components::hydrated();
+    crate::components::follow_redirects();
     let ActionLabels {
         withdraw: withdraw_label,
         send_back,
@@ -324,27 +326,54 @@ fn CaseActions(
             let (token, case_no) = (token.clone(), case_no.clone());
             let carrier_label = carrier.clone();
             let tracking_label = tracking.clone();
+            let (carrier_ref, tracking_ref) = (
+                NodeRef::<leptos::html::Select>::new(),
+                NodeRef::<leptos::html::Input>::new(),
+            );
+            let on_send = {
+                let (token, case_no) = (token.clone(), case_no.clone());
+                move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    send.dispatch(SendBackAfterSale {
+                        token: token.clone(),
+                        case_no: case_no.clone(),
+                        carrier: carrier_ref.get().map(|c| c.value()).unwrap_or_default(),
+                        tracking_no: tracking_ref.get().map(|t| t.value()).unwrap_or_default(),
+                    });
+                }
+            };
             view! {
-            <ActionForm action=send attr:class="stack-form" attr:data-testid="send-back-form">
+            <form method="post" action=SendBackAfterSale::PATH class="stack-form" data-testid="send-back-form" on:submit=on_send>
                 <input type="hidden" name="token" value=token/>
                 <input type="hidden" name="case_no" value=case_no/>
-                <select name="carrier" aria-label=carrier_label required data-testid="return-carrier">
+                <select name="carrier" aria-label=carrier_label required data-testid="return-carrier" node_ref=carrier_ref>
                     <option value="">{carrier}</option>
                     {carriers.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
                 </select>
-                <input name="tracking_no" placeholder=tracking_label aria-label=tracking required maxlength="64" data-testid="return-tracking"/>
+                <input name="tracking_no" placeholder=tracking_label aria-label=tracking required maxlength="64" data-testid="return-tracking" node_ref=tracking_ref/>
                 <button type="submit" class="btn btn-primary btn-block" data-testid="send-back"
                     disabled=move || send.pending().get() data-ready=move || ready.get().then_some("")>{send_back}</button>
-            </ActionForm>
+            </form>
         }})}
-        {withdrawable.then(|| view! {
-            <ActionForm action=withdraw attr:class="receipt-form" attr:data-testid="withdraw-form">
+        {withdrawable.then(|| {
+            let on_withdraw = {
+                let (token, case_no) = (token.clone(), case_no.clone());
+                move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    withdraw.dispatch(WithdrawAfterSale {
+                        token: token.clone(),
+                        case_no: case_no.clone(),
+                    });
+                }
+            };
+            view! {
+            <form method="post" action=WithdrawAfterSale::PATH class="receipt-form" data-testid="withdraw-form" on:submit=on_withdraw>
                 <input type="hidden" name="token" value=token.clone()/>
                 <input type="hidden" name="case_no" value=case_no.clone()/>
                 <button type="submit" class="btn btn-block btn-ghost" data-testid="withdraw"
                     disabled=move || withdraw.pending().get() data-ready=move || ready.get().then_some("")>{withdraw_label}</button>
-            </ActionForm>
-        })}
+            </form>
+        }})}
     }
 }
 

@@ -13,6 +13,7 @@ use crate::model::{CartLine, CartView, LineProblem};
 use crate::page::use_page;
 use crate::shipping::Quote;
 use leptos::prelude::*;
+use server_fn::ServerFn as _;
 
 /// The buyer's cart, rendered on the server from the database.
 #[component]
@@ -277,6 +278,35 @@ fn CartLineView(
     let remove_pick = pick.clone();
     let variant = line.variant_id.to_string();
     let (variant_attr, variant_update) = (variant.clone(), variant.clone());
+    let (product_id, variant_id) = (line.product_id, Some(line.variant_id));
+    let quantity = NodeRef::<leptos::html::Input>::new();
+    let on_update = {
+        let (token, coupon) = (token.clone(), pick.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            update.dispatch(UpdateCartLine {
+                token: token.clone(),
+                product_id,
+                variant_id,
+                quantity: quantity.get().map(|q| q.value()).unwrap_or_default(),
+                address,
+                coupon: Some(coupon.clone()),
+            });
+        }
+    };
+    let on_remove = {
+        let (token, coupon) = (token.clone(), pick.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            remove.dispatch(RemoveCartLine {
+                token: token.clone(),
+                product_id,
+                variant_id,
+                address,
+                coupon: Some(coupon.clone()),
+            });
+        }
+    };
     let option_text = (!line.option_text.is_empty()).then(|| {
         view! { <p class="cart-options muted" data-testid="line-options">{line.option_text.clone()}</p> }
     });
@@ -292,24 +322,24 @@ fn CartLineView(
                 <p class="muted">{line.unit_price.to_string()}</p>
                 {problem.map(|p| view! { <p class="notice notice-error">{p}</p> })}
                 <div class="cart-controls">
-                    <ActionForm action=update attr:class="qty-form">
+                    <form method="post" action=UpdateCartLine::PATH class="qty-form" on:submit=on_update>
                         <input type="hidden" name="token" value=token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         <input type="hidden" name="variant_id" value=variant_update/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <input type="hidden" name="coupon" value=pick/>
                         <input type="number" name="quantity" value=line.quantity min="1" max=line.stock.max(1)
-                            inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity"/>
+                            inputmode="numeric" required aria-label=t.quantity data-testid="line-quantity" node_ref=quantity/>
                         <button type="submit" class="btn btn-small" data-testid="update-line">{t.update}</button>
-                    </ActionForm>
-                    <ActionForm action=remove attr:class="remove-form">
+                    </form>
+                    <form method="post" action=RemoveCartLine::PATH class="remove-form" on:submit=on_remove>
                         <input type="hidden" name="token" value=remove_token/>
                         <input type="hidden" name="product_id" value=line.product_id.to_string()/>
                         <input type="hidden" name="variant_id" value=variant/>
                         {address.map(|id| view! { <input type="hidden" name="address" value=id.to_string()/> })}
                         <input type="hidden" name="coupon" value=remove_pick/>
                         <button type="submit" class="btn btn-small btn-ghost" data-testid="remove-line">{t.remove}</button>
-                    </ActionForm>
+                    </form>
                 </div>
             </div>
             <strong class="cart-line-total price" data-testid="line-total">{line.line_total.to_string()}</strong>

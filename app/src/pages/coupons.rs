@@ -12,6 +12,7 @@ use crate::i18n::t;
 use crate::page::use_page;
 use crate::time::display_ms;
 use leptos::prelude::*;
+use server_fn::ServerFn as _;
 
 #[component]
 pub fn CouponsPage() -> impl IntoView {
@@ -102,14 +103,25 @@ fn ClaimButton(token: String, coupon_id: i64, label: String) -> impl IntoView {
             .map(Err::<(), ShopError>)
     };
     let ready = crate::components::hydrated();
+    crate::components::follow_redirects();
+    let on_submit = {
+        let token = token.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            claim.dispatch(ClaimCoupon {
+                token: token.clone(),
+                coupon_id,
+            });
+        }
+    };
     view! {
-        <ActionForm action=claim attr:class="inline-form">
+        <form method="post" action=ClaimCoupon::PATH class="inline-form" on:submit=on_submit>
             <input type="hidden" name="token" value=token/>
             <input type="hidden" name="coupon_id" value=coupon_id.to_string()/>
             <button type="submit" class="btn btn-small btn-primary" data-testid="claim"
                 disabled=move || claim.pending().get()
                 data-ready=move || ready.get().then_some("")>{label}</button>
-        </ActionForm>
+        </form>
         <ActionNotice outcome/>
     }
 }
@@ -132,15 +144,27 @@ fn RedeemForm(
             .map(Err::<(), ShopError>)
     };
     let ready = crate::components::hydrated();
+    crate::components::follow_redirects();
+    let code = NodeRef::<leptos::html::Input>::new();
+    let on_submit = {
+        let token = token.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            redeem.dispatch(RedeemCoupon {
+                token: token.clone(),
+                code: code.get().map(|c| c.value()).unwrap_or_default(),
+            });
+        }
+    };
     view! {
         <ActionNotice outcome/>
-        <ActionForm action=redeem attr:class="search" attr:data-testid="redeem-form">
+        <form method="post" action=RedeemCoupon::PATH class="search" data-testid="redeem-form" on:submit=on_submit>
             <input type="hidden" name="token" value=token/>
             <input name="code" required maxlength="32" autocomplete="off" placeholder=hint.clone()
-                aria-label=hint data-testid="coupon-code"/>
+                aria-label=hint data-testid="coupon-code" node_ref=code/>
             <button type="submit" class="btn btn-small" data-testid="redeem"
                 disabled=move || redeem.pending().get()
                 data-ready=move || ready.get().then_some("")>{label}</button>
-        </ActionForm>
+        </form>
     }
 }

@@ -15,6 +15,7 @@ use crate::page::use_page;
 use crate::time::display_ms;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fn::ServerFn as _;
 
 fn status_class(status: OrderStatus) -> &'static str {
     match status {
@@ -278,16 +279,27 @@ fn ReceiptButton(
             .map(Err::<(), ShopError>)
     };
     let ready = crate::components::hydrated();
+    crate::components::follow_redirects();
+    let on_submit = {
+        let (token, order_no) = (token.clone(), order_no.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            confirm.dispatch(ConfirmReceipt {
+                token: token.clone(),
+                order_no: order_no.clone(),
+            });
+        }
+    };
     view! {
         <ActionNotice outcome/>
-        <ActionForm action=confirm attr:class="receipt-form" attr:data-testid="receipt-form">
+        <form method="post" action=ConfirmReceipt::PATH class="receipt-form" data-testid="receipt-form" on:submit=on_submit>
             <input type="hidden" name="token" value=token/>
             <input type="hidden" name="order_no" value=order_no/>
             <button type="submit" class="btn btn-primary btn-block" data-testid="confirm-receipt"
                 disabled=move || confirm.pending().get()
                 data-ready=move || ready.get().then_some("")>{label}</button>
             <p class="muted">{hint}</p>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -11,6 +11,7 @@ use crate::i18n::t;
 use crate::page::use_page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use server_fn::ServerFn as _;
 
 #[component]
 pub fn AddressesPage() -> impl IntoView {
@@ -118,37 +119,71 @@ fn AddressBook(
             .map(Err)
     };
     let ready = crate::components::hydrated();
+    crate::components::follow_redirects();
     view! {
         <ActionNotice outcome/>
         <ul class="address-list" data-testid="address-list" data-ready=move || ready.get().then_some("")>
             {addresses.into_iter().map(|address| {
-                let id = address.id.to_string();
+                let (address_id, id) = (address.id, address.id.to_string());
                 let edit = format!("/addresses/{}/edit{}", address.id, if pick { "?pick=1" } else { "" });
                 let (token, back, labels) = (token.clone(), back.clone(), labels.clone());
                 let send_here = order.clone().map(|order_no| {
                     let (token, id, label) = (token.clone(), id.clone(), labels.send_here.clone());
+                    let on_submit = {
+                        let (token, order_no) = (token.clone(), order_no.clone());
+                        move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            send.dispatch(ChangeOrderAddress {
+                                token: token.clone(),
+                                order_no: order_no.clone(),
+                                address: address_id,
+                            });
+                        }
+                    };
                     view! {
-                        <ActionForm action=send attr:class="inline-form">
+                        <form method="post" action=ChangeOrderAddress::PATH class="inline-form" on:submit=on_submit>
                             <input type="hidden" name="token" value=token/>
                             <input type="hidden" name="order_no" value=order_no/>
                             <input type="hidden" name="address" value=id/>
                             <button type="submit" class="btn btn-small btn-primary" data-testid="send-here">{label}</button>
-                        </ActionForm>
+                        </form>
                     }
                 });
                 let make_default = (!address.is_default).then(|| {
                     let (token, id, back) = (token.clone(), id.clone(), back.clone());
                     let label = labels.set_default.clone();
+                    let on_submit = {
+                        let (token, back) = (token.clone(), back.clone());
+                        move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            set_default.dispatch(SetDefaultAddress {
+                                token: token.clone(),
+                                id: address_id,
+                                back: back.clone(),
+                            });
+                        }
+                    };
                     view! {
-                        <ActionForm action=set_default attr:class="inline-form">
+                        <form method="post" action=SetDefaultAddress::PATH class="inline-form" on:submit=on_submit>
                             <input type="hidden" name="token" value=token/>
                             <input type="hidden" name="id" value=id/>
                             <input type="hidden" name="back" value=back/>
                             <button type="submit" class="btn btn-small btn-ghost" data-testid="set-default">{label}</button>
-                        </ActionForm>
+                        </form>
                     }
                 });
                 let card_id = id.clone();
+                let on_delete = {
+                    let (token, back) = (token.clone(), back.clone());
+                    move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        delete.dispatch(DeleteAddress {
+                            token: token.clone(),
+                            id: address_id,
+                            back: back.clone(),
+                        });
+                    }
+                };
                 view! {
                     <li class="address-card" data-testid="address" data-address-id=card_id
                         data-default=address.is_default.then_some("")>
@@ -168,12 +203,12 @@ fn AddressBook(
                             })}
                             <a class="btn btn-small" href=edit data-testid="edit-address">{labels.edit.clone()}</a>
                             {make_default}
-                            <ActionForm action=delete attr:class="inline-form">
+                            <form method="post" action=DeleteAddress::PATH class="inline-form" on:submit=on_delete>
                                 <input type="hidden" name="token" value=token/>
                                 <input type="hidden" name="id" value=id.clone()/>
                                 <input type="hidden" name="back" value=back/>
                                 <button type="submit" class="btn btn-small btn-ghost" data-testid="delete-address">{labels.delete.clone()}</button>
-                            </ActionForm>
+                            </form>
                         </div>
                     </li>
                 }
