@@ -89,10 +89,13 @@ test('a buyer browses, fills the cart, changes a quantity and finds it all after
   expect(html).toContain('HK$322.00');
   expect(html.match(/data-testid="cart-line"/g)?.length).toBe(2);
 
-  // Removing a line.
+  // Removing a line (hydrated: in place, and the badge follows).
+  await markPage(page);
   await lines.filter({ hasText: '桂花红茶' }).getByTestId('remove-line').click();
   await expect(lines).toHaveCount(1);
   await expect(page.getByTestId('cart-total')).toContainText('HK$264.00');
+  await expect(badge(page)).toHaveText('3');
+  await expectNoReload(page);
 
   // A second buyer, in a browser of their own, sees an empty cart.
   const other = await browser.newContext({ javaScriptEnabled: test.info().project.use.javaScriptEnabled });

@@ -20,9 +20,12 @@ pub fn hydrated() -> Signal<bool> {
 
 /// The islands' forms are plain forms (they post without JavaScript) whose submit handler,
 /// once hydrated, builds the server function's arguments from what the island already holds
-/// and dispatches it: no form decoding (`ActionForm` and its `serde_qs`) in the wasm. A
-/// function that answers with a redirect (back to the order, the coupon centre) is followed
-/// here as the browser follows the plain form's; islands have no router to do it.
+/// and dispatches it: no form decoding (`ActionForm` and its `serde_qs`) in their chunks (the
+/// address form, with a dozen typed fields, keeps `ActionForm`). A function that answers with
+/// a redirect (back to the order, the coupon centre) is followed here, to the same place the
+/// plain form's redirect leads (every `Location` the shop sends is an absolute path); islands
+/// have no router to do it. An island whose functions never redirect (the cart editor, the
+/// add-to-cart form) does not call this.
 pub fn follow_redirects() {
     #[cfg(feature = "hydrate")]
     {

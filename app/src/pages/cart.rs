@@ -163,6 +163,7 @@ fn CartEditor(
     update_error: Option<ShopError>,
     remove_error: Option<ShopError>,
 ) -> impl IntoView {
+    // Both answer with the new cart, never a redirect: no `follow_redirects` here.
     let update = ServerAction::<UpdateCartLine>::new();
     let remove = ServerAction::<RemoveCartLine>::new();
     let cart = RwSignal::new(cart);

@@ -94,8 +94,8 @@ impl CardLabels {
     }
 }
 
-/// The list with its actions. Hydrated, "make default" and "delete" post to the shop and
-/// the page reloads with the new list.
+/// The list with its actions. Hydrated, "send it here", "make default" and "delete" call the
+/// shop and follow its redirect: the page reloads with the new list (or goes to the order).
 #[island(lazy)]
 fn AddressBook(
     token: String,
